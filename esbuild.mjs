@@ -1,0 +1,82 @@
+// One bundle per world: the extension host (Node, CJS, `vscode` external) and the form (browser).
+// Unit and integration tests are bundled too (mocha/vscode external); e2e tests are plain .mjs.  Usage:
+//   node esbuild.mjs [--production] [--watch] [--tests]
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { main: 'webview-ui/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    loader: { '.css': 'css' },
+  },
+  {
+    ...common,
+    entryPoints: { main: 'webview-ui/main.css' },
+    outdir: 'dist/webview',
+    sourcemap: false,
+  },
+];
+
+function files(dir, suffix) {
+  const out = [];
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) out.push(...files(p, suffix));
+    else if (p.endsWith(suffix)) out.push(p);
+  }
+  return out;
+}
+
+if (tests) {
+  const testCommon = { ...common, minify: false, sourcemap: 'inline', platform: 'node', format: 'cjs', target: 'node20' };
+  builds.push(
+    { ...testCommon, entryPoints: files('test/unit', '.test.ts'), outdir: 'out/test/unit', external: ['mocha'] },
+    {
+      ...testCommon,
+      entryPoints: ['test/integration/index.ts', ...files('test/integration', '.test.ts')],
+      outdir: 'out/test/integration',
+      external: ['vscode', 'mocha'],
+    },
+  );
+}
+
+if (watch) {
+  for (const b of builds) {
+    const ctx = await esbuild.context(b);
+    await ctx.watch();
+  }
+  console.log('[watch] esbuild is watching for changes');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`[build] ${production ? 'production' : 'development'}${tests ? ' + tests' : ''} in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,82 @@
+/** Reads settings (per scope, via `inspect`), validates them in the domain, warns once per change. */
+import * as vscode from 'vscode';
+import { resolveConfig, formatProblem, type RawConfig, type ResolvedConfig, type ScopedValues } from './domain/settings';
+import { parseRunSettings, type RawRunSettings, type RunSettings } from './domain/runSettings';
+import { Disposable } from './lifecycle';
+import { SECTION, SETTINGS, type SettingKey } from './settingKeys';
+
+export interface Configuration {
+  models: ResolvedConfig;
+  run: RunSettings;
+  problems: string[];
+}
+
+function scoped(cfg: vscode.WorkspaceConfiguration, key: SettingKey): ScopedValues {
+  const i = cfg.inspect(key);
+  return { user: i?.globalValue, workspace: i?.workspaceValue, workspaceFolder: i?.workspaceFolderValue };
+}
+
+export function readConfiguration(folder?: vscode.Uri): Configuration {
+  const cfg = vscode.workspace.getConfiguration(SECTION, folder);
+  const raw: RawConfig = {
+    defaultModels: scoped(cfg, SETTINGS.defaultModels),
+    customModels: scoped(cfg, SETTINGS.customModels),
+    defaultStages: scoped(cfg, SETTINGS.defaultStages),
+    presets: scoped(cfg, SETTINGS.presets),
+  };
+  const models = resolveConfig(raw);
+  const runRaw: RawRunSettings = {};
+  for (const key of [
+    'runMode', 'claudePath', 'permissionMode', 'allowedTools', 'extraArgs', 'maxBudgetUsd', 'stagePrompts',
+    'stageCommands', 'ticketsDirectory', 'prices', 'escalation', 'escalationMode', 'fallbackModel',
+  ] as const) {
+    const i = cfg.inspect(SETTINGS[key]);
+    // Untrusted workspaces: VS Code already ignores restrictedConfigurations' workspace values.
+    runRaw[key] = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  }
+  const run = parseRunSettings(runRaw, models.customModels);
+  return { models, run: run.settings, problems: [...models.problems.map(formatProblem), ...run.problems] };
+}
+
+/** Keeps the current configuration, fires on change, and warns about each new problem once. */
+export class ConfigurationService extends Disposable {
+  private current: Configuration;
+  private readonly changed = this.register(new vscode.EventEmitter<Configuration>());
+  readonly onDidChange = this.changed.event;
+  private warned = new Set<string>();
+
+  constructor(private readonly output: vscode.LogOutputChannel) {
+    super();
+    this.current = readConfiguration();
+    this.report();
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration(SECTION)) return;
+        this.current = readConfiguration();
+        this.report();
+        this.changed.fire(this.current);
+      }),
+    );
+  }
+
+  get value(): Configuration {
+    return this.current;
+  }
+
+  forFolder(folder?: vscode.Uri): Configuration {
+    return folder ? readConfiguration(folder) : this.current;
+  }
+
+  private report(): void {
+    const now = new Set(this.current.problems);
+    for (const p of this.current.problems) {
+      if (this.warned.has(p)) continue;
+      this.output.warn(`settings: ${p}`);
+      void vscode.window.showWarningMessage(`SDLC Pipeline: ${p}`, 'Open Settings').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', SECTION);
+      });
+    }
+    // Forget fixed problems so a recurrence warns again.
+    this.warned = now;
+  }
+}

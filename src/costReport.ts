@@ -1,0 +1,102 @@
+/** "SDLC: Show Cost Report": a script-free webview with an SVG chart that follows the theme. */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ConfigurationService } from './configuration';
+import { costRows, rollup, toCsv } from './domain/cost';
+import { STAGES } from './domain/stages';
+import { formatUsd } from './domain/stream';
+import { Disposable } from './lifecycle';
+import type { TicketService } from './storage';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function bars(title: string, data: Array<{ label: string; value: number; estimate?: number }>): string {
+  const max = Math.max(0.000001, ...data.flatMap((d) => [d.value, d.estimate ?? 0]));
+  const rowH = 22;
+  const width = 420;
+  const labelW = 110;
+  const h = data.length * rowH + 4;
+  const rows = data
+    .map((d, i) => {
+      const y = i * rowH + 2;
+      const w = Math.round(((width - labelW - 80) * d.value) / max);
+      const e = d.estimate !== undefined ? Math.round(((width - labelW - 80) * d.estimate) / max) : undefined;
+      return `<text x="0" y="${y + 14}" class="label">${esc(d.label)}</text>
+<rect x="${labelW}" y="${y + 3}" width="${Math.max(1, w)}" height="12" class="bar"><title>${esc(d.label)}: ${formatUsd(d.value)}</title></rect>
+${e !== undefined ? `<rect x="${labelW}" y="${y + 16}" width="${Math.max(1, e)}" height="3" class="estimate"><title>estimate ${formatUsd(d.estimate!)}</title></rect>` : ''}
+<text x="${labelW + Math.max(1, w) + 6}" y="${y + 14}" class="value">${formatUsd(d.value)}</text>`;
+    })
+    .join('\n');
+  return `<figure><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}">${rows}</svg></figure>`;
+}
+
+export class CostReport extends Disposable {
+  private panel?: vscode.WebviewPanel;
+
+  constructor(
+    private readonly tickets: TicketService,
+    private readonly config: ConfigurationService,
+  ) {
+    super();
+    this.register(tickets.onDidChange(() => this.update()));
+  }
+
+  csv(): string {
+    return toCsv(costRows(this.tickets.all(), this.config.value.run.prices));
+  }
+
+  show(): vscode.WebviewPanel {
+    if (this.panel) {
+      this.panel.reveal();
+      return this.panel;
+    }
+    this.panel = vscode.window.createWebviewPanel('sdlcPipeline.costReport', 'SDLC Cost Report', vscode.ViewColumn.Active, {
+      enableScripts: false,
+      enableCommandUris: ['sdlcPipeline.exportCostCsv'],
+      localResourceRoots: [],
+    });
+    this.panel.onDidDispose(() => (this.panel = undefined));
+    this.update();
+    return this.panel;
+  }
+
+  html(): string {
+    const rows = costRows(this.tickets.all(), this.config.value.run.prices);
+    const all = rollup(this.tickets.all().flatMap((t) => t.runs));
+    const estimateByStage: Record<string, number> = {};
+    for (const r of rows) estimateByStage[r.stage] = (estimateByStage[r.stage] ?? 0) + r.estimateUsd;
+    const stageData = STAGES.filter((s) => all.byStage[s.id] !== undefined).map((s) => ({ label: s.label, value: all.byStage[s.id]!, estimate: estimateByStage[s.id] }));
+    const modelData = Object.entries(all.byModel).map(([label, value]) => ({ label, value }));
+    const byTicket = new Map<number, { title: string; total: number }>();
+    for (const r of rows) {
+      const e = byTicket.get(r.ticketId) ?? { title: r.title, total: 0 };
+      e.total += r.costUsd;
+      byTicket.set(r.ticketId, e);
+    }
+    const nonce = randomBytes(16).toString('base64');
+    const body = rows.length
+      ? `<p class="total">Total spent: <strong>${formatUsd(all.total)}</strong> over ${rows.length} run(s) · <a href="command:sdlcPipeline.exportCostCsv">Export CSV</a></p>
+<div class="charts">${bars('Cost per stage (thin bar: estimate)', stageData)}${bars('Cost per model', modelData)}</div>
+<table><caption>Per ticket</caption><thead><tr><th scope="col">Ticket</th><th scope="col">Spent</th></tr></thead><tbody>
+${[...byTicket.entries()].map(([id, t]) => `<tr><td>#${id} ${esc(t.title)}</td><td>${formatUsd(t.total)}</td></tr>`).join('\n')}
+</tbody></table>`
+      : '<p>No stage has reported a cost yet. Headless runs record the cost the Claude Code CLI reports.</p>';
+    return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
+<style nonce="${nonce}">
+body{color:var(--vscode-foreground);font-family:var(--vscode-font-family);padding:12px}
+.charts{display:flex;flex-wrap:wrap;gap:24px}
+figcaption{margin-bottom:6px;color:var(--vscode-descriptionForeground)}
+.label,.value{fill:var(--vscode-foreground);font-size:12px}
+.bar{fill:var(--vscode-charts-blue)}
+.estimate{fill:var(--vscode-charts-orange)}
+table{border-collapse:collapse;margin-top:16px}
+th,td{text-align:left;padding:2px 12px 2px 0;border-bottom:1px solid var(--vscode-widget-border,transparent)}
+a{color:var(--vscode-textLink-foreground)}
+</style><title>SDLC Cost Report</title></head><body><h2>SDLC Cost Report</h2>${body}</body></html>`;
+  }
+
+  private update(): void {
+    if (this.panel) this.panel.webview.html = this.html();
+  }
+}

@@ -1,0 +1,49 @@
+/** Builds the Claude Code CLI's argument arrays. No shell ever parses them. Pure. */
+export const PERMISSION_MODES = ['default', 'acceptEdits', 'auto', 'plan', 'dontAsk', 'bypassPermissions'] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+export type RunMode = 'headless' | 'interactive';
+
+export interface CliOptions {
+  model: string;
+  prompt: string;
+  sessionId: string;
+  /** File with the ticket's text, appended to the system prompt (never on the command line). */
+  systemPromptFile?: string;
+  permissionMode?: PermissionMode;
+  allowedTools?: readonly string[];
+  addDirs?: readonly string[];
+  maxBudgetUsd?: number;
+  fallbackModel?: string;
+  extraArgs?: readonly string[];
+}
+
+/** `claude -p --model … --output-format stream-json --verbose … -- <prompt>` */
+export function headlessArgs(o: CliOptions): string[] {
+  const args = ['-p', '--model', o.model, '--output-format', 'stream-json', '--verbose', '--session-id', o.sessionId];
+  common(args, o);
+  if (o.maxBudgetUsd !== undefined && o.maxBudgetUsd > 0) args.push('--max-budget-usd', String(o.maxBudgetUsd));
+  if (o.fallbackModel && o.fallbackModel !== o.model) args.push('--fallback-model', o.fallbackModel);
+  args.push('--', o.prompt);
+  return args;
+}
+
+/** `claude --model … -- <prompt>`: the real TUI in a pty. */
+export function interactiveArgs(o: CliOptions): string[] {
+  const args = ['--model', o.model, '--session-id', o.sessionId];
+  common(args, o);
+  args.push('--', o.prompt);
+  return args;
+}
+
+export function resumeArgs(sessionId: string, model?: string): string[] {
+  return model ? ['--model', model, '--resume', sessionId] : ['--resume', sessionId];
+}
+
+function common(args: string[], o: CliOptions): void {
+  if (o.permissionMode) args.push('--permission-mode', o.permissionMode);
+  if (o.systemPromptFile) args.push('--append-system-prompt-file', o.systemPromptFile);
+  // Variadic flags: each value after the flag; the trailing `--` stops them swallowing the prompt.
+  if (o.allowedTools?.length) args.push('--allowedTools', ...o.allowedTools);
+  if (o.addDirs?.length) args.push('--add-dir', ...o.addDirs);
+  if (o.extraArgs?.length) args.push(...o.extraArgs.filter((a) => a !== '--'));
+}

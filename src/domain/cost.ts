@@ -1,0 +1,164 @@
+/** Prices, cost math and estimates. Pure: no `vscode` import. */
+import { modelFamily, type ModelFamily } from './models';
+import type { Run, Usage } from './ticket';
+import type { StageId } from './stages';
+
+export interface Price {
+  /** USD per million tokens. */
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+}
+
+/** List prices per family (USD / MTok), as the CLI 2.1.x prices them. */
+export const BUILTIN_PRICES: Record<Exclude<ModelFamily, 'unknown'>, Price> = {
+  opus: { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 },
+  sonnet: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
+  haiku: { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 },
+  fable: { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 },
+};
+
+export type PriceTable = Partial<Record<string, Price>>;
+
+export function priceFor(model: string, overrides: PriceTable = {}): Price {
+  const exact = overrides[model];
+  if (exact) return exact;
+  const family = modelFamily(model);
+  const byFamily = overrides[family];
+  if (byFamily) return byFamily;
+  return family === 'unknown' ? BUILTIN_PRICES.opus : BUILTIN_PRICES[family];
+}
+
+export function costOf(usage: Usage, price: Price): number {
+  return (
+    (usage.input_tokens * price.input +
+      usage.output_tokens * price.output +
+      usage.cache_creation_input_tokens * price.cacheWrite +
+      usage.cache_read_input_tokens * price.cacheRead) /
+    1_000_000
+  );
+}
+
+/** Typical tokens of one stage run when a workspace has no history (stated priors). */
+export const PRIOR_USAGE: Record<StageId, Usage> = {
+  clarify: { input_tokens: 20_000, output_tokens: 1_500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  plan: { input_tokens: 60_000, output_tokens: 4_000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  build: { input_tokens: 150_000, output_tokens: 12_000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  test: { input_tokens: 100_000, output_tokens: 6_000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  review: { input_tokens: 60_000, output_tokens: 3_000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  document: { input_tokens: 40_000, output_tokens: 3_000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  merge: { input_tokens: 15_000, output_tokens: 800, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+};
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export interface Estimate {
+  stage: StageId;
+  model: string;
+  usd: number;
+  basis: 'history' | 'priors';
+  runs: number;
+}
+
+/** Estimate one stage from past runs of that stage (median tokens), else from priors. */
+export function estimateStage(stage: StageId, model: string, history: readonly Run[], prices: PriceTable = {}): Estimate {
+  const past = history.filter((r) => r.stage === stage && r.usage);
+  let usage: Usage;
+  if (past.length) {
+    usage = {
+      input_tokens: median(past.map((r) => r.usage!.input_tokens)),
+      output_tokens: median(past.map((r) => r.usage!.output_tokens)),
+      cache_creation_input_tokens: median(past.map((r) => r.usage!.cache_creation_input_tokens)),
+      cache_read_input_tokens: median(past.map((r) => r.usage!.cache_read_input_tokens)),
+    };
+  } else usage = PRIOR_USAGE[stage];
+  return { stage, model, usd: costOf(usage, priceFor(model, prices)), basis: past.length ? 'history' : 'priors', runs: past.length };
+}
+
+export interface Rollup {
+  total: number;
+  byStage: Partial<Record<StageId, number>>;
+  byModel: Record<string, number>;
+}
+
+/** Actual cost: the CLI's own total_cost_usd per run, split by stage and by modelUsage key. */
+export function rollup(runs: readonly Run[]): Rollup {
+  const out: Rollup = { total: 0, byStage: {}, byModel: {} };
+  for (const r of runs) {
+    if (r.costUsd === undefined) continue;
+    out.total += r.costUsd;
+    out.byStage[r.stage] = (out.byStage[r.stage] ?? 0) + r.costUsd;
+    const mu = r.modelUsage ? Object.entries(r.modelUsage) : [];
+    if (mu.length && mu.every(([, v]) => v.costUSD !== undefined)) {
+      for (const [model, v] of mu) out.byModel[model] = (out.byModel[model] ?? 0) + (v.costUSD ?? 0);
+    } else {
+      const key = r.modelRan ?? r.modelAsked;
+      out.byModel[key] = (out.byModel[key] ?? 0) + r.costUsd;
+    }
+  }
+  return out;
+}
+
+export interface CostRow {
+  ticketId: number;
+  title: string;
+  stage: StageId;
+  status: string;
+  modelAsked: string;
+  modelRan: string;
+  costUsd: number;
+  estimateUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  startedAt: number;
+}
+
+/** One row per run that reported a cost, with the estimate the form would have shown. */
+export function costRows(
+  tickets: ReadonlyArray<{ id: number; title: string; runs: readonly Run[] }>,
+  prices: PriceTable = {},
+): CostRow[] {
+  const history = tickets.flatMap((t) => t.runs);
+  const rows: CostRow[] = [];
+  for (const t of tickets)
+    for (const r of t.runs) {
+      if (r.costUsd === undefined) continue;
+      rows.push({
+        ticketId: t.id,
+        title: t.title,
+        stage: r.stage,
+        status: r.status,
+        modelAsked: r.modelAsked,
+        modelRan: r.modelRan ?? r.modelAsked,
+        costUsd: r.costUsd,
+        estimateUsd: estimateStage(r.stage, r.modelAsked, history.filter((h) => h.startedAt < r.startedAt), prices).usd,
+        inputTokens: r.usage?.input_tokens ?? 0,
+        outputTokens: r.usage?.output_tokens ?? 0,
+        startedAt: r.startedAt,
+      });
+    }
+  return rows.sort((a, b) => a.startedAt - b.startedAt);
+}
+
+function csvCell(v: string | number): string {
+  const s = String(v);
+  // Quote, double quotes, and defuse spreadsheet formulas from user text.
+  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(rows: readonly CostRow[]): string {
+  const head = ['ticket', 'title', 'stage', 'status', 'model_asked', 'model_ran', 'cost_usd', 'estimate_usd', 'input_tokens', 'output_tokens', 'started_at'];
+  const lines = rows.map((r) =>
+    [r.ticketId, r.title, r.stage, r.status, r.modelAsked, r.modelRan, r.costUsd.toFixed(6), r.estimateUsd.toFixed(6), r.inputTokens, r.outputTokens, new Date(r.startedAt).toISOString()]
+      .map(csvCell)
+      .join(','),
+  );
+  return [head.join(','), ...lines].join('\n') + '\n';
+}

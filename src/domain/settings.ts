@@ -1,0 +1,188 @@
+/**
+ * Validates raw settings values (as read per scope) and resolves each stage's model with
+ * the documented precedence: ticket > workspace folder > workspace > user > built-in.
+ * Pure: no `vscode` import; the configuration adapter feeds it `inspect()` results.
+ */
+import * as z from 'zod';
+import { checkModel, describeValue } from './models';
+import { builtinDefaults, isStageId, STAGE_IDS, STAGES, type StageId } from './stages';
+
+export const SCOPES = ['workspaceFolder', 'workspace', 'user'] as const;
+export type Scope = (typeof SCOPES)[number];
+export type ModelSource = 'ticket' | Scope | 'default';
+
+export const SOURCE_LABELS: Record<ModelSource, string> = {
+  ticket: 'ticket',
+  workspaceFolder: 'folder settings',
+  workspace: 'workspace settings',
+  user: 'user settings',
+  default: 'built-in default',
+};
+
+/** Raw values of one setting at each scope, as `WorkspaceConfiguration.inspect` reports them. */
+export type ScopedValues = Partial<Record<Scope, unknown>>;
+
+export interface SettingProblem {
+  setting: string;
+  scope: Scope;
+  message: string;
+}
+
+export interface Preset {
+  name: string;
+  models: Partial<Record<StageId, string>>;
+  builtin: boolean;
+}
+
+export const BUILTIN_PRESETS: readonly Preset[] = [
+  { name: 'Balanced', models: builtinDefaults(), builtin: true },
+  {
+    name: 'Cost-optimized',
+    models: { clarify: 'haiku', plan: 'sonnet', build: 'sonnet', test: 'haiku', review: 'haiku', document: 'haiku', merge: 'haiku' },
+    builtin: true,
+  },
+  {
+    name: 'Max quality',
+    models: Object.fromEntries(STAGE_IDS.map((s) => [s, 'opus'])),
+    builtin: true,
+  },
+];
+
+export interface ResolvedConfig {
+  /** Per scope, the valid stage → model entries of `defaultModels`. */
+  defaultModels: Partial<Record<Scope, Partial<Record<StageId, string>>>>;
+  customModels: string[];
+  defaultStages: StageId[];
+  presets: Preset[];
+  problems: SettingProblem[];
+}
+
+export interface RawConfig {
+  defaultModels: ScopedValues;
+  customModels: ScopedValues;
+  defaultStages: ScopedValues;
+  presets: ScopedValues;
+}
+
+/** Most specific defined value wins (folder > workspace > user). */
+function effective(values: ScopedValues): { scope: Scope; value: unknown } | undefined {
+  for (const scope of SCOPES) if (values[scope] !== undefined) return { scope, value: values[scope] };
+  return undefined;
+}
+
+const StringArray = z.array(z.string());
+
+export function resolveConfig(raw: RawConfig): ResolvedConfig {
+  const problems: SettingProblem[] = [];
+
+  // customModels first: the other settings' model values may name them.
+  const customModels: string[] = [];
+  const custom = effective(raw.customModels);
+  if (custom) {
+    const parsed = StringArray.safeParse(custom.value);
+    if (!parsed.success) {
+      problems.push({ setting: 'sdlcPipeline.customModels', scope: custom.scope, message: `expected a list of model names, got ${describeValue(custom.value)}; using none` });
+    } else {
+      for (const m of parsed.data) {
+        const t = m.trim();
+        if (t && /^[\w.:/@[\]-]+$/.test(t)) {
+          if (!customModels.includes(t)) customModels.push(t);
+        } else {
+          problems.push({ setting: 'sdlcPipeline.customModels', scope: custom.scope, message: `"${m}" is not a usable model name (letters, digits and . : / @ [ ] - only); ignored` });
+        }
+      }
+    }
+  }
+
+  const defaultModels: ResolvedConfig['defaultModels'] = {};
+  for (const scope of SCOPES) {
+    const value = raw.defaultModels[scope];
+    if (value === undefined) continue;
+    const setting = 'sdlcPipeline.defaultModels';
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.push({ setting, scope, message: `expected an object of stage → model, got ${describeValue(value)}; ignored` });
+      continue;
+    }
+    const entries: Partial<Record<StageId, string>> = {};
+    for (const [stage, model] of Object.entries(value)) {
+      if (!isStageId(stage)) {
+        problems.push({ setting: `${setting}.${stage}`, scope, message: `"${stage}" is not a stage (stages: ${STAGE_IDS.join(', ')}); ignored` });
+        continue;
+      }
+      const check = checkModel(model, customModels);
+      if (check.ok) entries[stage] = check.model;
+      else problems.push({ setting: `${setting}.${stage}`, scope, message: `${check.message}; ${stage} uses its built-in default` });
+    }
+    defaultModels[scope] = entries;
+  }
+
+  let defaultStages: StageId[] = [...STAGE_IDS];
+  const stagesSetting = effective(raw.defaultStages);
+  if (stagesSetting) {
+    const parsed = StringArray.safeParse(stagesSetting.value);
+    if (!parsed.success) {
+      problems.push({ setting: 'sdlcPipeline.defaultStages', scope: stagesSetting.scope, message: `expected a list of stages, got ${describeValue(stagesSetting.value)}; all stages are selected` });
+    } else {
+      const bad = parsed.data.filter((s) => !isStageId(s));
+      if (bad.length) problems.push({ setting: 'sdlcPipeline.defaultStages', scope: stagesSetting.scope, message: `unknown stage ${bad.map((b) => `"${b}"`).join(', ')}; ignored` });
+      defaultStages = STAGE_IDS.filter((s) => parsed.data.includes(s));
+    }
+  }
+
+  const presets: Preset[] = [...BUILTIN_PRESETS];
+  const presetSetting = effective(raw.presets);
+  if (presetSetting) {
+    const v = presetSetting.value;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      problems.push({ setting: 'sdlcPipeline.presets', scope: presetSetting.scope, message: `expected an object of preset name → { stage: model }, got ${describeValue(v)}; ignored` });
+    } else {
+      for (const [name, map] of Object.entries(v)) {
+        if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+          problems.push({ setting: `sdlcPipeline.presets.${name}`, scope: presetSetting.scope, message: `expected an object of stage → model, got ${describeValue(map)}; preset ignored` });
+          continue;
+        }
+        const models: Partial<Record<StageId, string>> = {};
+        for (const [stage, model] of Object.entries(map)) {
+          if (!isStageId(stage)) {
+            problems.push({ setting: `sdlcPipeline.presets.${name}.${stage}`, scope: presetSetting.scope, message: `"${stage}" is not a stage; ignored` });
+            continue;
+          }
+          const check = checkModel(model, customModels);
+          if (check.ok) models[stage] = check.model;
+          else problems.push({ setting: `sdlcPipeline.presets.${name}.${stage}`, scope: presetSetting.scope, message: `${check.message}; ignored` });
+        }
+        const existing = presets.findIndex((p) => p.name === name);
+        const preset = { name, models, builtin: false };
+        if (existing >= 0) presets[existing] = preset;
+        else presets.push(preset);
+      }
+    }
+  }
+
+  return { defaultModels, customModels, defaultStages, presets, problems };
+}
+
+export interface ResolvedModel {
+  model: string;
+  source: ModelSource;
+}
+
+/** A stage's model: the ticket's own choice > folder > workspace > user > built-in default. */
+export function resolveStageModel(stage: StageId, config: Pick<ResolvedConfig, 'defaultModels'>, ticketChoice?: string): ResolvedModel {
+  if (ticketChoice) return { model: ticketChoice, source: 'ticket' };
+  for (const scope of SCOPES) {
+    const m = config.defaultModels[scope]?.[stage];
+    if (m) return { model: m, source: scope };
+  }
+  return { model: builtinDefaults()[stage], source: 'default' };
+}
+
+/** The configured default (ignoring any ticket) for every stage. */
+export function stageDefaults(config: Pick<ResolvedConfig, 'defaultModels'>): Record<StageId, ResolvedModel> {
+  return Object.fromEntries(STAGES.map((s) => [s.id, resolveStageModel(s.id, config)])) as Record<StageId, ResolvedModel>;
+}
+
+export function formatProblem(p: SettingProblem): string {
+  const where = p.scope === 'user' ? 'user settings' : p.scope === 'workspace' ? 'workspace settings' : 'folder settings';
+  return `${p.setting} (${where}): ${p.message}`;
+}

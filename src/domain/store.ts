@@ -1,0 +1,214 @@
+/**
+ * The ticket store: one key per ticket plus a small index, versioned records (`{ v, data }`)
+ * parsed with zod and migrated forward, a quarantine for records that do not parse.
+ * Works over any Memento-like key-value store. Pure: no `vscode` import.
+ */
+import * as z from 'zod';
+import { STAGE_IDS } from './stages';
+import { completeStages, TicketSchema, type Ticket } from './ticket';
+
+/** Every storage key lives here. */
+export const STORAGE_KEYS = {
+  index: 'sdlcPipeline.index',
+  ticketPrefix: 'sdlcPipeline.ticket.',
+  quarantine: 'sdlcPipeline.quarantine',
+  modelIds: 'sdlcPipeline.modelIds',
+  treeFilter: 'sdlcPipeline.treeFilter',
+} as const;
+
+export interface KeyValue {
+  get(key: string): unknown;
+  update(key: string, value: unknown): PromiseLike<void>;
+  keys(): readonly string[];
+}
+
+export const TICKET_VERSION = 2;
+
+/** v1 (0.0.x previews): models and enabled stages kept apart, no runs. */
+const TicketV1 = z.object({
+  id: z.number().int().positive(),
+  title: z.string(),
+  description: z.string().default(''),
+  type: z.enum(['feature', 'bug', 'chore']).default('feature'),
+  createdAt: z.number(),
+  models: z.record(z.string(), z.string()).default({}),
+  enabled: z.array(z.string()).default([]),
+});
+
+function migrateV1(v1: z.infer<typeof TicketV1>): unknown {
+  const stages = Object.fromEntries(
+    STAGE_IDS.map((s) => [s, { enabled: v1.enabled.includes(s), ...(v1.models[s] ? { model: v1.models[s] } : {}) }]),
+  );
+  return { ...v1, updatedAt: v1.createdAt, archived: false, stages, runs: [] };
+}
+
+const Envelope = z.object({ v: z.number().int().positive(), data: z.unknown() });
+
+export type ParseOutcome = { ok: true; ticket: Ticket; migrated: boolean } | { ok: false; error: string };
+
+export function parseRecord(raw: unknown): ParseOutcome {
+  const env = Envelope.safeParse(raw);
+  if (!env.success) return { ok: false, error: 'not a versioned record ({ v, data })' };
+  let data = env.data.data;
+  let v = env.data.v;
+  if (v > TICKET_VERSION) return { ok: false, error: `record version ${v} is newer than this extension understands (${TICKET_VERSION})` };
+  if (v === 1) {
+    const p = TicketV1.safeParse(data);
+    if (!p.success) return { ok: false, error: `v1 record: ${z.prettifyError(p.error)}` };
+    data = migrateV1(p.data);
+    v = 2;
+  }
+  const p = TicketSchema.safeParse(data);
+  if (!p.success) return { ok: false, error: z.prettifyError(p.error) };
+  return { ok: true, ticket: { ...p.data, stages: completeStages(p.data.stages) }, migrated: env.data.v !== TICKET_VERSION };
+}
+
+/** The small index: only the next ticket number (ticket keys are listed by `keys()`). */
+const IndexSchema = z.object({ v: z.literal(1), data: z.object({ nextId: z.number().int().positive() }) });
+
+export interface QuarantineEntry {
+  key: string;
+  raw: unknown;
+  error: string;
+  at: number;
+}
+
+export interface LoadReport {
+  loaded: number;
+  migrated: number;
+  quarantined: QuarantineEntry[];
+}
+
+export class TicketStore {
+  private tickets = new Map<number, Ticket>();
+  private nextId = 1;
+  private loadedOnce = false;
+
+  constructor(private readonly kv: KeyValue) {}
+
+  /** Loads every ticket. Records that do not parse move to quarantine; nothing is dropped. */
+  async load(now = Date.now()): Promise<LoadReport> {
+    this.tickets.clear();
+    const report: LoadReport = { loaded: 0, migrated: 0, quarantined: [] };
+    const idx = IndexSchema.safeParse(this.kv.get(STORAGE_KEYS.index));
+    let maxSeen = 0;
+    const keys = this.kv.keys().filter((k) => k.startsWith(STORAGE_KEYS.ticketPrefix));
+    const migratedWrites: Promise<void>[] = [];
+    for (const key of keys) {
+      const raw = this.kv.get(key);
+      const idFromKey = Number(key.slice(STORAGE_KEYS.ticketPrefix.length));
+      if (Number.isInteger(idFromKey) && idFromKey > maxSeen) maxSeen = idFromKey;
+      const out = parseRecord(raw);
+      if (out.ok && out.ticket.id === idFromKey) {
+        this.tickets.set(out.ticket.id, out.ticket);
+        report.loaded++;
+        if (out.migrated) {
+          report.migrated++;
+          migratedWrites.push(Promise.resolve(this.kv.update(key, { v: TICKET_VERSION, data: out.ticket })));
+        }
+      } else {
+        report.quarantined.push({ key, raw, error: out.ok ? `id ${out.ticket.id} does not match key` : out.error, at: now });
+      }
+    }
+    if (report.quarantined.length) {
+      const existing = this.quarantine();
+      await this.kv.update(STORAGE_KEYS.quarantine, [...existing, ...report.quarantined]);
+      for (const q of report.quarantined) await this.kv.update(q.key, undefined);
+    }
+    await Promise.all(migratedWrites);
+    // Numbers are never reused: the index remembers the next one even after deletes.
+    this.nextId = Math.max(idx.success ? idx.data.data.nextId : 1, maxSeen + 1);
+    if (!idx.success || idx.data.data.nextId !== this.nextId) await this.writeIndex();
+    this.loadedOnce = true;
+    return report;
+  }
+
+  quarantine(): QuarantineEntry[] {
+    const q = this.kv.get(STORAGE_KEYS.quarantine);
+    return Array.isArray(q) ? (q as QuarantineEntry[]) : [];
+  }
+
+  all(): Ticket[] {
+    return [...this.tickets.values()].sort((a, b) => b.id - a.id);
+  }
+
+  get(id: number): Ticket | undefined {
+    return this.tickets.get(id);
+  }
+
+  get size(): number {
+    return this.tickets.size;
+  }
+
+  peekNextId(): number {
+    return this.nextId;
+  }
+
+  /** O(1) in the number of tickets: writes the one ticket and the small index. */
+  async create(make: (id: number) => Ticket): Promise<Ticket> {
+    this.assertLoaded();
+    const id = this.nextId++;
+    const ticket = TicketSchema.parse(make(id));
+    this.tickets.set(id, ticket);
+    await this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: ticket });
+    await this.writeIndex();
+    return ticket;
+  }
+
+  /** O(1): writes the one ticket. The updater gets a copy. */
+  async update(id: number, change: (t: Ticket) => Ticket | void): Promise<Ticket> {
+    this.assertLoaded();
+    const current = this.tickets.get(id);
+    if (!current) throw new Error(`Ticket #${id} does not exist`);
+    const copy = structuredClone(current);
+    const next = TicketSchema.parse({ ...(change(copy) ?? copy), id, updatedAt: Date.now() });
+    this.tickets.set(id, next);
+    await this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: next });
+    return next;
+  }
+
+  async delete(id: number): Promise<void> {
+    this.assertLoaded();
+    if (!this.tickets.delete(id)) return;
+    await this.kv.update(STORAGE_KEYS.ticketPrefix + id, undefined);
+  }
+
+  /** Import: validated; clashing numbers are renumbered. Returns the new ids. */
+  async import(tickets: readonly Ticket[]): Promise<{ imported: Ticket[]; renumbered: Array<[number, number]> }> {
+    const imported: Ticket[] = [];
+    const renumbered: Array<[number, number]> = [];
+    for (const t of tickets) {
+      const parsed = TicketSchema.parse(t);
+      const clash = this.tickets.has(parsed.id) || parsed.id < this.nextId;
+      const id = clash ? this.nextId++ : parsed.id;
+      if (!clash) this.nextId = id + 1;
+      if (clash) renumbered.push([parsed.id, id]);
+      const ticket = { ...parsed, id, stages: completeStages(parsed.stages) };
+      this.tickets.set(id, ticket);
+      await this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: ticket });
+      imported.push(ticket);
+    }
+    await this.writeIndex();
+    return { imported, renumbered };
+  }
+
+  private async writeIndex(): Promise<void> {
+    await this.kv.update(STORAGE_KEYS.index, { v: 1, data: { nextId: this.nextId } });
+  }
+
+  private assertLoaded(): void {
+    if (!this.loadedOnce) throw new Error('TicketStore used before load()');
+  }
+}
+
+export const ExportFileSchema = z.object({
+  format: z.literal('sdlc-pipeline-tickets'),
+  version: z.literal(1),
+  exportedAt: z.number(),
+  tickets: z.array(TicketSchema),
+});
+export type ExportFile = z.infer<typeof ExportFileSchema>;
+
+export function exportTickets(tickets: readonly Ticket[], now = Date.now()): ExportFile {
+  return { format: 'sdlc-pipeline-tickets', version: 1, exportedAt: now, tickets: [...tickets].sort((a, b) => a.id - b.id) };
+}

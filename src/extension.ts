@@ -1,0 +1,43 @@
+/** Composition root: services are created once, here, in dependency order. */
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { ConfigurationService } from './configuration';
+import { CostReport } from './costReport';
+import { TicketFormView } from './formView';
+import { PipelineService } from './pipeline';
+import { StageRunner } from './runner';
+import { RunStatusBar } from './statusBar';
+import { TicketService } from './storage';
+import { TicketsTree } from './ticketsTree';
+
+export interface Api {
+  tickets: TicketService;
+  runner: StageRunner;
+  pipeline: PipelineService;
+  form: TicketFormView;
+  config: ConfigurationService;
+  tree: TicketsTree;
+  costReport: CostReport;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<Api> {
+  const output = vscode.window.createOutputChannel('SDLC Pipeline', { log: true });
+  const config = new ConfigurationService(output);
+  const tickets = new TicketService(context.workspaceState, output);
+  await tickets.load();
+  const runner = new StageRunner(context, tickets, config, output);
+  const interrupted = await runner.markInterrupted();
+  if (interrupted) output.warn(`${interrupted} run(s) left running by a closed window are now "interrupted"`);
+  const pipeline = new PipelineService(tickets, runner, config, output);
+  const tree = new TicketsTree(context, tickets, runner, config);
+  const form = new TicketFormView(context.extensionUri, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
+  const costReport = new CostReport(tickets, config);
+  const statusBar = new RunStatusBar(runner);
+  context.subscriptions.push(output, config, tickets, runner, pipeline, tree, form, costReport, statusBar);
+  context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, output }));
+  return { tickets, runner, pipeline, form, config, tree, costReport };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,178 @@
+/** The "New Ticket" sidebar webview: HTML with a nonce CSP, typed messages, both sides validated. */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ConfigurationService } from './configuration';
+import { estimateStage } from './domain/cost';
+import { builtinModel, pickerModels, relativeCost, checkModel } from './domain/models';
+import { SOURCE_LABELS, stageDefaults } from './domain/settings';
+import { STAGES } from './domain/stages';
+import { TICKET_TYPES, type Run } from './domain/ticket';
+import { Disposable } from './lifecycle';
+import { HostMessageSchema, parseMessage, WebviewMessageSchema, type FormState, type HostMessage, type WebviewMessage } from './protocol';
+import type { TicketService } from './storage';
+
+export const FORM_VIEW_ID = 'sdlcPipeline.ticketForm';
+
+export interface FormActions {
+  runPipeline(ticketId: number): void;
+}
+
+export class TicketFormView extends Disposable implements vscode.WebviewViewProvider {
+  private view?: vscode.WebviewView;
+  private ready = false;
+  /** Messages the host rejected (kept for tests and the log). */
+  rejected = 0;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly tickets: TicketService,
+    private readonly config: ConfigurationService,
+    private readonly actions: FormActions,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.register(vscode.window.registerWebviewViewProvider(FORM_VIEW_ID, this));
+    this.register(config.onDidChange(() => this.postState()));
+    this.register(tickets.onDidChange(() => this.postState()));
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.postState()));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const assets = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, localResourceRoots: [assets] };
+    view.webview.html = this.html(view.webview, assets);
+    const subs = [
+      view.webview.onDidReceiveMessage((m) => this.handleMessage(m)),
+      view.onDidDispose(() => {
+        this.view = undefined;
+        this.ready = false;
+        subs.forEach((s) => s.dispose());
+      }),
+    ];
+  }
+
+  reveal(): void {
+    void vscode.commands.executeCommand(`${FORM_VIEW_ID}.focus`);
+  }
+
+  /** Handles one untrusted message from the webview. Never throws; rejections are logged. */
+  async handleMessage(raw: unknown): Promise<void> {
+    const parsed = parseMessage(WebviewMessageSchema, raw);
+    if (!parsed.ok) {
+      this.rejected++;
+      this.output.warn(`form: rejected a malformed message: ${parsed.error.split('\n')[0]}`);
+      return;
+    }
+    try {
+      await this.dispatch(parsed.value);
+    } catch (e) {
+      this.output.error(`form: ${(e as Error).message}`);
+      this.post({ type: 'error', message: (e as Error).message });
+    }
+  }
+
+  private async dispatch(msg: WebviewMessage): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.postState();
+        return;
+      case 'openSettings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', msg.query.startsWith('sdlcPipeline') ? msg.query : 'sdlcPipeline');
+        return;
+      case 'create': {
+        const custom = this.config.value.models.customModels;
+        for (const [stage, choice] of Object.entries(msg.draft.stages)) {
+          if (!choice.model) continue;
+          const c = checkModel(choice.model, custom);
+          if (!c.ok) {
+            this.rejected++;
+            this.output.warn(`form: rejected model for ${stage}: ${c.message}`);
+            this.post({ type: 'error', field: `model-${stage}`, message: c.message });
+            return;
+          }
+        }
+        const folders = vscode.workspace.workspaceFolders ?? [];
+        if (msg.draft.folder && !folders.some((f) => f.uri.toString() === msg.draft.folder)) {
+          this.post({ type: 'error', field: 'folder', message: 'That workspace folder is no longer open.' });
+          return;
+        }
+        const ticket = await this.tickets.create(msg.draft);
+        this.post({ type: 'created', id: ticket.id, ran: msg.run });
+        void vscode.window.setStatusBarMessage(`SDLC Pipeline: ticket #${ticket.id} created`, 4000);
+        if (msg.run) this.actions.runPipeline(ticket.id);
+        return;
+      }
+    }
+  }
+
+  state(): FormState {
+    const cfg = this.config.value;
+    const defaults = stageDefaults(cfg.models);
+    const models = pickerModels(cfg.models.customModels).map((id) => {
+      const b = builtinModel(id);
+      return { id, label: b?.label ?? id, relativeCost: relativeCost(id), description: b?.description ?? 'Custom model' };
+    });
+    const history: Run[] = this.tickets.all().flatMap((t) => t.runs);
+    const estimates = Object.fromEntries(
+      STAGES.map((s) => {
+        const e = models.map((m) => estimateStage(s.id, m.id, history, cfg.run.prices));
+        return [s.id, { basis: e[0].basis, runs: e[0].runs, usdByModel: Object.fromEntries(e.map((x) => [x.model, x.usd])) }];
+      }),
+    ) as FormState['estimates'];
+    return {
+      stages: STAGES.map((s) => ({ id: s.id, label: s.label, summary: s.summary })),
+      models,
+      defaults: Object.fromEntries(
+        Object.entries(defaults).map(([k, v]) => [k, { ...v, sourceLabel: SOURCE_LABELS[v.source] }]),
+      ) as FormState['defaults'],
+      defaultStages: cfg.models.defaultStages,
+      presets: cfg.models.presets.map((p) => ({ name: p.name, models: p.models as Record<string, string> })) as FormState['presets'],
+      folders: (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name })),
+      types: [...TICKET_TYPES],
+      trusted: vscode.workspace.isTrusted,
+      nextTicketId: this.tickets.store.peekNextId(),
+      estimates,
+    };
+  }
+
+  private postState(): void {
+    if (!this.ready) return;
+    this.post({ type: 'state', state: this.state() });
+  }
+
+  private post(msg: HostMessage): void {
+    // Validate our own output too: a bug here should be loud in tests, not a confused webview.
+    const checked = HostMessageSchema.parse(msg);
+    void this.view?.webview.postMessage(checked);
+  }
+
+  private html(webview: vscode.Webview, assets: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(assets, 'main.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(assets, 'main.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>New Ticket</title>
+</head>
+<body>
+<main id="app" aria-live="polite"><p class="loading">Loading…</p></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Runs a ticket's selected stages in order, each with its own model and terminal.
+ * Stops at the first failure and offers Retry, Retry with another model, Skip, Show terminal.
+ */
+import * as vscode from 'vscode';
+import type { ConfigurationService } from './configuration';
+import { nextEscalation } from './domain/runSettings';
+import { stageInfo, type StageId } from './domain/stages';
+import { enabledStages, unfinishedStages, type Run } from './domain/ticket';
+import { Disposable } from './lifecycle';
+import type { StageRunner } from './runner';
+import type { TicketService } from './storage';
+
+export interface PipelineOptions {
+  /** Start from the first unfinished stage instead of the first stage. */
+  resume?: boolean;
+  /** Model for this run per stage (e.g. "retry with another model"). */
+  models?: Partial<Record<StageId, string>>;
+  skip?: StageId[];
+  /** Don't show the failure notification (callers that handle it). */
+  quiet?: boolean;
+}
+
+export interface PipelineResult {
+  status: 'succeeded' | 'failed' | 'cancelled' | 'not-started';
+  runs: Run[];
+  failedStage?: StageId;
+}
+
+export class PipelineService extends Disposable {
+  private readonly active = new Map<number, { cancelled: boolean; stage?: StageId }>();
+
+  constructor(
+    private readonly tickets: TicketService,
+    private readonly runner: StageRunner,
+    private readonly config: ConfigurationService,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    super();
+  }
+
+  isRunning(ticketId: number): boolean {
+    return this.active.has(ticketId);
+  }
+
+  cancel(ticketId: number): boolean {
+    const p = this.active.get(ticketId);
+    if (!p) return false;
+    p.cancelled = true;
+    if (p.stage) this.runner.stop(ticketId, p.stage);
+    return true;
+  }
+
+  async run(ticketId: number, opts: PipelineOptions = {}): Promise<PipelineResult> {
+    const ticket = this.tickets.get(ticketId);
+    if (!ticket) {
+      void vscode.window.showErrorMessage(`SDLC Pipeline: ticket #${ticketId} does not exist.`);
+      return { status: 'not-started', runs: [] };
+    }
+    if (this.active.has(ticketId)) {
+      void vscode.window.showWarningMessage(`SDLC Pipeline: the pipeline of ticket #${ticketId} is already running.`);
+      return { status: 'not-started', runs: [] };
+    }
+    const skip = new Set(opts.skip ?? []);
+    const stages = (opts.resume ? unfinishedStages(ticket) : enabledStages(ticket)).filter((s) => !skip.has(s));
+    if (!stages.length) {
+      void vscode.window.showInformationMessage(`SDLC Pipeline: ticket #${ticketId} has no ${opts.resume ? 'unfinished' : 'selected'} stages.`);
+      return { status: 'not-started', runs: [] };
+    }
+    const state: { cancelled: boolean; stage?: StageId } = { cancelled: false };
+    this.active.set(ticketId, state);
+    const runs: Run[] = [];
+    this.output.info(`pipeline #${ticketId}: ${stages.join(' → ')}`);
+    try {
+      for (const stage of stages) {
+        if (state.cancelled) return { status: 'cancelled', runs };
+        state.stage = stage;
+        let model = opts.models?.[stage];
+        let run = await this.runner.run({ ticketId, stage, model });
+        if (!run) return { status: 'not-started', runs };
+        runs.push(run);
+        // Automatic escalation along the stage's chain.
+        const cfg = this.config.forFolder(this.tickets.folderOf(this.tickets.get(ticketId)!)?.uri).run;
+        while (run.status === 'failed' && !state.cancelled && cfg.escalationMode === 'auto') {
+          model = nextEscalation(cfg.escalation[stage], run.modelAsked);
+          if (!model) break;
+          this.output.info(`pipeline #${ticketId}: ${stage} failed on ${run.modelAsked}; escalating to ${model}`);
+          const next = await this.runner.run({ ticketId, stage, model });
+          if (!next) break;
+          run = next;
+          runs.push(run);
+        }
+        if (run.status !== 'succeeded') {
+          if (state.cancelled || run.status === 'cancelled') return { status: 'cancelled', runs, failedStage: stage };
+          if (!opts.quiet) this.offerRecovery(ticketId, stage, run);
+          return { status: 'failed', runs, failedStage: stage };
+        }
+      }
+      return { status: 'succeeded', runs };
+    } finally {
+      this.active.delete(ticketId);
+    }
+  }
+
+  private offerRecovery(ticketId: number, stage: StageId, run: Run): void {
+    const label = stageInfo(stage).label;
+    const cfg = this.config.forFolder(this.tickets.folderOf(this.tickets.get(ticketId)!)?.uri).run;
+    const escalate = cfg.escalationMode === 'ask' ? nextEscalation(cfg.escalation[stage], run.modelAsked) : undefined;
+    const actions = [...(escalate ? [`Retry with ${escalate}`] : []), 'Retry', 'Retry with Another Model…', 'Skip', 'Show Terminal'];
+    const what = run.status === 'budget-exceeded' ? 'hit its budget cap' : run.status === 'interrupted' ? 'was interrupted' : 'failed';
+    void vscode.window
+      .showErrorMessage(`SDLC Pipeline: ${label} of ticket #${ticketId} ${what} on ${run.modelAsked}. ${run.message ?? ''}`.trim(), ...actions)
+      .then(async (choice) => {
+        if (!choice) return;
+        if (choice === 'Retry') return this.run(ticketId, { resume: true });
+        if (escalate && choice === `Retry with ${escalate}`) return this.run(ticketId, { resume: true, models: { [stage]: escalate } });
+        if (choice === 'Skip') return this.run(ticketId, { resume: true, skip: [stage] });
+        if (choice === 'Show Terminal') return this.runner.showTerminal(ticketId, stage);
+        const model = await vscode.commands.executeCommand<string | undefined>('sdlcPipeline.pickModel', { ticketId, stage, exclude: run.modelAsked });
+        if (model) return this.run(ticketId, { resume: true, models: { [stage]: model } });
+      });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The one contract between the ticket form (webview-ui/) and the extension host.
+ * Every message in either direction is a zod schema; both sides `safeParse` what they receive.
+ * Pure: no `vscode` import (the webview bundles it too).
+ */
+import * as z from 'zod';
+import { StageIdSchema, TicketDraftSchema, TICKET_TYPES } from './domain/ticket';
+
+const ModelSourceSchema = z.enum(['ticket', 'workspaceFolder', 'workspace', 'user', 'default']);
+
+export const FormStateSchema = z.object({
+  stages: z.array(z.object({ id: StageIdSchema, label: z.string(), summary: z.string() })),
+  models: z.array(z.object({ id: z.string(), label: z.string(), relativeCost: z.number(), description: z.string() })),
+  defaults: z.record(StageIdSchema, z.object({ model: z.string(), source: ModelSourceSchema, sourceLabel: z.string() })),
+  defaultStages: z.array(StageIdSchema),
+  presets: z.array(z.object({ name: z.string(), models: z.partialRecord(StageIdSchema, z.string()) })),
+  folders: z.array(z.object({ uri: z.string(), name: z.string() })),
+  types: z.array(z.enum(TICKET_TYPES)),
+  trusted: z.boolean(),
+  nextTicketId: z.number().int().positive(),
+  /** Per stage: estimated USD per model id, and what the estimate is based on. */
+  estimates: z.record(
+    StageIdSchema,
+    z.object({ basis: z.enum(['history', 'priors']), runs: z.number(), usdByModel: z.record(z.string(), z.number()) }),
+  ),
+});
+export type FormState = z.infer<typeof FormStateSchema>;
+
+export const HostMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), state: FormStateSchema }),
+  z.object({ type: z.literal('created'), id: z.number().int().positive(), ran: z.boolean() }),
+  z.object({ type: z.literal('error'), message: z.string(), field: z.string().optional() }),
+]);
+export type HostMessage = z.infer<typeof HostMessageSchema>;
+
+export const WebviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('create'), draft: TicketDraftSchema, run: z.boolean() }),
+  z.object({ type: z.literal('openSettings'), query: z.string().max(200) }),
+]);
+export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+
+/** The form's draft kept in webview state (survives hide and reload). */
+export const DraftSchema = z.object({
+  title: z.string(),
+  description: z.string(),
+  type: z.enum(TICKET_TYPES),
+  folder: z.string().optional(),
+  preset: z.string().optional(),
+  stages: z.record(StageIdSchema, z.object({ enabled: z.boolean(), model: z.string(), touched: z.boolean() })),
+});
+export type Draft = z.infer<typeof DraftSchema>;
+
+/** Safe parse that returns a readable error instead of throwing. */
+export function parseMessage<T>(schema: z.ZodType<T>, data: unknown): { ok: true; value: T } | { ok: false; error: string } {
+  const r = schema.safeParse(data);
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: z.prettifyError(r.error) };
+}

@@ -1,0 +1,119 @@
+/** Tickets in workspaceState (one key per ticket) and their files in the workspace folder. */
+import * as vscode from 'vscode';
+import { ticketPaths } from './domain/prompt';
+import { exportTickets, ExportFileSchema, TicketStore, type LoadReport } from './domain/store';
+import { newTicket, ticketMarkdown, type Ticket, type TicketDraft } from './domain/ticket';
+import { Disposable } from './lifecycle';
+
+export class TicketService extends Disposable {
+  readonly store: TicketStore;
+  private readonly changed = this.register(new vscode.EventEmitter<number | undefined>());
+  /** Fires with the changed ticket id, or undefined when many changed. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    memento: vscode.Memento,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.store = new TicketStore(memento);
+  }
+
+  async load(): Promise<LoadReport> {
+    const started = performance.now();
+    const report = await this.store.load();
+    this.output.info(`loaded ${report.loaded} tickets in ${(performance.now() - started).toFixed(1)} ms (${report.migrated} migrated, ${report.quarantined.length} quarantined)`);
+    if (report.quarantined.length) {
+      for (const q of report.quarantined) this.output.error(`quarantined ${q.key}: ${q.error}`);
+      void vscode.window
+        .showWarningMessage(
+          `SDLC Pipeline: ${report.quarantined.length} stored ticket record(s) could not be read and were moved to quarantine. Your other tickets loaded normally.`,
+          'Show Details',
+          'Export',
+        )
+        .then((choice) => {
+          if (choice === 'Show Details') void this.showQuarantine();
+          if (choice === 'Export') void this.exportQuarantine();
+        });
+    }
+    this.changed.fire(undefined);
+    return report;
+  }
+
+  all(): Ticket[] {
+    return this.store.all();
+  }
+  get(id: number): Ticket | undefined {
+    return this.store.get(id);
+  }
+
+  async create(draft: TicketDraft): Promise<Ticket> {
+    const t = await this.store.create((id) => newTicket(id, draft));
+    this.changed.fire(t.id);
+    return t;
+  }
+
+  async update(id: number, change: (t: Ticket) => Ticket | void): Promise<Ticket> {
+    const t = await this.store.update(id, change);
+    this.changed.fire(id);
+    return t;
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.store.delete(id);
+    this.changed.fire(id);
+  }
+
+  async importTickets(tickets: Ticket[]) {
+    const r = await this.store.import(tickets);
+    this.changed.fire(undefined);
+    return r;
+  }
+
+  exportJson(): string {
+    return JSON.stringify(exportTickets(this.store.all()), null, 2);
+  }
+
+  parseImport(text: string): { ok: true; tickets: Ticket[] } | { ok: false; error: string } {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      return { ok: false, error: `not JSON (${(e as Error).message})` };
+    }
+    const p = ExportFileSchema.safeParse(json);
+    return p.success ? { ok: true, tickets: p.data.tickets } : { ok: false, error: 'not an SDLC Pipeline tickets export' };
+  }
+
+  /** The workspace folder a ticket belongs to. */
+  folderOf(ticket: Ticket): vscode.WorkspaceFolder | undefined {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    return folders.find((f) => f.uri.toString() === ticket.folder) ?? folders[0];
+  }
+
+  /** Writes `<folder>/<ticketsDir>/<id>/ticket.md`; returns the paths (relative + absolute). */
+  async writeTicketFile(ticket: Ticket, ticketsDir: string) {
+    const folder = this.folderOf(ticket);
+    if (!folder) throw new Error('Open a folder to run stages: tickets are written into the workspace.');
+    const rel = ticketPaths(ticketsDir, ticket.id);
+    const dir = vscode.Uri.joinPath(folder.uri, rel.dir);
+    await vscode.workspace.fs.createDirectory(dir);
+    const file = vscode.Uri.joinPath(folder.uri, rel.ticketFile);
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(ticketMarkdown(ticket)));
+    return { folder, rel, ticketFile: file };
+  }
+
+  private quarantineJson(): string {
+    return JSON.stringify(this.store.quarantine(), null, 2);
+  }
+
+  async showQuarantine(): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: this.quarantineJson() });
+    await vscode.window.showTextDocument(doc);
+  }
+
+  async exportQuarantine(): Promise<void> {
+    const target = await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: 'Export quarantined records' });
+    if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(this.quarantineJson()));
+  }
+}

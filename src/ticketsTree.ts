@@ -1,0 +1,181 @@
+/** The native Tickets tree: ticket → its stages, with model, status, cost and duration. */
+import * as vscode from 'vscode';
+import type { ConfigurationService } from './configuration';
+import { rollup } from './domain/cost';
+import { resolveStageModel, SOURCE_LABELS } from './domain/settings';
+import { stageInfo, type StageId } from './domain/stages';
+import { STORAGE_KEYS } from './domain/store';
+import { formatDuration, formatUsd } from './domain/stream';
+import { enabledStages, lastRun, type RunStatus, type Ticket } from './domain/ticket';
+import { Disposable } from './lifecycle';
+import type { StageRunner } from './runner';
+import type { TicketService } from './storage';
+
+export const TREE_VIEW_ID = 'sdlcPipeline.tickets';
+export const PAGE_SIZE = 200;
+export type TreeFilter = 'all' | 'active' | 'archived';
+
+export type Node =
+  | { kind: 'ticket'; ticketId: number }
+  | { kind: 'stage'; ticketId: number; stage: StageId }
+  | { kind: 'more'; shown: number };
+
+const STATUS_ICONS: Record<RunStatus, [string, string?]> = {
+  queued: ['clock'],
+  running: ['sync~spin', 'charts.blue'],
+  succeeded: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  cancelled: ['circle-slash', 'disabledForeground'],
+  interrupted: ['debug-disconnect', 'list.warningForeground'],
+  'budget-exceeded': ['warning', 'list.warningForeground'],
+};
+const TYPE_ICONS = { feature: 'lightbulb', bug: 'bug', chore: 'tools' } as const;
+
+export class TicketsTree extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly view: vscode.TreeView<Node>;
+  private limit = PAGE_SIZE;
+  private ticketNodes = new Map<number, Node>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly tickets: TicketService,
+    private readonly runner: StageRunner,
+    private readonly config: ConfigurationService,
+  ) {
+    super();
+    this.view = this.register(vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
+    this.register(tickets.onDidChange((id) => this.refresh(id)));
+    this.register(runner.onDidChangeRunning(() => this.refresh()));
+    this.register(config.onDidChange(() => this.refresh()));
+    this.updateMessage();
+  }
+
+  get filter(): TreeFilter {
+    const f = this.context.workspaceState.get(STORAGE_KEYS.treeFilter);
+    return f === 'active' || f === 'archived' ? f : 'all';
+  }
+
+  async setFilter(f: TreeFilter): Promise<void> {
+    await this.context.workspaceState.update(STORAGE_KEYS.treeFilter, f);
+    this.limit = PAGE_SIZE;
+    this.refresh();
+  }
+
+  showMore(): void {
+    this.limit += PAGE_SIZE;
+    this.refresh();
+  }
+
+  refresh(ticketId?: number): void {
+    const node = ticketId !== undefined ? this.ticketNodes.get(ticketId) : undefined;
+    this.updateMessage();
+    // A changed ticket refreshes its own subtree; a new or deleted one refreshes the root.
+    this.changed.fire(node && this.tickets.get(ticketId!) ? node : undefined);
+  }
+
+  private updateMessage(): void {
+    const f = this.filter;
+    this.view.description = f === 'all' ? undefined : f;
+    this.view.message = f !== 'all' && this.visible().length === 0 && this.tickets.all().length > 0 ? `No ${f} tickets. Use the filter to see the others.` : undefined;
+  }
+
+  private visible(): Ticket[] {
+    const f = this.filter;
+    return this.tickets.all().filter((t) => (f === 'all' ? true : f === 'archived' ? t.archived : !t.archived));
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      const all = this.visible();
+      const out: Node[] = all.slice(0, this.limit).map((t) => this.ticketNode(t.id));
+      if (all.length > this.limit) out.push({ kind: 'more', shown: this.limit });
+      return out;
+    }
+    if (node.kind === 'ticket') {
+      const t = this.tickets.get(node.ticketId);
+      return t ? enabledStages(t).map((stage) => ({ kind: 'stage', ticketId: t.id, stage })) : [];
+    }
+    return [];
+  }
+
+  private ticketNode(id: number): Node {
+    let n = this.ticketNodes.get(id);
+    if (!n) {
+      n = { kind: 'ticket', ticketId: id };
+      this.ticketNodes.set(id, n);
+    }
+    return n;
+  }
+
+  getParent(node: Node): Node | undefined {
+    return node.kind === 'stage' ? this.ticketNode(node.ticketId) : undefined;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'more') {
+      const item = new vscode.TreeItem(`Show more… (${node.shown} shown)`);
+      item.command = { command: 'sdlcPipeline.showMoreTickets', title: 'Show more' };
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      return item;
+    }
+    const t = this.tickets.get(node.ticketId);
+    if (!t) return new vscode.TreeItem('(deleted)');
+    if (node.kind === 'ticket') return this.ticketItem(t);
+    return this.stageItem(t, node.stage);
+  }
+
+  private ticketItem(t: Ticket): vscode.TreeItem {
+    const item = new vscode.TreeItem(`#${t.id} ${t.title}`, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `ticket-${t.id}`;
+    const stages = enabledStages(t);
+    const done = stages.filter((s) => lastRun(t, s)?.status === 'succeeded').length;
+    const cost = rollup(t.runs).total;
+    item.description = [t.type, `${done}/${stages.length} stages`, cost > 0 ? formatUsd(cost) : undefined, t.archived ? 'archived' : undefined].filter(Boolean).join(' · ');
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown('**').appendText(`#${t.id} ${t.title}`).appendMarkdown('**\n\n');
+    if (t.description.trim()) tip.appendText(t.description.slice(0, 500)).appendMarkdown('\n\n');
+    tip.appendText(`${t.type} · created ${new Date(t.createdAt).toLocaleString()}${cost > 0 ? ` · spent ${formatUsd(cost)}` : ''}`);
+    item.tooltip = tip;
+    item.iconPath = new vscode.ThemeIcon(TYPE_ICONS[t.type]);
+    item.contextValue = t.archived ? 'ticket-archived' : 'ticket';
+    item.accessibilityInformation = { label: `Ticket ${t.id}: ${t.title}, ${item.description}` };
+    return item;
+  }
+
+  private stageItem(t: Ticket, stage: StageId): vscode.TreeItem {
+    const info = stageInfo(stage);
+    const folder = this.tickets.folderOf(t);
+    const resolved = resolveStageModel(stage, this.config.forFolder(folder?.uri).models, t.stages[stage]?.model);
+    const run = lastRun(t, stage);
+    const running = this.runner.isRunning(t.id, stage);
+    const item = new vscode.TreeItem(info.label);
+    item.id = `ticket-${t.id}-${stage}`;
+    const status: RunStatus | undefined = running ? 'running' : run?.status;
+    const parts = [resolved.model];
+    if (run && !running) {
+      if (run.costUsd !== undefined) parts.push(formatUsd(run.costUsd));
+      if (run.endedAt) parts.push(formatDuration(run.durationMs ?? run.endedAt - run.startedAt));
+    }
+    if (status && status !== 'succeeded') parts.push(status);
+    item.description = parts.join(' · ');
+    const tip = new vscode.MarkdownString();
+    tip.appendText(`${info.label}: ${info.summary}\nModel: ${resolved.model} (${SOURCE_LABELS[resolved.source]})`);
+    if (run) {
+      tip.appendText(`\nLast run: ${run.status}${run.modelRan ? ` · ran ${run.modelRan}` : ''}${run.costUsd !== undefined ? ` · ${formatUsd(run.costUsd)}` : ''}${run.numTurns !== undefined ? ` · ${run.numTurns} turns` : ''}`);
+      if (run.message) tip.appendText(`\n${run.message}`);
+    }
+    item.tooltip = tip;
+    const [icon, colour] = status ? STATUS_ICONS[status] : ['circle-large-outline', undefined];
+    item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
+    item.contextValue = running ? 'stage-running' : 'stage';
+    item.command = running ? { command: 'sdlcPipeline.showRunningTerminal', title: 'Show terminal', arguments: [{ ticketId: t.id, stage }] } : undefined;
+    item.accessibilityInformation = { label: `${info.label} stage, model ${resolved.model}, ${status ?? 'not run'}` };
+    return item;
+  }
+
+  reveal(ticketId: number): void {
+    void this.view.reveal(this.ticketNode(ticketId), { expand: true, select: true });
+  }
+}

@@ -1,0 +1,24 @@
+// Runs one mocha tier in this process and writes { passes, failures, tests } to a JSON file.
+//   node mocha-tier.mjs <results.json> <file.js>...
+import Mocha from 'mocha';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const [resultsFile, ...files] = process.argv.slice(2);
+const mocha = new Mocha({ ui: 'bdd', timeout: Number(process.env.SDLC_MOCHA_TIMEOUT ?? 120_000), color: true, reporter: 'spec' });
+for (const f of files) mocha.addFile(resolve(f));
+const results = { passes: 0, failures: [], pending: 0, tests: [] };
+await mocha.loadFilesAsync();
+const runner = mocha.run((failures) => {
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+  process.exitCode = failures ? 1 : 0;
+});
+runner.on('pass', (t) => {
+  results.passes++;
+  results.tests.push({ title: t.fullTitle(), state: 'passed', ms: t.duration });
+});
+runner.on('fail', (t, err) => {
+  results.failures.push({ title: t.fullTitle(), error: String(err?.stack ?? err).slice(0, 4000) });
+  results.tests.push({ title: t.fullTitle(), state: 'failed' });
+});
+runner.on('pending', () => results.pending++);

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// A local mock of the Anthropic Messages API for tests: the real Claude Code CLI talks to it
+// through ANTHROPIC_BASE_URL. Binds 127.0.0.1 only, stops by itself after --lifetime seconds,
+// and logs every request's model (the proof of which model a stage really asked for).
+//
+//   node mock-api.mjs --port-file F [--port 0] [--lifetime 1800]
+//   GET  /__log        → JSON array of logged requests
+//   POST /__control    → merge a scenario: { failFamilies: ["opus"], failStages: ["plan"],
+//                         usage: {input_tokens, output_tokens, ...}, delayMs, text, status }
+//   POST /__reset      → clear log and scenario
+import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const lifetime = Number(args.lifetime ?? 1800) * 1000;
+let scenario = {};
+let log = [];
+
+function family(model) {
+  const m = String(model).toLowerCase();
+  for (const f of ['opus', 'sonnet', 'haiku', 'fable']) if (m.includes(f)) return f;
+  return 'unknown';
+}
+
+function textOf(content) {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((c) => (typeof c === 'string' ? c : c.text ?? textOf(c.content ?? ''))).join('\n');
+  return '';
+}
+
+function readBody(req) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+const send = (res, status, obj) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(obj));
+};
+
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  const body = await readBody(req);
+  if (url.pathname === '/__log') return send(res, 200, log);
+  if (url.pathname === '/__control') {
+    scenario = { ...scenario, ...JSON.parse(body || '{}') };
+    return send(res, 200, scenario);
+  }
+  if (url.pathname === '/__reset') {
+    scenario = {};
+    log = [];
+    return send(res, 200, {});
+  }
+  if (url.pathname === '/v1/messages/count_tokens') return send(res, 200, { input_tokens: 100 });
+  if (url.pathname !== '/v1/messages' || req.method !== 'POST') return send(res, 200, {});
+
+  let payload = {};
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    return send(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'bad json' } });
+  }
+  const system = textOf(payload.system ?? '');
+  const marker = /SDLC Pipeline · ticket #(\d+) · stage (\w+)/.exec(system);
+  const lastUser = [...(payload.messages ?? [])].reverse().find((m) => m.role === 'user');
+  const entry = {
+    at: Date.now(),
+    model: payload.model,
+    family: family(payload.model),
+    stream: !!payload.stream,
+    tools: Array.isArray(payload.tools) ? payload.tools.length : 0,
+    ticket: marker ? Number(marker[1]) : undefined,
+    stage: marker ? marker[2] : undefined,
+    system: marker ? system.slice(marker.index) : undefined,
+    prompt: marker ? textOf(lastUser?.content ?? '') : undefined,
+  };
+  log.push(entry);
+
+  const fail =
+    (scenario.failFamilies ?? []).includes(entry.family) || (entry.stage && (scenario.failStages ?? []).includes(entry.stage));
+  if (fail && marker) {
+    return send(res, scenario.status ?? 500, { type: 'error', error: { type: 'api_error', message: 'mock: this stage is set to fail' } });
+  }
+  const usage = {
+    input_tokens: 1000,
+    output_tokens: 200,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    ...(marker ? scenario.usage ?? {} : {}),
+  };
+  const text = marker ? scenario.text ?? `Mock ${entry.family} reply for ${entry.stage}.` : 'Mock title';
+  const message = {
+    id: `msg_mock_${log.length}`,
+    type: 'message',
+    role: 'assistant',
+    model: payload.model,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage: { ...usage, output_tokens: 1 },
+  };
+  if (!payload.stream) {
+    return send(res, 200, { ...message, content: [{ type: 'text', text }], stop_reason: 'end_turn', usage });
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const ev = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  ev('message_start', { message });
+  ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+  ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text } });
+  const delay = marker ? Number(scenario.delayMs ?? 0) : 0;
+  const finish = () => {
+    if (res.destroyed) return;
+    ev('content_block_stop', { index: 0 });
+    ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+    ev('message_stop', {});
+    res.end();
+  };
+  if (delay > 0) setTimeout(finish, delay);
+  else finish();
+});
+
+server.listen(Number(args.port ?? 0), '127.0.0.1', () => {
+  const { port } = server.address();
+  if (args['port-file']) writeFileSync(args['port-file'], String(port));
+  process.stdout.write(`mock-api listening on http://127.0.0.1:${port}\n`);
+});
+setTimeout(() => process.exit(0), lifetime).unref();
+process.on('SIGTERM', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0));

@@ -1,0 +1,66 @@
+// `npm test`: builds, then runs every tier — unit (Node), integration (real VS Code extension
+// host), end-to-end (playwright driving the real workbench) — and ends with "N passed, N failed".
+//   --only unit|integration|e2e   one tier
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './codeserver.mjs';
+import { runIntegration } from './integration.mjs';
+import { ensureAll } from './tools.mjs';
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const tiers = only ? [only] : ['unit', 'integration', 'e2e'];
+const started = Date.now();
+const say = (m) => console.log(`\n\x1b[1m== ${m}\x1b[0m`);
+
+say('build');
+execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+execFileSync(process.execPath, ['esbuild.mjs', '--tests'], { cwd: repoRoot, stdio: 'inherit' });
+
+const list = (dir, ext = '.test.js') => (existsSync(join(repoRoot, dir)) ? readdirSync(join(repoRoot, dir)).filter((f) => f.endsWith(ext)).map((f) => join(repoRoot, dir, f)) : []);
+
+function mochaTier(name, files, extraEnv = {}) {
+  const out = join(mkdtempSync(join(tmpdir(), `sdlc-${name}-`)), 'results.json');
+  const r = spawnSync(process.execPath, [join(repoRoot, 'test/harness/mocha-tier.mjs'), out, ...files], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, ...extraEnv },
+  });
+  if (existsSync(out)) return JSON.parse(readFileSync(out, 'utf8'));
+  return { passes: 0, failures: [{ title: `${name} tier`, error: `mocha exited with ${r.status ?? r.signal} and wrote no results` }] };
+}
+
+const summary = {};
+for (const tier of tiers) {
+  const t0 = Date.now();
+  say(`${tier} tests`);
+  let res;
+  try {
+    if (tier === 'unit') res = mochaTier('unit', list('out/test/unit'));
+    else if (tier === 'integration') {
+      res = await runIntegration();
+      for (const t of res.tests ?? []) console.log(`  ${t.state === 'passed' ? '\x1b[32m✔\x1b[0m' : '\x1b[31m✘\x1b[0m'} ${t.title}${t.ms ? ` (${t.ms} ms)` : ''}`);
+    } else if (tier === 'e2e') {
+      ensureAll();
+      res = mochaTier('e2e', list('test/e2e', '.test.mjs'), { SDLC_MOCHA_TIMEOUT: '240000' });
+    } else throw new Error(`unknown tier ${tier}`);
+  } catch (e) {
+    res = { passes: 0, failures: [{ title: `${tier} tier`, error: String(e?.stack ?? e) }] };
+  }
+  summary[tier] = { passed: res.passes, failed: res.failures.length, seconds: Math.round((Date.now() - t0) / 1000) };
+  for (const f of res.failures) console.log(`\n\x1b[31m✘ ${tier}: ${f.title}\x1b[0m\n${f.error}`);
+}
+
+say('summary');
+let passed = 0;
+let failed = 0;
+for (const [tier, s] of Object.entries(summary)) {
+  console.log(`${tier.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed  (${s.seconds} s)`);
+  passed += s.passed;
+  failed += s.failed;
+}
+if (passed === 0 && failed === 0) failed = 1; // a run that ran nothing is a failure
+console.log(`total time ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,67 @@
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import type { Api } from '../../src/extension';
+
+export const EXTENSION_ID = 'sdlc-pipeline.sdlc-pipeline';
+
+export async function api(): Promise<Api> {
+  const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+  return ext.activate();
+}
+
+export const mockUrl = () => {
+  const u = process.env.SDLC_MOCK_API;
+  assert.ok(u, 'SDLC_MOCK_API is not set: run through npm test');
+  return u;
+};
+
+export interface MockRequest {
+  model: string;
+  family: string;
+  ticket?: number;
+  stage?: string;
+  system?: string;
+  prompt?: string;
+}
+
+export async function mockLog(): Promise<MockRequest[]> {
+  return (await fetch(`${mockUrl()}/__log`)).json() as Promise<MockRequest[]>;
+}
+export async function mockControl(scenario: object): Promise<void> {
+  await fetch(`${mockUrl()}/__control`, { method: 'POST', body: JSON.stringify(scenario) });
+}
+export async function mockReset(): Promise<void> {
+  await fetch(`${mockUrl()}/__reset`, { method: 'POST' });
+}
+
+/** Stage requests (those carrying our system-prompt marker) for one ticket. */
+export async function stageRequests(ticketId: number): Promise<MockRequest[]> {
+  return (await mockLog()).filter((r) => r.ticket === ticketId);
+}
+
+export async function setSetting(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
+  await vscode.workspace.getConfiguration('sdlcPipeline').update(key, value, target);
+}
+
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const draft = (title: string, models: Record<string, string> = {}, enabled?: string[]) => ({
+  title,
+  description: `Description of ${title}`,
+  type: 'feature' as const,
+  stages: Object.fromEntries(
+    ['clarify', 'plan', 'build', 'test', 'review', 'document', 'merge'].map((s) => [
+      s,
+      { enabled: enabled ? enabled.includes(s) : true, ...(models[s] ? { model: models[s] } : {}) },
+    ]),
+  ),
+});

@@ -1,0 +1,36 @@
+/**
+ * The tests module the extension host loads (`extensionTestsPath`). The same `run()` serves
+ * code-server (test/harness/integration.mjs) and @vscode/test-electron on a desktop.
+ * It writes its own results file because the workbench log truncates host output.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false });
+  const dir = __dirname;
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
+  const results = { passes: 0, failures: [] as Array<{ title: string; error: string }>, tests: [] as Array<{ title: string; state: string; ms?: number }> };
+  const write = () => {
+    if (process.env.SDLC_TEST_RESULTS) writeFileSync(process.env.SDLC_TEST_RESULTS, JSON.stringify(results, null, 2));
+  };
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      write();
+      if (failures) reject(new Error(`${failures} integration test(s) failed`));
+      else resolve();
+    });
+    runner.on('pass', (t) => {
+      results.passes++;
+      results.tests.push({ title: t.fullTitle(), state: 'passed', ms: t.duration });
+      console.log(`✔ ${t.fullTitle()}`);
+    });
+    runner.on('fail', (t, err: Error) => {
+      results.failures.push({ title: t.fullTitle(), error: String(err?.stack ?? err).slice(0, 4000) });
+      results.tests.push({ title: t.fullTitle(), state: 'failed' });
+      console.log(`✘ ${t.fullTitle()}: ${err?.message}`);
+      write();
+    });
+  });
+}

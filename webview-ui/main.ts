@@ -1,0 +1,301 @@
+/**
+ * The ticket form (browser side). Built from DOM nodes (never innerHTML with user text),
+ * toolkit web components, and the shared zod protocol: host messages are validated here.
+ * The draft lives in webview state, so it survives hiding the view and reloading the window.
+ */
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodeRadio,
+  vsCodeRadioGroup,
+  vsCodeTextArea,
+  vsCodeTextField,
+} from '@vscode/webview-ui-toolkit';
+import { DraftSchema, HostMessageSchema, type Draft, type FormState, type WebviewMessage } from '../src/protocol';
+import type { StageId } from '../src/domain/stages';
+import { TITLE_MAX } from '../src/domain/ticket';
+
+provideVSCodeDesignSystem().register(
+  vsCodeButton(),
+  vsCodeCheckbox(),
+  vsCodeDropdown(),
+  vsCodeOption(),
+  vsCodeRadio(),
+  vsCodeRadioGroup(),
+  vsCodeTextArea(),
+  vsCodeTextField(),
+);
+
+interface VsCodeApi {
+  postMessage(msg: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+type Field = HTMLElement & { value: string; disabled: boolean; checked?: boolean };
+
+let state: FormState | undefined;
+let draft: Draft | undefined = restoreDraft();
+let lastCreated: string | undefined;
+
+function restoreDraft(): Draft | undefined {
+  const saved = vscode.getState() as { draft?: unknown } | undefined;
+  const p = DraftSchema.safeParse(saved?.draft);
+  return p.success ? p.data : undefined;
+}
+
+function save(): void {
+  vscode.setState({ draft });
+}
+
+function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const c of children) e.append(c); // strings become text nodes: never parsed as HTML
+  return e;
+}
+
+function freshDraft(s: FormState): Draft {
+  return {
+    title: '',
+    description: '',
+    type: 'feature',
+    folder: s.folders[0]?.uri,
+    stages: Object.fromEntries(
+      s.stages.map((st) => [st.id, { enabled: s.defaultStages.includes(st.id), model: s.defaults[st.id].model, touched: false }]),
+    ) as Draft['stages'],
+  };
+}
+
+/** Merge new host state into the draft: untouched pickers follow the (new) defaults. */
+function reconcile(s: FormState, d: Draft | undefined): Draft {
+  if (!d) return freshDraft(s);
+  const modelIds = s.models.map((m) => m.id);
+  for (const st of s.stages) {
+    const cur = d.stages[st.id];
+    if (!cur) d.stages[st.id] = { enabled: s.defaultStages.includes(st.id), model: s.defaults[st.id].model, touched: false };
+    else if (!cur.touched || !modelIds.includes(cur.model)) d.stages[st.id] = { ...cur, model: s.defaults[st.id].model, touched: cur.touched && modelIds.includes(cur.model) };
+  }
+  if (s.folders.length && !s.folders.some((f) => f.uri === d.folder)) d.folder = s.folders[0].uri;
+  return d;
+}
+
+const money = (usd: number) => (usd < 0.01 ? `$${usd.toFixed(3)}` : `$${usd.toFixed(2)}`);
+
+function render(): void {
+  const app = document.getElementById('app')!;
+  if (!state || !draft) return;
+  const s = state;
+  const d = draft;
+  const focusedId = document.activeElement?.id;
+  app.replaceChildren();
+
+  const form = el('form', { id: 'ticket-form', novalidate: '', 'aria-label': 'New ticket' });
+  form.addEventListener('submit', (e) => e.preventDefault());
+
+  // Title
+  const title = el('vscode-text-field', { id: 'title', maxlength: String(TITLE_MAX), placeholder: 'What needs doing?', 'aria-required': 'true' }) as Field;
+  title.append(el('span', {}, 'Title'));
+  title.value = d.title;
+  const titleError = el('div', { id: 'title-error', class: 'error', role: 'alert' });
+  title.addEventListener('input', () => {
+    d.title = title.value;
+    if (d.title.trim()) {
+      titleError.textContent = '';
+      title.removeAttribute('aria-invalid');
+    }
+    save();
+  });
+  form.append(el('div', { class: 'field' }, title, titleError));
+
+  // Description
+  const desc = el('vscode-text-area', { id: 'description', rows: '4', resize: 'vertical', placeholder: 'Context, acceptance criteria, links…' }) as Field;
+  desc.append(el('span', {}, 'Description'));
+  desc.value = d.description;
+  desc.addEventListener('input', () => {
+    d.description = desc.value;
+    save();
+  });
+  form.append(el('div', { class: 'field' }, desc));
+
+  // Type
+  const typeGroup = el('vscode-radio-group', { id: 'type', orientation: 'horizontal' });
+  typeGroup.append(el('label', { slot: 'label' }, 'Type'));
+  for (const t of s.types) {
+    const r = el('vscode-radio', { value: t, id: `type-${t}` }, t[0].toUpperCase() + t.slice(1)) as Field;
+    if (d.type === t) r.setAttribute('checked', '');
+    typeGroup.append(r);
+  }
+  typeGroup.addEventListener('change', (e) => {
+    const v = (e.target as Field).value;
+    if (v === 'feature' || v === 'bug' || v === 'chore') {
+      d.type = v;
+      save();
+    }
+  });
+  form.append(el('div', { class: 'field' }, typeGroup));
+
+  // Workspace folder (only with several)
+  if (s.folders.length > 1) {
+    const folder = el('vscode-dropdown', { id: 'folder', 'aria-label': 'Workspace folder' }) as Field;
+    for (const f of s.folders) folder.append(el('vscode-option', { value: f.uri }, f.name));
+    folder.addEventListener('change', () => {
+      d.folder = folder.value;
+      save();
+    });
+    form.append(el('div', { class: 'field' }, el('label', { for: 'folder', class: 'label' }, 'Workspace folder'), folder));
+    queueMicrotask(() => (folder.value = d.folder ?? s.folders[0].uri));
+  }
+
+  // Presets + reset
+  const preset = el('vscode-dropdown', { id: 'preset', 'aria-label': 'Model preset' }) as Field;
+  preset.append(el('vscode-option', { value: '' }, d.preset ? 'Custom' : 'Choose a preset…'));
+  for (const p of s.presets) preset.append(el('vscode-option', { value: p.name }, p.name));
+  preset.addEventListener('change', () => {
+    const p = s.presets.find((x) => x.name === preset.value);
+    if (!p) return;
+    for (const st of s.stages) {
+      const m = p.models[st.id];
+      if (m) d.stages[st.id] = { ...d.stages[st.id], model: m, touched: true };
+    }
+    d.preset = p.name;
+    save();
+    render();
+  });
+  const reset = el('vscode-button', { id: 'reset', appearance: 'secondary', 'aria-label': 'Reset models to defaults' }, 'Reset to defaults');
+  reset.addEventListener('click', () => {
+    for (const st of s.stages) d.stages[st.id] = { ...d.stages[st.id], model: s.defaults[st.id].model, touched: false };
+    d.preset = undefined;
+    save();
+    render();
+  });
+  form.append(el('div', { class: 'row presets' }, el('label', { for: 'preset', class: 'label' }, 'Preset'), preset, reset));
+  queueMicrotask(() => (preset.value = d.preset ?? ''));
+
+  // Stages
+  const list = el('div', { class: 'stages', role: 'group', 'aria-label': 'Pipeline stages' });
+  const costOf = (id: StageId) => s.estimates[id]?.usdByModel[d.stages[id].model];
+  for (const st of s.stages) {
+    const choice = d.stages[st.id];
+    const toggle = el('vscode-checkbox', { id: `stage-${st.id}`, 'aria-label': `Run ${st.label} stage`, title: st.summary }, st.label) as Field;
+    if (choice.enabled) toggle.setAttribute('checked', '');
+    const picker = el('vscode-dropdown', { id: `model-${st.id}`, 'aria-label': `Model for ${st.label} stage`, position: 'below' }) as Field;
+    for (const m of s.models) picker.append(el('vscode-option', { value: m.id, title: m.description }, `${m.id} · ${m.relativeCost}×`));
+    if (!choice.enabled) picker.setAttribute('disabled', '');
+    const def = s.defaults[st.id];
+    const source = choice.touched ? (choice.model === def.model ? `${def.model} · ${def.sourceLabel}` : 'chosen on this ticket') : `${def.model} · ${def.sourceLabel}`;
+    const usd = costOf(st.id);
+    const hint = el('div', { class: 'hint', id: `hint-${st.id}` }, source, usd !== undefined && choice.enabled ? ` · ~${money(usd)}` : '');
+    const error = el('div', { class: 'error', id: `model-${st.id}-error`, role: 'alert' });
+    toggle.addEventListener('change', () => {
+      choice.enabled = !!toggle.checked;
+      if (choice.enabled) picker.removeAttribute('disabled');
+      else picker.setAttribute('disabled', '');
+      save();
+      renderTotals();
+    });
+    picker.addEventListener('change', () => {
+      if (!picker.value || picker.value === choice.model) return;
+      choice.model = picker.value;
+      choice.touched = true;
+      d.preset = undefined;
+      save();
+      const u = costOf(st.id);
+      hint.textContent = `chosen on this ticket${u !== undefined ? ` · ~${money(u)}` : ''}`;
+      renderTotals();
+    });
+    list.append(el('div', { class: 'stage' }, el('div', { class: 'stage-row' }, toggle, picker), hint, error));
+    queueMicrotask(() => (picker.value = choice.model));
+  }
+  form.append(el('fieldset', { class: 'stages-set' }, el('legend', {}, 'Stages and models'), list));
+
+  // Totals
+  const totals = el('div', { id: 'totals', class: 'totals', role: 'status' });
+  const renderTotals = () => {
+    const enabled = s.stages.filter((st) => d.stages[st.id].enabled);
+    const rel = (id: string) => s.models.find((m) => m.id === id)?.relativeCost ?? 5;
+    const opusRel = s.models.find((m) => m.id === 'opus')?.relativeCost ?? 5;
+    const usd = enabled.reduce((a, st) => a + (costOf(st.id) ?? 0), 0);
+    const opusUsd = enabled.reduce((a, st) => a + (s.estimates[st.id]?.usdByModel.opus ?? 0), 0);
+    const pct = enabled.length ? Math.round((100 * enabled.reduce((a, st) => a + rel(d.stages[st.id].model), 0)) / (opusRel * enabled.length)) : 0;
+    const basis = enabled.some((st) => s.estimates[st.id]?.basis === 'history') ? 'from this workspace’s past runs' : 'from built-in priors';
+    totals.replaceChildren(
+      el('div', {}, el('strong', {}, `Estimated ${money(usd)}`), ` for ${enabled.length} stage${enabled.length === 1 ? '' : 's'} (${basis})`),
+      el('div', { id: 'relative-cost' }, `Relative cost ${pct}% of all-opus`, opusUsd > usd ? ` · saves ~${money(opusUsd - usd)}` : ''),
+    );
+  };
+  renderTotals();
+  form.append(totals);
+
+  // Actions
+  const status = el('div', { id: 'status', class: 'status', role: 'status' }, lastCreated ?? '');
+  const create = el('vscode-button', { id: 'create', appearance: 'primary' }, 'Create ticket');
+  const createRun = el('vscode-button', { id: 'create-run', appearance: 'secondary' }, 'Create and run pipeline');
+  if (!s.trusted) {
+    createRun.setAttribute('disabled', '');
+    createRun.setAttribute('title', 'Running stages is disabled until you trust this workspace.');
+  }
+  const submit = (run: boolean) => {
+    if (!d.title.trim()) {
+      titleError.textContent = 'Title is required.';
+      title.setAttribute('aria-invalid', 'true');
+      title.focus();
+      return;
+    }
+    const stages = Object.fromEntries(
+      s.stages.map((st) => [st.id, { enabled: d.stages[st.id].enabled, ...(d.stages[st.id].touched ? { model: d.stages[st.id].model } : {}) }]),
+    );
+    vscode.postMessage({ type: 'create', run, draft: { title: d.title.trim(), description: d.description, type: d.type, folder: d.folder, stages } });
+  };
+  create.addEventListener('click', () => submit(false));
+  createRun.addEventListener('click', () => submit(true));
+  form.append(el('div', { class: 'row actions' }, create, createRun), status);
+  if (!s.trusted) form.append(el('p', { class: 'hint' }, 'Restricted Mode: tickets can be created, but stages run only in a trusted workspace.'));
+
+  const settingsLink = el('a', { href: '#', id: 'open-settings' }, 'Default models in Settings');
+  settingsLink.addEventListener('click', (e) => {
+    e.preventDefault();
+    vscode.postMessage({ type: 'openSettings', query: 'sdlcPipeline.defaultModels' });
+  });
+  form.append(el('p', { class: 'footer' }, `Next ticket: #${s.nextTicketId} · `, settingsLink));
+
+  app.append(form);
+  if (focusedId) document.getElementById(focusedId)?.focus();
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const parsed = HostMessageSchema.safeParse(event.data);
+  if (!parsed.success) {
+    console.warn('SDLC Pipeline: ignored a malformed host message');
+    return;
+  }
+  const msg = parsed.data;
+  switch (msg.type) {
+    case 'state':
+      state = msg.state;
+      draft = reconcile(msg.state, draft);
+      save();
+      render();
+      break;
+    case 'created':
+      lastCreated = `Ticket #${msg.id} created${msg.ran ? ' — running the pipeline' : ''}.`;
+      draft = state ? freshDraft(state) : undefined;
+      save();
+      render();
+      document.getElementById('title')?.focus();
+      break;
+    case 'error': {
+      const target = msg.field ? document.getElementById(`${msg.field}-error`) : null;
+      const status = document.getElementById('status');
+      (target ?? status)!.textContent = msg.message;
+      break;
+    }
+  }
+});
+
+vscode.postMessage({ type: 'ready' });
