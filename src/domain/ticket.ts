@@ -102,7 +102,7 @@ export function newTicket(id: number, draft: TicketDraft, now = Date.now()): Tic
     title: draft.title.trim(),
     description: draft.description,
     type: draft.type,
-    folder: draft.folder,
+    ...(draft.folder ? { folder: draft.folder } : {}),
     createdAt: now,
     updatedAt: now,
     archived: false,

@@ -46,6 +46,8 @@ export const DEFAULT_USER_SETTINGS = {
   'workbench.tips.enabled': false,
   'chat.disableAIFeatures': true,
   'security.workspace.trust.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.panel.defaultLocation': 'bottom',
 };
 
 /** Makes a fresh run folder with a copy of the demo workspace. */
@@ -74,7 +76,7 @@ export async function startCodeServer(o) {
   const userData = d('user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...(o.userSettings ?? {}) }, null, 2));
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   writeFileSync(join(run.dir, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const home = d('home');
   // VS Code resolves the login shell's environment for the extension host and terminals,

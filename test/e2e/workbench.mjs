@@ -1,0 +1,128 @@
+// Helpers for driving the real workbench (code-server + Debian chromium + playwright-core).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, openWorkbench } from '../harness/browser.mjs';
+import { claudeEnv, repoRoot, startCodeServer, startMockApi, makeRunDir } from '../harness/codeserver.mjs';
+import { ensureAll } from '../harness/tools.mjs';
+
+export const artifacts = process.env.SDLC_ARTIFACTS ?? join(repoRoot, '.test-artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+/** Starts mock API + code-server (+ the extension under development unless vsix) + browser. */
+export async function startWorkbench(name, { userSettings = {}, extensionsDir, devExtension = true, trust } = {}) {
+  const tools = ensureAll();
+  const run = makeRunDir(name);
+  const mock = await startMockApi(run.dir);
+  const server = await startCodeServer({
+    name,
+    runDir: run.dir,
+    workspace: run.workspace,
+    env: claudeEnv(mock.url, tools.claude.binDir),
+    pathPrepend: tools.claude.binDir,
+    userSettings,
+    extensionsDir,
+    trust,
+  });
+  const browser = await launchBrowser();
+  const payload = devExtension ? [['extensionDevelopmentPath', server.remote(repoRoot)]] : [];
+  const url = server.workbenchUrl(payload);
+  const page = await openWorkbench(browser, url);
+  const wb = new Workbench(page, server, mock, browser, url);
+  return wb;
+}
+
+export class Workbench {
+  constructor(page, server, mock, browser, url) {
+    Object.assign(this, { page, server, mock, browser, url });
+  }
+
+  async stop() {
+    await this.browser.close().catch(() => {});
+    await this.server.stop();
+    await this.mock.stop();
+  }
+
+  async reload() {
+    await this.page.reload();
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    await this.page.waitForFunction(() => !!window.driver, null, { timeout: 90_000 });
+    await this.page.evaluate(() => window.driver.whenWorkbenchRestored());
+  }
+
+  async openSidebar() {
+    const icon = this.page.locator('.activitybar .action-item a[aria-label^="SDLC Pipeline"]');
+    await icon.waitFor({ timeout: 60_000 });
+    const title = this.page.locator('.part.sidebar .composite.title');
+    const open = (await title.count()) && /SDLC Pipeline/i.test((await title.first().textContent()) ?? '');
+    if (!open) await icon.click();
+    await this.form().locator('#title').waitFor({ timeout: 60_000 });
+  }
+
+  /** The ticket form's document (webview iframe → active frame). */
+  form() {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  async pickModel(stage, model) {
+    const f = this.form();
+    await f.locator(`#model-${stage}`).click();
+    await f.locator(`#model-${stage} vscode-option[value="${model}"]`).click();
+  }
+
+  async command(text) {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${text}`);
+    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
+    await this.page.waitForTimeout(200);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Types into the open quick pick and accepts the first match. */
+  async quickPick(text) {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    if (text !== undefined) await input.fill(text);
+    await this.page.waitForTimeout(300);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async terminalText() {
+    return this.page.evaluate(() => {
+      const rows = [...document.querySelectorAll('.terminal-wrapper.active .xterm-rows > div')];
+      return rows.map((r) => r.textContent.replace(/\u00a0/g, ' ')).join('\n');
+    });
+  }
+
+  async waitForTerminal(re, timeoutMs = 60_000) {
+    const until = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < until) {
+      text = await this.terminalText();
+      if (re.test(text)) return text;
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`terminal never showed ${re}; it shows:\n${text}`);
+  }
+
+  async screenshot(name) {
+    const file = join(artifacts, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async stageRequests(ticketId) {
+    return (await this.mock.log()).filter((r) => r.ticket === ticketId);
+  }
+
+  /** Tree rows of the Tickets view (aria-labels). */
+  async treeRows() {
+    return this.page.locator('.pane:has(.pane-header[aria-label^="Tickets"]) .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent));
+  }
+
+  async setTheme(theme) {
+    await this.command('Preferences: Color Theme');
+    await this.quickPick(theme);
+  }
+}

@@ -1,0 +1,44 @@
+import * as assert from 'node:assert';
+import { costOf, costRows, estimateStage, median, priceFor, rollup, toCsv, PRIOR_USAGE } from '../../src/domain/cost';
+import type { Run } from '../../src/domain/ticket';
+
+const run = (stage: Run['stage'], input: number, output: number, cost?: number, model = 'opus'): Run => ({
+  id: `${stage}-${input}`, stage, mode: 'headless', modelAsked: model, startedAt: input, status: 'succeeded', costUsd: cost,
+  usage: { input_tokens: input, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+});
+
+describe('cost', () => {
+  it('prices by family with overrides', () => {
+    assert.deepStrictEqual(priceFor('claude-haiku-4-5-20251001'), { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 });
+    assert.strictEqual(priceFor('sonnet', { sonnet: { input: 9, output: 9, cacheWrite: 9, cacheRead: 9 } }).input, 9);
+    assert.strictEqual(costOf({ input_tokens: 1_000_000, output_tokens: 1_000_000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, priceFor('opus')), 30);
+  });
+  it('estimates from the median of history, else from stated priors', () => {
+    const history = [run('plan', 1000, 100), run('plan', 3000, 300), run('plan', 2000, 200), run('build', 9, 9)];
+    const e = estimateStage('plan', 'sonnet', history);
+    assert.strictEqual(e.basis, 'history');
+    assert.strictEqual(e.runs, 3);
+    assert.strictEqual(median([1000, 3000, 2000]), 2000);
+    assert.ok(Math.abs(e.usd - (2000 * 3 + 200 * 15) / 1e6) < 1e-12);
+    const p = estimateStage('merge', 'haiku', history);
+    assert.strictEqual(p.basis, 'priors');
+    assert.ok(Math.abs(p.usd - costOf(PRIOR_USAGE.merge, priceFor('haiku'))) < 1e-12);
+  });
+  it('rolls up the CLI-reported costs per stage and per model; the parts add up', () => {
+    const runs = [
+      { ...run('plan', 1, 1, 0.5), modelUsage: { 'claude-opus-4-8': { costUSD: 0.4 }, 'claude-haiku-4-5': { costUSD: 0.1 } } },
+      run('build', 2, 2, 1.25),
+      run('build', 3, 3, undefined),
+    ];
+    const r = rollup(runs);
+    assert.strictEqual(r.total, 1.75);
+    assert.deepStrictEqual(r.byStage, { plan: 0.5, build: 1.25 });
+    const sumModels = Object.values(r.byModel).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sumModels - r.total) < 1e-12);
+  });
+  it('CSV quotes and defuses formulas in user text', () => {
+    const csv = toCsv(costRows([{ id: 1, title: '=HYPERLINK("x"), "q"', runs: [run('plan', 1, 1, 0.1)] }]));
+    const line = csv.split('\n')[1];
+    assert.ok(line.startsWith('1,"\'=HYPERLINK(""x""), ""q""",plan'), line);
+  });
+});
