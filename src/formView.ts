@@ -96,6 +96,8 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
         }
         const folders = vscode.workspace.workspaceFolders ?? [];
         if (msg.draft.folder && !folders.some((f) => f.uri.toString() === msg.draft.folder)) {
+          this.rejected++;
+          this.output.warn('form: rejected a ticket for a folder that is not open');
           this.post({ type: 'error', field: 'folder', message: 'That workspace folder is no longer open.' });
           return;
         }

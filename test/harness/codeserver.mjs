@@ -81,9 +81,10 @@ export async function startCodeServer(o) {
   const home = d('home');
   // VS Code resolves the login shell's environment for the extension host and terminals,
   // so a PATH entry must come from the profile, as it does on users' machines.
+  if (o.isolateHome !== false) writeClaudeHome(home, workspace);
   if (o.pathPrepend) writeFileSync(join(home, '.profile'), `export PATH="${o.pathPrepend}:$PATH"\n`);
-  const env = {
-    ...process.env,
+  // Tests isolate HOME/XDG/TMPDIR; `npm start` keeps the user's own (their claude login lives there).
+  const isolated = o.isolateHome === false ? {} : {
     HOME: home,
     XDG_CONFIG_HOME: d('home/.config'),
     XDG_DATA_HOME: d('home/.local/share'),
@@ -91,8 +92,8 @@ export async function startCodeServer(o) {
     XDG_RUNTIME_DIR: d('xdg-runtime'),
     TMPDIR: d('tmp'),
     SHELL: '/bin/bash',
-    ...(o.env ?? {}),
   };
+  const env = { ...process.env, ...isolated, ...(o.env ?? {}) };
   delete env.VSCODE_IPC_HOOK_CLI;
   const args = [
     entry,
@@ -171,11 +172,24 @@ export async function startMockApi(runDir, lifetimeSeconds = 1800) {
   };
 }
 
+export const TEST_API_KEY = 'sk-ant-test-dummy-key-0000000000';
+
+/** The CLI's first-run answers (onboarding, folder trust, "use this API key?") for a test HOME. */
+export function writeClaudeHome(home, workspace) {
+  const config = {
+    hasCompletedOnboarding: true,
+    theme: 'dark',
+    customApiKeyResponses: { approved: [TEST_API_KEY.slice(-20)], rejected: [] },
+    projects: { [workspace]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } },
+  };
+  writeFileSync(join(home, '.claude.json'), JSON.stringify(config, null, 2));
+}
+
 /** Environment that points the real Claude Code CLI at the mock API. */
 export function claudeEnv(mockUrl, claudeBinDir) {
   return {
     ANTHROPIC_BASE_URL: mockUrl,
-    ANTHROPIC_API_KEY: 'sk-ant-test-dummy-key-0000000000',
+    ANTHROPIC_API_KEY: TEST_API_KEY,
     CLAUDE_CODE_MAX_RETRIES: '0',
     DISABLE_AUTOUPDATER: '1',
     DISABLE_TELEMETRY: '1',

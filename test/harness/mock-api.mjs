@@ -6,6 +6,7 @@
 //   node mock-api.mjs --port-file F [--port 0] [--lifetime 1800]
 //   GET  /__log        → JSON array of logged requests
 //   POST /__control    → merge a scenario: { failFamilies: ["opus"], failStages: ["plan"],
+//                         failRules: [{ stage: "plan", family: "opus" }],
 //                         usage: {input_tokens, output_tokens, ...}, delayMs, text, status }
 //   POST /__reset      → clear log and scenario
 import http from 'node:http';
@@ -82,7 +83,9 @@ const server = http.createServer(async (req, res) => {
   log.push(entry);
 
   const fail =
-    (scenario.failFamilies ?? []).includes(entry.family) || (entry.stage && (scenario.failStages ?? []).includes(entry.stage));
+    (scenario.failFamilies ?? []).includes(entry.family) ||
+    (entry.stage && (scenario.failStages ?? []).includes(entry.stage)) ||
+    (scenario.failRules ?? []).some((r) => (!r.stage || r.stage === entry.stage) && (!r.family || r.family === entry.family));
   if (fail && marker) {
     return send(res, scenario.status ?? 500, { type: 'error', error: { type: 'api_error', message: 'mock: this stage is set to fail' } });
   }

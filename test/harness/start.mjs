@@ -23,6 +23,7 @@ const server = await startCodeServer({
   runDir: profile,
   workspace: join(repoRoot, 'demo'),
   env,
+  isolateHome: false,
   port: process.env.PORT ? Number(process.env.PORT) : undefined,
   log: !!process.env.SDLC_START_LOG,
 });

@@ -1,0 +1,124 @@
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { WebviewMessageSchema } from '../../src/protocol';
+import { api, draft, setSetting, waitFor } from './helpers';
+
+describe('form state and settings (real extension host)', () => {
+  afterEach(async () => {
+    for (const key of ['defaultModels', 'customModels', 'presets', 'defaultStages']) {
+      await setSetting(key, undefined, vscode.ConfigurationTarget.Global);
+      await setSetting(key, undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('user and workspace settings reach the form defaults, with their source', async () => {
+    const a = await api();
+    await setSetting('defaultModels', { plan: 'sonnet', build: 'sonnet' }, vscode.ConfigurationTarget.Global);
+    await setSetting('defaultModels', { build: 'haiku' }, vscode.ConfigurationTarget.Workspace);
+    const s = await waitFor(() => {
+      const st = a.form.state();
+      return st.defaults.build.model === 'haiku' ? st : undefined;
+    }, 'settings to reach the form');
+    assert.deepStrictEqual(s.defaults.plan, { model: 'sonnet', source: 'user', sourceLabel: 'user settings' });
+    assert.deepStrictEqual(s.defaults.build, { model: 'haiku', source: 'workspace', sourceLabel: 'workspace settings' });
+    assert.deepStrictEqual(s.defaults.test, { model: 'sonnet', source: 'default', sourceLabel: 'built-in default' });
+  });
+
+  it('custom models and presets from settings are offered', async () => {
+    const a = await api();
+    await setSetting('customModels', ['opusplan', 'claude-sonnet-4-5@20250929']);
+    await setSetting('presets', { Thrifty: { plan: 'haiku', build: 'opusplan' } });
+    const s = await waitFor(() => {
+      const st = a.form.state();
+      return st.models.some((m) => m.id === 'opusplan') && st.presets.some((p) => p.name === 'Thrifty') ? st : undefined;
+    }, 'custom models in the form');
+    assert.deepStrictEqual(s.models.map((m) => m.id), ['opus', 'sonnet', 'haiku', 'opusplan', 'claude-sonnet-4-5@20250929']);
+    assert.deepStrictEqual(s.presets.find((p) => p.name === 'Thrifty')?.models, { plan: 'haiku', build: 'opusplan' });
+    assert.deepStrictEqual(s.presets.slice(0, 3).map((p) => p.name), ['Balanced', 'Cost-optimized', 'Max quality']);
+  });
+
+  it('an invalid setting produces a warning naming it, and only that stage falls back', async () => {
+    const a = await api();
+    await setSetting('defaultModels', { plan: 'sonet', review: 'haiku' }, vscode.ConfigurationTarget.Workspace);
+    const problems = await waitFor(() => {
+      const p = a.config.value.problems.filter((x) => x.includes('defaultModels.plan'));
+      return p.length ? p : undefined;
+    }, 'a settings problem');
+    assert.match(problems[0], /workspace settings.*"sonet".*did you mean "sonnet"/);
+    const s = a.form.state();
+    assert.deepStrictEqual(s.defaults.plan, { model: 'opus', source: 'default', sourceLabel: 'built-in default' });
+    assert.strictEqual(s.defaults.review.model, 'haiku');
+  });
+
+  it('settings of the wrong type are reported, nothing crashes', async () => {
+    const a = await api();
+    await setSetting('defaultModels', 42);
+    await setSetting('customModels', 'opusplan');
+    await setSetting('defaultStages', ['plan', 'deploy']);
+    const p = await waitFor(() => (a.config.value.problems.length >= 3 ? a.config.value.problems : undefined), 'three problems');
+    assert.ok(p.some((x) => /defaultModels.*got number 42/.test(x)), p.join('\n'));
+    assert.ok(p.some((x) => /customModels.*expected a list/.test(x)), p.join('\n'));
+    assert.ok(p.some((x) => /unknown stage "deploy"/.test(x)), p.join('\n'));
+    assert.deepStrictEqual(a.form.state().defaultStages, ['plan']);
+  });
+
+  it('a create message from the form stores the ticket and its own choices only', async () => {
+    const a = await api();
+    const before = a.tickets.store.peekNextId();
+    await a.form.handleMessage({ type: 'create', run: false, draft: { ...draft('From the form', { plan: 'sonnet' }), title: '  padded  ' } });
+    const t = a.tickets.get(before)!;
+    assert.strictEqual(t.title, 'padded');
+    assert.strictEqual(t.stages.plan?.model, 'sonnet');
+    assert.strictEqual(t.stages.build?.model, undefined);
+  });
+
+  it('fuzz: 1,000+ malformed or mutated messages are rejected without exceptions or state changes', async () => {
+    const a = await api();
+    const rand = (() => {
+      let x = 12345;
+      return () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    })();
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+    const junk = () => pick<unknown>([null, undefined, 0, -1, 1e308, NaN, '', 'x'.repeat(5000), [], {}, true, { type: 'create' }, '<img src=x onerror=alert(1)>', { __proto__: { polluted: true } }, Symbol.for('s').toString()]);
+    const valid = () => ({ type: 'create', run: false, draft: draft('ok') }) as Record<string, unknown>;
+    const mutate = (): unknown => {
+      const m = valid();
+      const d = m.draft as Record<string, unknown>;
+      switch (Math.floor(rand() * 12)) {
+        case 0: return junk();
+        case 1: m.type = pick(['creat', 'CREATE', '', 42, null, 'ready ']); return m;
+        case 2: d.title = pick(['', '   ', 'x'.repeat(201), 42, null, ['a']]); return m;
+        case 3: d.type = pick(['epic', '', 1, null]); return m;
+        case 4: (d.stages as Record<string, unknown>).deploy = { enabled: true }; return m;
+        case 5: (d.stages as Record<string, unknown>).plan = { enabled: 'yes' }; return m;
+        case 6: (d.stages as Record<string, unknown>).plan = { enabled: true, model: pick(['sonet', 'gpt-4o', 'rm -rf /', '', 'a b', '$(touch /tmp/x)']) }; return m;
+        case 7: d.stages = pick([null, [], 'plan', 7]); return m;
+        case 8: m.run = pick(['true', 1, null]); return m;
+        case 9: d.description = pick([5, null, 'x'.repeat(20_001)]); return m;
+        case 10: d.folder = 'file:///not/open'; return m;
+        default: return { type: pick(['openSettings', 'ready', 'state', 'created']), query: pick([5, 'x'.repeat(300), null]) , id: 'x' };
+      }
+    };
+    const ticketsBefore = a.tickets.all().length;
+    const nextBefore = a.tickets.store.peekNextId();
+    const rejectedBefore = a.form.rejected;
+    let sent = 0;
+    let schemaRejects = 0;
+    for (let i = 0; i < 1500; i++) {
+      const msg = mutate();
+      const schemaOk = WebviewMessageSchema.safeParse(msg).success;
+      // Only messages that must be refused: schema-invalid, or valid shape with an invalid model/folder.
+      const d = (msg as { draft?: { stages?: { plan?: { model?: string } }; folder?: string } })?.draft;
+      const mustRefuse = !schemaOk || d?.folder === 'file:///not/open' || (d?.stages?.plan?.model !== undefined && !['opus', 'sonnet', 'haiku'].includes(d.stages.plan.model));
+      if (!mustRefuse || (schemaOk && (msg as { type: string }).type !== 'create')) continue;
+      if (!schemaOk) schemaRejects++;
+      await a.form.handleMessage(msg); // must not throw
+      sent++;
+    }
+    assert.ok(sent >= 1000, `only ${sent} messages sent`);
+    assert.strictEqual(a.tickets.all().length, ticketsBefore, 'a malformed message changed the tickets');
+    assert.strictEqual(a.tickets.store.peekNextId(), nextBefore);
+    assert.ok(a.form.rejected - rejectedBefore >= schemaRejects, `rejections logged: ${a.form.rejected - rejectedBefore} < ${schemaRejects}`);
+    assert.strictEqual(({} as Record<string, unknown>).polluted, undefined);
+  });
+});

@@ -1,0 +1,75 @@
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { STORAGE_KEYS, TicketStore } from '../../src/domain/store';
+import { newTicket } from '../../src/domain/ticket';
+import { api, draft, EXTENSION_ID } from './helpers';
+
+/** The extension's real workspaceState Memento (the same object the store uses). */
+function memento(a: Awaited<ReturnType<typeof api>>): vscode.Memento {
+  return (a.tickets.store as unknown as { kv: vscode.Memento }).kv;
+}
+
+describe('ticket store through the real workspaceState (real extension host)', () => {
+  it('10,000 tickets round-trip: create, reload from workspaceState, all equal', async function () {
+    this.timeout(300_000);
+    const a = await api();
+    const kv = memento(a);
+    const store = new TicketStore(kv);
+    await store.load();
+    const before = store.size;
+    const created = [];
+    for (let i = 0; i < 10_000; i++) created.push(await store.create((id) => newTicket(id, draft(`Bulk ${i}`, i % 3 ? {} : { plan: 'sonnet' }))));
+    const reloaded = new TicketStore(kv);
+    const report = await reloaded.load();
+    assert.strictEqual(report.quarantined.length, 0);
+    assert.strictEqual(reloaded.size, before + 10_000);
+    for (const t of created) assert.deepStrictEqual(reloaded.get(t.id), t);
+    // Clean up so later tests see a normal workspace.
+    for (const t of created) await reloaded.delete(t.id);
+    await a.tickets.load();
+  });
+
+  it('garbage records are quarantined while the rest load, and reported once', async () => {
+    const a = await api();
+    const kv = memento(a);
+    const good = await a.tickets.create(draft('Still here'));
+    await kv.update(`${STORAGE_KEYS.ticketPrefix}900001`, '{"v":2,"data":{"id":9');
+    await kv.update(`${STORAGE_KEYS.ticketPrefix}900002`, { v: 2, data: 'a string where an object belongs' });
+    await kv.update(`${STORAGE_KEYS.ticketPrefix}900003`, { v: 2, data: { id: 900003, title: 42 } });
+    const report = await a.tickets.load();
+    assert.strictEqual(report.quarantined.length, 3);
+    assert.ok(a.tickets.get(good.id), 'a good ticket was lost');
+    assert.strictEqual(a.tickets.store.quarantine().filter((q) => q.key.includes('90000')).length, 3);
+    assert.ok(a.tickets.store.peekNextId() > 900003, 'quarantined numbers must not be reused');
+    const again = await a.tickets.load();
+    assert.strictEqual(again.quarantined.length, 0);
+  });
+
+  it('export → import → equal (clashing numbers renumbered)', async () => {
+    const a = await api();
+    const t1 = await a.tickets.create(draft('Export me', { build: 'haiku' }));
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'export-test.json');
+    await vscode.commands.executeCommand('sdlcPipeline.exportTickets', { uri: file.toString() });
+    const exported = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+    assert.strictEqual(exported.format, 'sdlc-pipeline-tickets');
+    const n = a.tickets.all().length;
+    const r = await vscode.commands.executeCommand<{ imported: Array<{ id: number; title: string; stages: unknown }>; renumbered: Array<[number, number]> }>('sdlcPipeline.importTickets', { uri: file.toString() });
+    assert.strictEqual(a.tickets.all().length, 2 * n);
+    assert.strictEqual(r.renumbered.length, n);
+    const copy = r.imported.find((x) => x.title === 'Export me')!;
+    assert.notStrictEqual(copy.id, t1.id);
+    const { id: _a, ...orig } = a.tickets.get(t1.id)!;
+    const { id: _b, ...dup } = a.tickets.get(copy.id)!;
+    assert.deepStrictEqual(dup, orig);
+    for (const x of r.imported) await a.tickets.delete(x.id);
+  });
+
+  it('delete with confirmation really deletes; the key is gone', async () => {
+    const a = await api();
+    const t = await a.tickets.create(draft('Delete me'));
+    assert.strictEqual(await vscode.commands.executeCommand('sdlcPipeline.deleteTicket', { ticketId: t.id, confirm: true }), true);
+    assert.strictEqual(a.tickets.get(t.id), undefined);
+    assert.strictEqual(memento(a).get(`${STORAGE_KEYS.ticketPrefix}${t.id}`), undefined);
+    assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
+  });
+});
