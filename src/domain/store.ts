@@ -150,8 +150,7 @@ export class TicketStore {
     const id = this.nextId++;
     const ticket = TicketSchema.parse(make(id));
     this.tickets.set(id, ticket);
-    await this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: ticket });
-    await this.writeIndex();
+    await Promise.all([this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: ticket }), this.writeIndex()]);
     return ticket;
   }
 
@@ -177,6 +176,7 @@ export class TicketStore {
   async import(tickets: readonly Ticket[]): Promise<{ imported: Ticket[]; renumbered: Array<[number, number]> }> {
     const imported: Ticket[] = [];
     const renumbered: Array<[number, number]> = [];
+    const writes: PromiseLike<void>[] = [];
     for (const t of tickets) {
       const parsed = TicketSchema.parse(t);
       const clash = this.tickets.has(parsed.id) || parsed.id < this.nextId;
@@ -185,15 +185,17 @@ export class TicketStore {
       if (clash) renumbered.push([parsed.id, id]);
       const ticket = { ...parsed, id, stages: completeStages(parsed.stages) };
       this.tickets.set(id, ticket);
-      await this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: ticket });
+      // Issued together: the host batches Memento writes, so this is one round trip, not n.
+      writes.push(this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: ticket }));
       imported.push(ticket);
     }
-    await this.writeIndex();
+    writes.push(this.writeIndex());
+    await Promise.all(writes);
     return { imported, renumbered };
   }
 
-  private async writeIndex(): Promise<void> {
-    await this.kv.update(STORAGE_KEYS.index, { v: 1, data: { nextId: this.nextId } });
+  private writeIndex(): PromiseLike<void> {
+    return this.kv.update(STORAGE_KEYS.index, { v: 1, data: { nextId: this.nextId } });
   }
 
   private assertLoaded(): void {

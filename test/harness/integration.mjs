@@ -20,7 +20,7 @@ export async function runIntegration({ timeoutMs = 20 * 60_000 } = {}) {
       runDir: run.dir,
       workspace: run.workspace,
       pathPrepend: tools.claude.binDir,
-      env: { ...claudeEnv(mock.url, tools.claude.binDir), SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace },
+      env: { ...claudeEnv(mock.url, tools.claude.binDir), SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '' },
       userSettings: { 'sdlcPipeline.permissionMode': 'acceptEdits' },
     });
     browser = await launchBrowser();

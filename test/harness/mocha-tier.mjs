@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const [resultsFile, ...files] = process.argv.slice(2);
-const mocha = new Mocha({ ui: 'bdd', timeout: Number(process.env.SDLC_MOCHA_TIMEOUT ?? 120_000), color: true, reporter: 'spec' });
+const mocha = new Mocha({ ui: 'bdd', timeout: Number(process.env.SDLC_MOCHA_TIMEOUT ?? 120_000), color: true, reporter: 'spec', grep: process.env.SDLC_TEST_GREP || undefined });
 for (const f of files) mocha.addFile(resolve(f));
 const results = { passes: 0, failures: [], pending: 0, tests: [] };
 await mocha.loadFilesAsync();

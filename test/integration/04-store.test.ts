@@ -17,15 +17,18 @@ describe('ticket store through the real workspaceState (real extension host)', (
     const store = new TicketStore(kv);
     await store.load();
     const before = store.size;
+    // Issued concurrently in chunks: VS Code batches Memento writes into one round trip.
     const created = [];
-    for (let i = 0; i < 10_000; i++) created.push(await store.create((id) => newTicket(id, draft(`Bulk ${i}`, i % 3 ? {} : { plan: 'sonnet' }))));
+    for (let chunk = 0; chunk < 10; chunk++) {
+      created.push(...(await Promise.all(Array.from({ length: 1000 }, (_, i) => store.create((id) => newTicket(id, draft(`Bulk ${chunk * 1000 + i}`, i % 3 ? {} : { plan: 'sonnet' })))))));
+    }
     const reloaded = new TicketStore(kv);
     const report = await reloaded.load();
     assert.strictEqual(report.quarantined.length, 0);
     assert.strictEqual(reloaded.size, before + 10_000);
     for (const t of created) assert.deepStrictEqual(reloaded.get(t.id), t);
     // Clean up so later tests see a normal workspace.
-    for (const t of created) await reloaded.delete(t.id);
+    await Promise.all(created.map((t) => reloaded.delete(t.id)));
     await a.tickets.load();
   });
 
@@ -61,7 +64,7 @@ describe('ticket store through the real workspaceState (real extension host)', (
     const { id: _a, ...orig } = a.tickets.get(t1.id)!;
     const { id: _b, ...dup } = a.tickets.get(copy.id)!;
     assert.deepStrictEqual(dup, orig);
-    for (const x of r.imported) await a.tickets.delete(x.id);
+    await Promise.all(r.imported.map((x) => a.tickets.delete(x.id)));
   });
 
   it('delete with confirmation really deletes; the key is gone', async () => {

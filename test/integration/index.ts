@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, grep: process.env.SDLC_TEST_GREP || undefined });
   const dir = __dirname;
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
   const results = { passes: 0, failures: [] as Array<{ title: string; error: string }>, tests: [] as Array<{ title: string; state: string; ms?: number }> };

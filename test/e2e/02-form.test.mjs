@@ -1,0 +1,112 @@
+import assert from 'node:assert';
+import { startWorkbench } from './workbench.mjs';
+
+describe('e2e: the ticket form', function () {
+  let wb;
+  before(async () => {
+    wb = await startWorkbench('e2e-form');
+    await wb.openSidebar();
+  });
+  after(async () => {
+    await wb?.stop();
+  });
+
+  const value = (id) => wb.form().locator(`#${id}`).evaluate((e) => e.value);
+
+  it('off → on keeps the chosen model; the picker is disabled while the stage is off', async () => {
+    const f = wb.form();
+    await wb.pickModel('build', 'haiku');
+    await f.locator('#stage-build').click();
+    assert.strictEqual(await f.locator('#model-build').evaluate((e) => e.hasAttribute('disabled')), true);
+    await f.locator('#stage-build').click();
+    assert.strictEqual(await f.locator('#model-build').evaluate((e) => e.hasAttribute('disabled')), false);
+    assert.strictEqual(await value('model-build'), 'haiku');
+    await f.locator('#hint-build').filter({ hasText: 'chosen on this ticket' }).waitFor();
+  });
+
+  it('a preset fills every picker; Reset to defaults restores them', async () => {
+    const f = wb.form();
+    await f.locator('#preset').click();
+    await f.locator('#preset vscode-option[value="Max quality"]').click();
+    for (const s of ['clarify', 'plan', 'build', 'test', 'review', 'document', 'merge']) assert.strictEqual(await value(`model-${s}`), 'opus', s);
+    await f.locator('#relative-cost').filter({ hasText: 'Relative cost 100% of all-opus' }).waitFor();
+    await f.locator('#preset').click();
+    await f.locator('#preset vscode-option[value="Cost-optimized"]').click();
+    assert.strictEqual(await value('model-plan'), 'sonnet');
+    assert.strictEqual(await value('model-test'), 'haiku');
+    await f.locator('#reset').click();
+    assert.strictEqual(await value('model-plan'), 'opus');
+    assert.strictEqual(await value('model-clarify'), 'haiku');
+  });
+
+  it('the draft survives a window reload', async () => {
+    const f = wb.form();
+    await f.locator('#title input').fill('Draft that survives');
+    await f.locator('#description textarea').fill('Half-written description');
+    await wb.pickModel('review', 'opus');
+    await wb.page.waitForTimeout(300);
+    await wb.reload();
+    await wb.openSidebar();
+    const g = wb.form();
+    await g.locator('#title').waitFor();
+    assert.strictEqual(await g.locator('#title').evaluate((e) => e.value), 'Draft that survives');
+    assert.strictEqual(await g.locator('#description').evaluate((e) => e.value), 'Half-written description');
+    assert.strictEqual(await g.locator('#model-review').evaluate((e) => e.value), 'opus');
+  });
+
+  it('keyboard alone: type, move through the controls, pick a model, create', async () => {
+    const f = wb.form();
+    await f.locator('#title input').fill('');
+    await f.locator('#title input').focus();
+    await wb.page.keyboard.type('Keyboard-only ticket');
+    await wb.page.keyboard.press('Tab');
+    await wb.page.keyboard.type('Made without a mouse.');
+    // Tab to the Plan model picker and choose with the arrow keys.
+    let guard = 0;
+    while (guard++ < 40) {
+      await wb.page.keyboard.press('Tab');
+      const id = await f.locator(':focus').evaluate((e) => e.id).catch(() => '');
+      if (id === 'model-plan') break;
+    }
+    assert.ok(guard < 40, 'could not reach the Plan model picker with Tab');
+    const label = await f.locator('#model-plan').getAttribute('aria-label');
+    assert.strictEqual(label, 'Model for Plan stage');
+    const before = await value('model-plan');
+    await wb.page.keyboard.press('ArrowDown');
+    await wb.page.waitForTimeout(200);
+    const after = await value('model-plan');
+    assert.notStrictEqual(after, before, 'ArrowDown did not change the model');
+    guard = 0;
+    while (guard++ < 60) {
+      await wb.page.keyboard.press('Tab');
+      const id = await f.locator(':focus').evaluate((e) => e.id).catch(() => '');
+      if (id === 'create') break;
+    }
+    assert.ok(guard < 60, 'could not reach Create with Tab');
+    await wb.page.keyboard.press('Enter');
+    await f.locator('#status').filter({ hasText: /Ticket #\d+ created/ }).waitFor();
+    assert.strictEqual(await f.locator('#title').evaluate((e) => e.value), '', 'the form did not clear');
+  });
+
+  it('hostile text is shown as text, never as markup', async () => {
+    const f = wb.form();
+    const evil = '<img src=x onerror=window.__pwned=1></textarea><script>window.__pwned=2</script>';
+    await f.locator('#title input').fill(evil);
+    await f.locator('#create').click();
+    await f.locator('#status').filter({ hasText: /Ticket #\d+ created/ }).waitFor();
+    const row = wb.page.locator('.monaco-list-row', { hasText: '</textarea><script>' });
+    await row.first().waitFor();
+    assert.strictEqual(await f.locator('img').count(), 0);
+    assert.strictEqual(await wb.page.evaluate(() => window.__pwned), undefined);
+  });
+
+  for (const [theme, file] of [['Default Light Modern', 'form-light'], ['Default Dark Modern', 'form-dark'], ['Default High Contrast', 'form-high-contrast']]) {
+    it(`follows the ${theme} theme (screenshot ${file}.png)`, async () => {
+      await wb.setTheme(theme);
+      await wb.page.waitForTimeout(800);
+      const bg = await wb.form().locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-editor-background') || getComputedStyle(b).backgroundColor);
+      assert.ok(bg, 'no theme variables in the webview');
+      await wb.screenshot(file);
+    });
+  }
+});
