@@ -2,7 +2,7 @@
 // Unit and integration tests are bundled too (mocha/vscode external); e2e tests are plain .mjs.  Usage:
 //   node esbuild.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -55,6 +55,8 @@ function files(dir, suffix) {
   }
   return out;
 }
+
+if (production) rmSync('dist', { recursive: true, force: true }); // no stale sourcemaps
 
 if (tests) {
   const testCommon = { ...common, minify: false, sourcemap: 'inline', platform: 'node', format: 'cjs', target: 'node20' };

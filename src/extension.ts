@@ -30,7 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   if (interrupted) output.warn(`${interrupted} run(s) left running by a closed window are now "interrupted"`);
   const pipeline = new PipelineService(tickets, runner, config, output);
   const tree = new TicketsTree(context, tickets, runner, config);
-  const form = new TicketFormView(context.extensionUri, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
+  const form = new TicketFormView(context.extensionUri, context.workspaceState, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
   const costReport = new CostReport(tickets, config);
   const statusBar = new RunStatusBar(runner);
   context.subscriptions.push(output, config, tickets, runner, pipeline, tree, form, costReport, statusBar);

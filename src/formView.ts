@@ -8,7 +8,8 @@ import { SOURCE_LABELS, stageDefaults } from './domain/settings';
 import { STAGES } from './domain/stages';
 import { TICKET_TYPES, type Run } from './domain/ticket';
 import { Disposable } from './lifecycle';
-import { HostMessageSchema, parseMessage, WebviewMessageSchema, type FormState, type HostMessage, type WebviewMessage } from './protocol';
+import { STORAGE_KEYS } from './domain/store';
+import { DraftSchema, HostMessageSchema, parseMessage, WebviewMessageSchema, type Draft, type FormState, type HostMessage, type WebviewMessage } from './protocol';
 import type { TicketService } from './storage';
 
 export const FORM_VIEW_ID = 'sdlcPipeline.ticketForm';
@@ -25,6 +26,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
 
   constructor(
     private readonly extensionUri: vscode.Uri,
+    private readonly memento: vscode.Memento,
     private readonly tickets: TicketService,
     private readonly config: ConfigurationService,
     private readonly actions: FormActions,
@@ -79,6 +81,9 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
         this.ready = true;
         this.postState();
         return;
+      case 'draft':
+        await this.memento.update(STORAGE_KEYS.formDraft, msg.draft ?? undefined);
+        return;
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', msg.query.startsWith('sdlcPipeline') ? msg.query : 'sdlcPipeline');
         return;
@@ -102,6 +107,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
           return;
         }
         const ticket = await this.tickets.create(msg.draft);
+        await this.memento.update(STORAGE_KEYS.formDraft, undefined);
         this.post({ type: 'created', id: ticket.id, ran: msg.run });
         void vscode.window.setStatusBarMessage(`SDLC Pipeline: ticket #${ticket.id} created`, 4000);
         if (msg.run) this.actions.runPipeline(ticket.id);
@@ -136,8 +142,14 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       types: [...TICKET_TYPES],
       trusted: vscode.workspace.isTrusted,
       nextTicketId: this.tickets.store.peekNextId(),
+      draft: this.savedDraft(),
       estimates,
     };
+  }
+
+  private savedDraft(): Draft | undefined {
+    const p = DraftSchema.safeParse(this.memento.get(STORAGE_KEYS.formDraft));
+    return p.success ? p.data : undefined;
   }
 
   private postState(): void {

@@ -8,6 +8,17 @@ import { StageIdSchema, TicketDraftSchema, TICKET_TYPES } from './domain/ticket'
 
 const ModelSourceSchema = z.enum(['ticket', 'workspaceFolder', 'workspace', 'user', 'default']);
 
+/** The form's draft: kept in webview state (survives hiding) and mirrored to workspaceState (survives reload). */
+export const DraftSchema = z.object({
+  title: z.string(),
+  description: z.string(),
+  type: z.enum(TICKET_TYPES),
+  folder: z.string().optional(),
+  preset: z.string().optional(),
+  stages: z.record(StageIdSchema, z.object({ enabled: z.boolean(), model: z.string(), touched: z.boolean() })),
+});
+export type Draft = z.infer<typeof DraftSchema>;
+
 export const FormStateSchema = z.object({
   stages: z.array(z.object({ id: StageIdSchema, label: z.string(), summary: z.string() })),
   models: z.array(z.object({ id: z.string(), label: z.string(), relativeCost: z.number(), description: z.string() })),
@@ -18,6 +29,8 @@ export const FormStateSchema = z.object({
   types: z.array(z.enum(TICKET_TYPES)),
   trusted: z.boolean(),
   nextTicketId: z.number().int().positive(),
+  /** The last draft the host saw (restores the form when webview state was lost). */
+  draft: DraftSchema.optional(),
   /** Per stage: estimated USD per model id, and what the estimate is based on. */
   estimates: z.record(
     StageIdSchema,
@@ -37,19 +50,9 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('create'), draft: TicketDraftSchema, run: z.boolean() }),
   z.object({ type: z.literal('openSettings'), query: z.string().max(200) }),
+  z.object({ type: z.literal('draft'), draft: DraftSchema.nullable() }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
-
-/** The form's draft kept in webview state (survives hide and reload). */
-export const DraftSchema = z.object({
-  title: z.string(),
-  description: z.string(),
-  type: z.enum(TICKET_TYPES),
-  folder: z.string().optional(),
-  preset: z.string().optional(),
-  stages: z.record(StageIdSchema, z.object({ enabled: z.boolean(), model: z.string(), touched: z.boolean() })),
-});
-export type Draft = z.infer<typeof DraftSchema>;
 
 /** Safe parse that returns a readable error instead of throwing. */
 export function parseMessage<T>(schema: z.ZodType<T>, data: unknown): { ok: true; value: T } | { ok: false; error: string } {

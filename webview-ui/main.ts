@@ -49,8 +49,12 @@ function restoreDraft(): Draft | undefined {
   return p.success ? p.data : undefined;
 }
 
+let mirrorTimer: ReturnType<typeof setTimeout> | undefined;
 function save(): void {
   vscode.setState({ draft });
+  // Mirror to the host (workspaceState) so the draft also survives a window reload.
+  clearTimeout(mirrorTimer);
+  mirrorTimer = setTimeout(() => vscode.postMessage({ type: 'draft', draft: draft ?? null }), 250);
 }
 
 function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElement {
@@ -278,7 +282,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   switch (msg.type) {
     case 'state':
       state = msg.state;
-      draft = reconcile(msg.state, draft);
+      draft = reconcile(msg.state, draft ?? msg.state.draft);
       save();
       render();
       break;

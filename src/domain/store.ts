@@ -14,6 +14,7 @@ export const STORAGE_KEYS = {
   quarantine: 'sdlcPipeline.quarantine',
   modelIds: 'sdlcPipeline.modelIds',
   treeFilter: 'sdlcPipeline.treeFilter',
+  formDraft: 'sdlcPipeline.formDraft',
 } as const;
 
 export interface KeyValue {

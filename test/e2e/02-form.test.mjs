@@ -4,7 +4,7 @@ import { startWorkbench } from './workbench.mjs';
 describe('e2e: the ticket form', function () {
   let wb;
   before(async () => {
-    wb = await startWorkbench('e2e-form');
+    wb = await startWorkbench('e2e-form', { viewport: { width: 1280, height: 1300 } });
     await wb.openSidebar();
   });
   after(async () => {
@@ -44,7 +44,7 @@ describe('e2e: the ticket form', function () {
     await f.locator('#title input').fill('Draft that survives');
     await f.locator('#description textarea').fill('Half-written description');
     await wb.pickModel('review', 'opus');
-    await wb.page.waitForTimeout(300);
+    await wb.page.waitForTimeout(2500); // let the workbench persist webview state
     await wb.reload();
     await wb.openSidebar();
     const g = wb.form();
@@ -65,7 +65,7 @@ describe('e2e: the ticket form', function () {
     let guard = 0;
     while (guard++ < 40) {
       await wb.page.keyboard.press('Tab');
-      const id = await f.locator(':focus').evaluate((e) => e.id).catch(() => '');
+      const id = await f.locator('body').evaluate(() => document.activeElement?.id ?? '');
       if (id === 'model-plan') break;
     }
     assert.ok(guard < 40, 'could not reach the Plan model picker with Tab');
@@ -79,7 +79,7 @@ describe('e2e: the ticket form', function () {
     guard = 0;
     while (guard++ < 60) {
       await wb.page.keyboard.press('Tab');
-      const id = await f.locator(':focus').evaluate((e) => e.id).catch(() => '');
+      const id = await f.locator('body').evaluate(() => document.activeElement?.id ?? '');
       if (id === 'create') break;
     }
     assert.ok(guard < 60, 'could not reach Create with Tab');
@@ -100,13 +100,26 @@ describe('e2e: the ticket form', function () {
     assert.strictEqual(await wb.page.evaluate(() => window.__pwned), undefined);
   });
 
-  for (const [theme, file] of [['Default Light Modern', 'form-light'], ['Default Dark Modern', 'form-dark'], ['Default High Contrast', 'form-high-contrast']]) {
+  const themes = [
+    ['Light Modern', 'vscode-light', 'form-light'],
+    ['Dark Modern', 'vscode-dark', 'form-dark'],
+    ['Dark High Contrast', 'vscode-high-contrast', 'form-high-contrast'],
+  ];
+  const colours = new Set();
+  for (const [theme, bodyClass, file] of themes) {
     it(`follows the ${theme} theme (screenshot ${file}.png)`, async () => {
-      await wb.setTheme(theme);
-      await wb.page.waitForTimeout(800);
-      const bg = await wb.form().locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-editor-background') || getComputedStyle(b).backgroundColor);
-      assert.ok(bg, 'no theme variables in the webview');
+      await wb.setTheme(theme, bodyClass);
+      await wb.page.waitForTimeout(500);
+      const f = wb.form();
+      const [fg, inputBg] = await Promise.all([
+        f.locator('body').evaluate((b) => getComputedStyle(b).color),
+        f.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-input-background')),
+      ]);
+      colours.add(`${fg}|${inputBg}`);
       await wb.screenshot(file);
     });
   }
+  it('each theme gave the form different colours', () => {
+    assert.strictEqual(colours.size, themes.length, [...colours].join(' / '));
+  });
 });

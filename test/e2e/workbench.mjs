@@ -1,5 +1,5 @@
 // Helpers for driving the real workbench (code-server + Debian chromium + playwright-core).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openWorkbench } from '../harness/browser.mjs';
 import { claudeEnv, repoRoot, startCodeServer, startMockApi, makeRunDir } from '../harness/codeserver.mjs';
@@ -9,7 +9,7 @@ export const artifacts = process.env.SDLC_ARTIFACTS ?? join(repoRoot, '.test-art
 mkdirSync(artifacts, { recursive: true });
 
 /** Starts mock API + code-server (+ the extension under development unless vsix) + browser. */
-export async function startWorkbench(name, { userSettings = {}, extensionsDir, devExtension = true, trust } = {}) {
+export async function startWorkbench(name, { userSettings = {}, extensionsDir, devExtension = true, trust, viewport } = {}) {
   const tools = ensureAll();
   const run = makeRunDir(name);
   const mock = await startMockApi(run.dir);
@@ -26,7 +26,7 @@ export async function startWorkbench(name, { userSettings = {}, extensionsDir, d
   const browser = await launchBrowser();
   const payload = devExtension ? [['extensionDevelopmentPath', server.remote(repoRoot)]] : [];
   const url = server.workbenchUrl(payload);
-  const page = await openWorkbench(browser, url);
+  const page = await openWorkbench(browser, url, { viewport });
   const wb = new Workbench(page, server, mock, browser, url);
   return wb;
 }
@@ -121,8 +121,23 @@ export class Workbench {
     return this.page.locator('.pane:has(.pane-header[aria-label^="Tickets"]) .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent));
   }
 
-  async setTheme(theme) {
-    await this.command('Preferences: Color Theme');
-    await this.quickPick(theme);
+  /** Changes user settings the way a user editing settings.json does. */
+  async updateUserSettings(patch) {
+    const file = join(this.server.userData, 'User', 'settings.json');
+    const current = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...current, ...patch }, null, 2));
+  }
+
+  /** Switches the colour theme from the palette and waits until the form's webview follows it. */
+  async setTheme(label, bodyClass) {
+    // Ctrl+K Ctrl+T is workbench.action.selectTheme (the palette's fuzzy match prefers "Browse…").
+    await this.page.locator('.part.editor').click({ position: { x: 300, y: 300 } });
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+T');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.fill(label);
+    await this.page.locator(`.quick-input-widget .monaco-list-row[aria-label*="${label}"]`).first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.form().locator(`body.${bodyClass}`).waitFor({ timeout: 30_000 });
   }
 }

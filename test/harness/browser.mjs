@@ -20,7 +20,8 @@ export async function launchBrowser() {
 }
 
 /** Opens the workbench and waits until it is restored. */
-export async function openWorkbench(browser, url, { onExit, viewport = { width: 1400, height: 900 } } = {}) {
+export async function openWorkbench(browser, url, { onExit, viewport } = {}) {
+  viewport ??= { width: 1400, height: 900 };
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   if (onExit) await page.exposeFunction('codeAutomationExit', onExit);

@@ -1,0 +1,84 @@
+import assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../harness/codeserver.mjs';
+import { codeServer } from '../harness/tools.mjs';
+import { startWorkbench } from './workbench.mjs';
+
+describe('e2e: Tickets tree follows runs; delete asks first', function () {
+  let wb;
+  before(async () => {
+    wb = await startWorkbench('e2e-tree', { viewport: { width: 1280, height: 1100 } });
+    await wb.openSidebar();
+  });
+  after(async () => {
+    await wb?.stop();
+  });
+
+  it('a running stage shows as running in the tree, then succeeded with cost', async () => {
+    const f = wb.form();
+    await f.locator('#title input').fill('Tree ticket');
+    // Only clarify enabled.
+    for (const s of ['plan', 'build', 'test', 'review', 'document', 'merge']) await f.locator(`#stage-${s}`).click();
+    await f.locator('#create').click();
+    await f.locator('#status').filter({ hasText: 'Ticket #1 created' }).waitFor();
+    const ticketRow = wb.page.locator('.monaco-list-row[aria-label^="Ticket 1: Tree ticket"]');
+    await ticketRow.click();
+    await wb.page.keyboard.press('ArrowRight');
+    const stageRow = wb.page.locator('.monaco-list-row[aria-label^="Clarify stage"]');
+    await stageRow.waitFor();
+    assert.match(await stageRow.getAttribute('aria-label'), /model haiku, not run/);
+    await wb.mock.control({ delayMs: 4000 });
+    await wb.command('SDLC: Run Clarify Stage');
+    await wb.quickPick('#1');
+    await wb.page.locator('.monaco-list-row[aria-label="Clarify stage, model haiku, running"]').waitFor({ timeout: 30_000 });
+    await wb.page.locator('.statusbar-item', { hasText: 'SDLC #1 Clarify · haiku' }).waitFor();
+    await wb.screenshot('tree-running');
+    await wb.page.locator('.monaco-list-row[aria-label="Clarify stage, model haiku, succeeded"]').waitFor({ timeout: 60_000 });
+    const desc = await wb.page.locator('.monaco-list-row[aria-label="Clarify stage, model haiku, succeeded"] .label-description').textContent();
+    assert.match(desc, /haiku · \$0\.\d+ · [\d.]+ (ms|s)/);
+    await wb.screenshot('tree-succeeded');
+  });
+
+  it('delete asks first; Cancel keeps the ticket, Delete removes it', async () => {
+    const row = wb.page.locator('.monaco-list-row[aria-label^="Ticket 1: Tree ticket"]');
+    await row.click({ button: 'right' });
+    await wb.page.locator('.context-view .action-label', { hasText: 'Delete Ticket…' }).click();
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /Delete ticket #1 "Tree ticket"\?/);
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await wb.page.waitForTimeout(500);
+    assert.strictEqual(await row.count(), 1, 'Cancel deleted the ticket');
+    await row.click({ button: 'right' });
+    await wb.page.locator('.context-view .action-label', { hasText: 'Delete Ticket…' }).click();
+    await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
+    await wb.page.locator('.monaco-list-row[aria-label^="Ticket 1:"]').waitFor({ state: 'detached' });
+    await wb.page.locator('text=Create your first ticket').waitFor();
+  });
+});
+
+describe('e2e: the packaged VSIX installs and activates', function () {
+  let wb;
+  after(async () => {
+    await wb?.stop();
+  });
+
+  it('npm run package → code-server --install-extension → the sidebar works', async () => {
+    const vsix = join(repoRoot, 'sdlc-pipeline.vsix');
+    execFileSync('npm', ['run', 'package'], { cwd: repoRoot, stdio: 'ignore' });
+    assert.ok(existsSync(vsix) && statSync(vsix).size > 10_000, 'no VSIX');
+    const extDir = join(repoRoot, '.test-runs', `vsix-ext-${process.pid}`);
+    mkdirSync(extDir, { recursive: true });
+    const { node, entry } = codeServer();
+    const out = execFileSync(node, [entry, '--extensions-dir', extDir, '--install-extension', vsix], { encoding: 'utf8', env: { ...process.env, HOME: extDir } });
+    assert.match(out, /was successfully installed/);
+    wb = await startWorkbench('e2e-vsix', { extensionsDir: extDir, devExtension: false });
+    await wb.openSidebar();
+    await wb.form().locator('#model-plan').waitFor();
+    assert.strictEqual(await wb.form().locator('#model-plan').evaluate((e) => e.value), 'opus');
+    await wb.command('SDLC: Show Cost Report');
+    await wb.page.locator('.tab', { hasText: 'SDLC Cost Report' }).waitFor();
+  });
+});
