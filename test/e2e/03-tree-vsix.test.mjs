@@ -12,6 +12,9 @@ describe('e2e: Tickets tree follows runs; delete asks first', function () {
     wb = await startWorkbench('e2e-tree', { viewport: { width: 1280, height: 1100 } });
     await wb.openSidebar();
   });
+  afterEach(async function () {
+    if (this.currentTest.state === 'failed') await wb?.screenshot(`failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
+  });
   after(async () => {
     await wb?.stop();
   });
@@ -42,17 +45,22 @@ describe('e2e: Tickets tree follows runs; delete asks first', function () {
   });
 
   it('delete asks first; Cancel keeps the ticket, Delete removes it', async () => {
+    const openDelete = async () => {
+      await row.click({ button: 'right' });
+      const item = wb.page.locator('.context-view .action-item', { hasText: 'Delete Ticket…' });
+      await item.waitFor();
+      await wb.page.waitForTimeout(500); // the menu animates in
+      await item.click();
+    };
     const row = wb.page.locator('.monaco-list-row[aria-label^="Ticket 1: Tree ticket"]');
-    await row.click({ button: 'right' });
-    await wb.page.locator('.context-view .action-label', { hasText: 'Delete Ticket…' }).click();
+    await openDelete();
     const dialog = wb.page.locator('.monaco-dialog-box');
     await dialog.waitFor();
     assert.match(await dialog.textContent(), /Delete ticket #1 "Tree ticket"\?/);
     await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
     await wb.page.waitForTimeout(500);
     assert.strictEqual(await row.count(), 1, 'Cancel deleted the ticket');
-    await row.click({ button: 'right' });
-    await wb.page.locator('.context-view .action-label', { hasText: 'Delete Ticket…' }).click();
+    await openDelete();
     await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
     await wb.page.locator('.monaco-list-row[aria-label^="Ticket 1:"]').waitFor({ state: 'detached' });
     await wb.page.locator('text=Create your first ticket').waitFor();
