@@ -124,10 +124,13 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       return { id, label: b?.label ?? id, relativeCost: relativeCost(id), description: b?.description ?? 'Custom model' };
     });
     const history: Run[] = this.tickets.all().flatMap((t) => t.runs);
+    const learnedRaw = this.memento.get(STORAGE_KEYS.modelIds);
+    const learned: Record<string, string> = learnedRaw && typeof learnedRaw === 'object' && !Array.isArray(learnedRaw) ? Object.fromEntries(Object.entries(learnedRaw).filter(([, v]) => typeof v === 'string')) : {};
     const estimates = Object.fromEntries(
       STAGES.map((s) => {
-        const e = models.map((m) => estimateStage(s.id, m.id, history, cfg.run.prices));
-        return [s.id, { basis: e[0].basis, runs: e[0].runs, usdByModel: Object.fromEntries(e.map((x) => [x.model, x.usd])) }];
+        // Price by the id each alias actually resolved to in past runs (follows the user's CLI version).
+        const e = models.map((m) => ({ id: m.id, est: estimateStage(s.id, learned[m.id] ?? m.id, history, cfg.run.prices) }));
+        return [s.id, { basis: e[0].est.basis, runs: e[0].est.runs, usdByModel: Object.fromEntries(e.map((x) => [x.id, x.est.usd])) }];
       }),
     ) as FormState['estimates'];
     return {

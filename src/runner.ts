@@ -17,6 +17,7 @@ import { resolveStageModel } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
 import { ansi, formatDuration, formatUsd, LineSplitter, StreamRenderer } from './domain/stream';
 import type { Run, RunStatus, Ticket } from './domain/ticket';
+import { STORAGE_KEYS } from './domain/store';
 import { Disposable } from './lifecycle';
 import type { TicketService } from './storage';
 
@@ -48,6 +49,9 @@ export class StageRunner extends Disposable {
   private readonly active = new Map<string, ActiveRun>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeRunning = this.changed.event;
+  private readonly spawned = this.register(new vscode.EventEmitter<{ ticketId: number; stage: StageId; pid: number | undefined }>());
+  /** Fires when a stage's CLI process has been started (tests and benchmarks use it). */
+  readonly onDidSpawn = this.spawned.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -199,6 +203,11 @@ export class StageRunner extends Disposable {
     this.active.delete(key);
     this.changed.fire();
     const result = saved.runs.find((r) => r.id === runId);
+    // Learn which id an alias resolved to in this user's CLI version (estimates price by it).
+    if (result?.modelRan && result.modelRan !== result.modelAsked) {
+      const learned = { ...(this.context.workspaceState.get<Record<string, string>>(STORAGE_KEYS.modelIds) ?? {}), [result.modelAsked]: result.modelRan };
+      await this.context.workspaceState.update(STORAGE_KEYS.modelIds, learned);
+    }
     this.output.info(`run ${runId}: ${result?.status} exit=${result?.exitCode} cost=${result?.costUsd ?? '-'}`);
     return result;
   }
@@ -309,6 +318,7 @@ export class StageRunner extends Disposable {
             finish(null, null);
             return;
           }
+          this.spawned.fire({ ticketId: ticket.id, stage, pid: child.pid });
           child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
             let out = '';
             for (const line of splitter.push(chunk)) out += renderer.line(line);
@@ -352,6 +362,7 @@ export class StageRunner extends Disposable {
           message: stopped ? 'Stopped by the user.' : code === 0 ? undefined : `The CLI exited with ${code ?? 'no exit code'}.`,
         });
       });
+      void terminal.processId.then((pid) => this.spawned.fire({ ticketId: ticket.id, stage, pid }));
       this.active.set(key, {
         key, ticketId: ticket.id, stage, runId, model, terminal,
         stop: () => {

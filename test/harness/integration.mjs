@@ -7,7 +7,7 @@ import { launchBrowser, openWorkbench } from './browser.mjs';
 import { claudeEnv, makeRunDir, repoRoot, startCodeServer, startMockApi } from './codeserver.mjs';
 import { ensureAll } from './tools.mjs';
 
-export async function runIntegration({ timeoutMs = 20 * 60_000 } = {}) {
+export async function runIntegration({ timeoutMs = 20 * 60_000, env = {} } = {}) {
   const tools = ensureAll();
   const run = makeRunDir('integration');
   const resultsFile = join(run.dir, 'integration-results.json');
@@ -20,7 +20,7 @@ export async function runIntegration({ timeoutMs = 20 * 60_000 } = {}) {
       runDir: run.dir,
       workspace: run.workspace,
       pathPrepend: tools.claude.binDir,
-      env: { ...claudeEnv(mock.url, tools.claude.binDir), SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '' },
+      env: { ...claudeEnv(mock.url, tools.claude.binDir), SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '', ...env },
       userSettings: { 'sdlcPipeline.permissionMode': 'acceptEdits' },
     });
     browser = await launchBrowser();
@@ -31,8 +31,10 @@ export async function runIntegration({ timeoutMs = 20 * 60_000 } = {}) {
       ['extensionTestsPath', server.remote(join(repoRoot, 'out/test/integration/index.js'))],
     ];
     await openWorkbench(browser, server.workbenchUrl(payload), { onExit: (code) => exit(code) });
-    const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
+    let timeout;
+    const timer = new Promise((resolve) => (timeout = setTimeout(() => resolve('timeout'), timeoutMs)));
     const code = await Promise.race([exited, timer]);
+    clearTimeout(timeout);
     const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : undefined;
     if (code === 'timeout') {
       return { passes: results?.passes ?? 0, failures: [...(results?.failures ?? []), { title: 'integration tier', error: `timed out after ${timeoutMs / 1000} s` }] };

@@ -63,4 +63,5 @@ for (const [tier, s] of Object.entries(summary)) {
 if (passed === 0 && failed === 0) failed = 1; // a run that ran nothing is a failure
 console.log(`total time ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+// Exit explicitly: a stray handle must never keep CI waiting after the verdict.
+process.exit(failed ? 1 : 0);
