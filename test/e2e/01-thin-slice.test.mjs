@@ -35,14 +35,14 @@ describe('e2e: the thin slice in the real workbench', function () {
     await wb.quickPick(); // model picker pre-filled with the ticket's choice (sonnet)
     const text = await wb.waitForTerminal(/Plan succeeded/, 90_000);
     assert.match(text, /model claude-sonnet/);
-    const tab = await wb.page.locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab').allTextContents().catch(() => []);
     const reqs = await wb.stageRequests(1);
     assert.ok(reqs.length >= 1, 'no stage request reached the mock API');
     assert.deepStrictEqual([...new Set(reqs.map((r) => r.family))], ['sonnet']);
     assert.strictEqual(reqs[0].stage, 'plan');
     assert.ok(reqs[0].system.includes('Add a subtract function'), 'ticket text reached the CLI through the system-prompt file');
+    // The terminal is named after ticket, stage and model.
+    await wb.page.locator('[aria-label*="SDLC #1 · Plan · sonnet"], .terminal-tabs-entry:has-text("SDLC #1 · Plan · sonnet"), .single-terminal-tab:has-text("SDLC #1 · Plan · sonnet")').first().waitFor();
     await wb.screenshot('thin-slice-terminal');
-    void tab;
   });
 
   it('the ticket survives a window reload', async () => {

@@ -72,6 +72,17 @@ describe('form state and settings (real extension host)', () => {
     assert.strictEqual(t.stages.build?.model, undefined);
   });
 
+  it('"Create and run pipeline" creates the ticket and runs its stages', async () => {
+    const a = await api();
+    const id = a.tickets.store.peekNextId();
+    await a.form.handleMessage({ type: 'create', run: true, draft: draft('Create and run', { merge: 'haiku' }, ['merge']) });
+    const t = await waitFor(() => {
+      const x = a.tickets.get(id);
+      return x && x.runs.length && x.runs[0].status !== 'running' ? x : undefined;
+    }, 'the pipeline to run', 60_000);
+    assert.deepStrictEqual(t.runs.map((r) => [r.stage, r.modelAsked, r.status]), [['merge', 'haiku', 'succeeded']]);
+  });
+
   it('fuzz: 1,000+ malformed or mutated messages are rejected without exceptions or state changes', async () => {
     const a = await api();
     const rand = (() => {
