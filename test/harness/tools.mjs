@@ -16,7 +16,21 @@ export const cacheDir = process.env.SDLC_PIPELINE_CACHE || join(homedir(), '.cac
 
 const log = (msg) => process.stderr.write(`[tools] ${msg}\n`);
 
-function npmInstall(dir, spec, env = process.env) {
+/**
+ * The environment for a nested `npm install`: without the `npm_*`/`NODE` variables that an
+ * outer `npm test`/`npm start` exports (they point node-gyp and postinstall scripts at the
+ * outer Node 20), plus any overrides.
+ */
+function cleanEnv(overrides = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD') continue;
+    env[k] = v;
+  }
+  return { ...env, ...overrides };
+}
+
+function npmInstall(dir, spec, env = cleanEnv()) {
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
   const started = Date.now();
@@ -56,11 +70,11 @@ export function codeServer() {
   const entry = join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!stamped(dir, VERSIONS.codeServer)) {
     log(`installing code-server ${VERSIONS.codeServer} into ${dir} (about 3 minutes, once)`);
-    npmInstall(dir, `code-server@${VERSIONS.codeServer}`, {
-      ...process.env,
-      PATH: `${join(n24.home, 'bin')}:${process.env.PATH}`,
-      npm_config_nodedir: n24.home,
-    });
+    npmInstall(
+      dir,
+      `code-server@${VERSIONS.codeServer}`,
+      cleanEnv({ PATH: `${join(n24.home, 'bin')}:${process.env.PATH}`, npm_config_nodedir: n24.home }),
+    );
     stamp(dir, VERSIONS.codeServer);
   }
   return { node: n24.bin, entry };
