@@ -62,6 +62,18 @@ export class StageRunner extends Disposable {
     super();
   }
 
+  /** Window closing or reloading: stop every CLI we started (they run in their own process groups). */
+  override dispose(): void {
+    for (const run of this.active.values()) {
+      try {
+        run.stop();
+      } catch {
+        // keep stopping the rest
+      }
+    }
+    super.dispose();
+  }
+
   running(): ActiveRun[] {
     return [...this.active.values()];
   }

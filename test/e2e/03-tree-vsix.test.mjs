@@ -90,3 +90,36 @@ describe('e2e: the packaged VSIX installs and activates', function () {
     await wb.page.locator('.tab', { hasText: 'SDLC Cost Report' }).waitFor();
   });
 });
+
+describe('e2e: a reload mid-run', function () {
+  let wb;
+  after(async () => {
+    await wb?.stop();
+  });
+
+  it('stops the CLI and marks the run interrupted', async () => {
+    wb = await startWorkbench('e2e-reload-mid-run', { viewport: { width: 1280, height: 1100 } });
+    await wb.openSidebar();
+    const f = wb.form();
+    await f.locator('#title input').fill('Reload me');
+    await f.locator('#create').click();
+    await f.locator('#status').filter({ hasText: 'Ticket #1 created' }).waitFor();
+    await wb.mock.control({ delayMs: 120_000 });
+    await wb.command('SDLC: Run Build Stage');
+    await wb.quickPick('#1');
+    const until = Date.now() + 60_000;
+    while (!(await wb.stageRequests(1)).length && Date.now() < until) await wb.page.waitForTimeout(250);
+    assert.ok((await wb.stageRequests(1)).length, 'the CLI never called the API');
+    const { execFileSync } = await import('node:child_process');
+    const claudeRunning = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(wb.server.runDir) && l.includes('--output-format')).length;
+    assert.ok(claudeRunning() > 0, 'no CLI process before reload');
+    await wb.reload();
+    await wb.openSidebar();
+    await wb.page.locator('.monaco-list-row[aria-label^="Ticket 1: Reload me"]').click();
+    await wb.page.keyboard.press('ArrowRight');
+    await wb.page.locator('.monaco-list-row[aria-label="Build stage, model opus, interrupted"]').waitFor({ timeout: 30_000 });
+    const gone = Date.now() + 15_000;
+    while (claudeRunning() > 0 && Date.now() < gone) await wb.page.waitForTimeout(250);
+    assert.strictEqual(claudeRunning(), 0, 'the CLI kept running after the window reloaded');
+  });
+});
