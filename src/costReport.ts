@@ -13,8 +13,9 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 function bars(title: string, data: Array<{ label: string; value: number; estimate?: number }>): string {
   const max = Math.max(0.000001, ...data.flatMap((d) => [d.value, d.estimate ?? 0]));
   const rowH = 22;
-  const width = 420;
-  const labelW = 110;
+  // Room for the longest label (model ids are long), at about 7 px per character.
+  const labelW = Math.min(260, 12 + 7 * Math.max(8, ...data.map((d) => d.label.length)));
+  const width = labelW + 310;
   const h = data.length * rowH + 4;
   const rows = data
     .map((d, i) => {

@@ -44,6 +44,21 @@ describe('e2e: Tickets tree follows runs; delete asks first', function () {
     await wb.screenshot('tree-succeeded');
   });
 
+  it('Show Cost Report charts the run\'s cost per stage and per model, in theme colours', async () => {
+    await wb.command('SDLC: Show Cost Report');
+    await wb.page.locator('.tab', { hasText: 'SDLC Cost Report' }).waitFor();
+    const report = wb.page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('iframe#active-frame');
+    await report.locator('h2', { hasText: 'SDLC Cost Report' }).waitFor();
+    const total = await report.locator('.total').textContent();
+    assert.match(total, /Total spent: \$0\.0020 over 1 run/);
+    assert.strictEqual(await report.locator('svg[aria-label^="Cost per stage"] rect.bar').count(), 1);
+    assert.match(await report.locator('svg[aria-label="Cost per model"] text.label').first().textContent(), /claude-haiku/);
+    const fill = await report.locator('rect.bar').first().evaluate((r) => getComputedStyle(r).fill);
+    assert.notStrictEqual(fill, 'rgb(0, 0, 0)', 'bars are not using a theme colour');
+    await wb.screenshot('cost-report');
+    await wb.page.keyboard.press('Control+W');
+  });
+
   it('delete asks first; Cancel keeps the ticket, Delete removes it', async () => {
     const openDelete = async () => {
       await row.click({ button: 'right' });
