@@ -1,0 +1,36 @@
+import assert from 'node:assert';
+import { startWorkbench } from './workbench.mjs';
+
+describe('e2e: an untrusted workspace (Restricted Mode)', function () {
+  let wb;
+  before(async () => {
+    wb = await startWorkbench('e2e-restricted', {
+      trust: false,
+      userSettings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false },
+    });
+  });
+  afterEach(async function () {
+    if (this.currentTest.state === 'failed') await wb?.screenshot('failed-restricted');
+  });
+  after(async () => {
+    await wb?.stop();
+  });
+
+  it('tickets can be created, but running is disabled with an explanation and no CLI starts', async () => {
+    await wb.openSidebar();
+    const f = wb.form();
+    assert.strictEqual(await f.locator('#create-run').evaluate((e) => e.hasAttribute('disabled')), true);
+    await f.locator('text=Restricted Mode').waitFor();
+    await f.locator('#title input').fill('Untrusted ticket');
+    await f.locator('#create').click();
+    await f.locator('#status').filter({ hasText: 'Ticket #1 created' }).waitFor();
+    await wb.command('SDLC: Run Plan Stage');
+    await wb.quickPick('#1');
+    await wb.page.waitForTimeout(1500);
+    await wb.command('Notifications: Show Notifications');
+    await wb.page.locator('.notifications-center', { hasText: 'disabled in Restricted Mode' }).waitFor({ timeout: 30_000 });
+    await wb.page.waitForTimeout(1000);
+    assert.deepStrictEqual(await wb.stageRequests(1), [], 'a CLI ran in an untrusted workspace');
+    await wb.screenshot('restricted-mode');
+  });
+});
