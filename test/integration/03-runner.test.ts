@@ -155,6 +155,19 @@ describe('stage runner and pipeline with the real Claude CLI (real extension hos
     assert.strictEqual(run.mode, 'interactive');
   });
 
+  it('Resume Stage Session opens `claude --resume <session>` of a finished headless run', async () => {
+    const a = await api();
+    const t = await a.tickets.create(draft('Resume me', {}, ['document']));
+    const run = await vscode.commands.executeCommand<Run>('sdlcPipeline.runDocumentStage', { ticketId: t.id });
+    assert.strictEqual(run.status, 'succeeded');
+    const term = await vscode.commands.executeCommand<vscode.Terminal>('sdlcPipeline.resumeSession', { ticketId: t.id, stage: 'document' });
+    assert.ok(term, 'no terminal');
+    const opts = term.creationOptions as vscode.TerminalOptions;
+    assert.deepStrictEqual(opts.shellArgs, ['--model', 'sonnet', '--resume', run.sessionId]);
+    assert.match(term.name, /SDLC #\d+ · Document · claude-sonnet.* · resumed/);
+    term.dispose();
+  });
+
   it('no claude at claudePath → a clear error and no run record', async () => {
     const a = await api();
     await setSetting('claudePath', '/nonexistent/claude');
