@@ -98,7 +98,11 @@ function isRootOnDebian() {
 }
 
 function debianMissing() {
-  return debianPackages.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  // "deinstall ok config-files" (removed, config kept) also makes `dpkg -s` succeed: read the status.
+  return debianPackages.filter((p) => {
+    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
+    return r.status !== 0 || !r.stdout.includes('install ok installed');
+  });
 }
 
 /** Debian packages: chromium (the browser playwright drives) and libkrb5-dev (code-server build). */
