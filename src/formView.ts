@@ -2,13 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
-import { estimateStage } from './domain/cost';
+import { costOf, priceFor, typicalUsage } from './domain/cost';
 import { builtinModel, pickerModels, relativeCost, checkModel } from './domain/models';
 import { SOURCE_LABELS, stageDefaults } from './domain/settings';
 import { STAGES } from './domain/stages';
 import { TICKET_TYPES, type Run } from './domain/ticket';
 import { Disposable } from './lifecycle';
-import { STORAGE_KEYS } from './domain/store';
+import { readModelIds, STORAGE_KEYS } from './domain/store';
 import { DraftSchema, HostMessageSchema, parseMessage, WebviewMessageSchema, type Draft, type FormState, type HostMessage, type WebviewMessage } from './protocol';
 import type { TicketService } from './storage';
 
@@ -59,12 +59,18 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     void vscode.commands.executeCommand(`${FORM_VIEW_ID}.focus`);
   }
 
+  /** Counts, logs and (optionally) reports a refused message. */
+  private reject(reason: string, reply?: { field?: string; message: string }): void {
+    this.rejected++;
+    this.output.warn(`form: rejected ${reason}`);
+    if (reply) this.post({ type: 'error', ...reply });
+  }
+
   /** Handles one untrusted message from the webview. Never throws; rejections are logged. */
   async handleMessage(raw: unknown): Promise<void> {
     const parsed = parseMessage(WebviewMessageSchema, raw);
     if (!parsed.ok) {
-      this.rejected++;
-      this.output.warn(`form: rejected a malformed message: ${parsed.error.split('\n')[0]}`);
+      this.reject(`a malformed message: ${parsed.error.split('\n')[0]}`);
       return;
     }
     try {
@@ -93,17 +99,13 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
           if (!choice.model) continue;
           const c = checkModel(choice.model, custom);
           if (!c.ok) {
-            this.rejected++;
-            this.output.warn(`form: rejected model for ${stage}: ${c.message}`);
-            this.post({ type: 'error', field: `model-${stage}`, message: c.message });
+            this.reject(`the model for ${stage}: ${c.message}`, { field: `model-${stage}`, message: c.message });
             return;
           }
         }
         const folders = vscode.workspace.workspaceFolders ?? [];
         if (msg.draft.folder && !folders.some((f) => f.uri.toString() === msg.draft.folder)) {
-          this.rejected++;
-          this.output.warn('form: rejected a ticket for a folder that is not open');
-          this.post({ type: 'error', field: 'folder', message: 'That workspace folder is no longer open.' });
+          this.reject('a ticket for a folder that is not open', { field: 'folder', message: 'That workspace folder is no longer open.' });
           return;
         }
         const ticket = await this.tickets.create(msg.draft);
@@ -124,13 +126,13 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       return { id, label: b?.label ?? id, relativeCost: relativeCost(id), description: b?.description ?? 'Custom model' };
     });
     const history: Run[] = this.tickets.all().flatMap((t) => t.runs);
-    const learnedRaw = this.memento.get(STORAGE_KEYS.modelIds);
-    const learned: Record<string, string> = learnedRaw && typeof learnedRaw === 'object' && !Array.isArray(learnedRaw) ? Object.fromEntries(Object.entries(learnedRaw).filter(([, v]) => typeof v === 'string')) : {};
+    const learned = readModelIds(this.memento.get(STORAGE_KEYS.modelIds));
     const estimates = Object.fromEntries(
       STAGES.map((s) => {
-        // Price by the id each alias actually resolved to in past runs (follows the user's CLI version).
-        const e = models.map((m) => ({ id: m.id, est: estimateStage(s.id, learned[m.id] ?? m.id, history, cfg.run.prices) }));
-        return [s.id, { basis: e[0].est.basis, runs: e[0].est.runs, usdByModel: Object.fromEntries(e.map((x) => [x.id, x.est.usd])) }];
+        // Typical tokens once per stage; priced per model by the id each alias actually ran as.
+        const t = typicalUsage(s.id, history);
+        const usdByModel = Object.fromEntries(models.map((m) => [m.id, costOf(t.usage, priceFor(learned[m.id] ?? m.id, cfg.run.prices))]));
+        return [s.id, { basis: t.basis, runs: t.runs, usdByModel }];
       }),
     ) as FormState['estimates'];
     return {

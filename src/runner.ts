@@ -17,7 +17,7 @@ import { resolveStageModel } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
 import { ansi, formatDuration, formatUsd, LineSplitter, StreamRenderer } from './domain/stream';
 import type { Run, RunStatus, Ticket } from './domain/ticket';
-import { STORAGE_KEYS } from './domain/store';
+import { readModelIds, STORAGE_KEYS } from './domain/store';
 import { Disposable } from './lifecycle';
 import type { TicketService } from './storage';
 
@@ -217,7 +217,7 @@ export class StageRunner extends Disposable {
     const result = saved.runs.find((r) => r.id === runId);
     // Learn which id an alias resolved to in this user's CLI version (estimates price by it).
     if (result?.modelRan && result.modelRan !== result.modelAsked) {
-      const learned = { ...(this.context.workspaceState.get<Record<string, string>>(STORAGE_KEYS.modelIds) ?? {}), [result.modelAsked]: result.modelRan };
+      const learned = { ...readModelIds(this.context.workspaceState.get(STORAGE_KEYS.modelIds)), [result.modelAsked]: result.modelRan };
       await this.context.workspaceState.update(STORAGE_KEYS.modelIds, learned);
     }
     this.output.info(`run ${runId}: ${result?.status} exit=${result?.exitCode} cost=${result?.costUsd ?? '-'}`);

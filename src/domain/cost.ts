@@ -67,18 +67,33 @@ export interface Estimate {
 }
 
 /** Estimate one stage from past runs of that stage (median tokens), else from priors. */
-export function estimateStage(stage: StageId, model: string, history: readonly Run[], prices: PriceTable = {}): Estimate {
+export interface TypicalUsage {
+  usage: Usage;
+  basis: 'history' | 'priors';
+  runs: number;
+}
+
+/** A stage's typical usage: the median tokens of its past runs, else the stated priors. Model-independent. */
+export function typicalUsage(stage: StageId, history: readonly Run[]): TypicalUsage {
   const past = history.filter((r) => r.stage === stage && r.usage);
-  let usage: Usage;
-  if (past.length) {
-    usage = {
-      input_tokens: median(past.map((r) => r.usage!.input_tokens)),
-      output_tokens: median(past.map((r) => r.usage!.output_tokens)),
-      cache_creation_input_tokens: median(past.map((r) => r.usage!.cache_creation_input_tokens)),
-      cache_read_input_tokens: median(past.map((r) => r.usage!.cache_read_input_tokens)),
-    };
-  } else usage = PRIOR_USAGE[stage];
-  return { stage, model, usd: costOf(usage, priceFor(model, prices)), basis: past.length ? 'history' : 'priors', runs: past.length };
+  if (!past.length) return { usage: PRIOR_USAGE[stage], basis: 'priors', runs: 0 };
+  const med = (k: keyof Usage) => median(past.map((r) => r.usage![k]));
+  return {
+    usage: {
+      input_tokens: med('input_tokens'),
+      output_tokens: med('output_tokens'),
+      cache_creation_input_tokens: med('cache_creation_input_tokens'),
+      cache_read_input_tokens: med('cache_read_input_tokens'),
+    },
+    basis: 'history',
+    runs: past.length,
+  };
+}
+
+/** Estimate one stage on one model from past runs of that stage (median tokens), else from priors. */
+export function estimateStage(stage: StageId, model: string, history: readonly Run[], prices: PriceTable = {}): Estimate {
+  const t = typicalUsage(stage, history);
+  return { stage, model, usd: costOf(t.usage, priceFor(model, prices)), basis: t.basis, runs: t.runs };
 }
 
 export interface Rollup {

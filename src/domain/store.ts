@@ -17,6 +17,13 @@ export const STORAGE_KEYS = {
   formDraft: 'sdlcPipeline.formDraft',
 } as const;
 
+/** Alias → model id the CLI actually ran (learned from runs' init events); bad values read as empty. */
+const ModelIdsSchema = z.record(z.string(), z.string());
+export function readModelIds(raw: unknown): Record<string, string> {
+  const p = ModelIdsSchema.safeParse(raw);
+  return p.success ? p.data : {};
+}
+
 export interface KeyValue {
   get(key: string): unknown;
   update(key: string, value: unknown): PromiseLike<void>;
@@ -43,8 +50,7 @@ function migrateV1(v1: z.infer<typeof TicketV1>): unknown {
   return { ...v1, updatedAt: v1.createdAt, archived: false, stages, runs: [] };
 }
 
-const Envelope = z.object({ v: z.number().int().positive(), data: z.unknown() });
-
+/** `{ v: positive integer, data }` — checked by hand: it runs for every record at activation. */
 function isEnvelope(raw: unknown): raw is { v: number; data: unknown } {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Number.isInteger((raw as { v?: unknown }).v) && (raw as { v: number }).v > 0 && 'data' in raw;
 }
@@ -52,11 +58,9 @@ function isEnvelope(raw: unknown): raw is { v: number; data: unknown } {
 export type ParseOutcome = { ok: true; ticket: Ticket; migrated: boolean } | { ok: false; error: string };
 
 export function parseRecord(raw: unknown): ParseOutcome {
-  // Hot path at activation (10,000 records): a plain envelope check; the data itself is zod-parsed below.
-  const env = isEnvelope(raw) ? { data: raw } : Envelope.safeParse(raw);
-  if (!('data' in env) || !env.data) return { ok: false, error: 'not a versioned record ({ v, data })' };
-  let data = env.data.data;
-  let v = env.data.v;
+  if (!isEnvelope(raw)) return { ok: false, error: 'not a versioned record ({ v, data })' };
+  let data = raw.data;
+  let v = raw.v;
   if (v > TICKET_VERSION) return { ok: false, error: `record version ${v} is newer than this extension understands (${TICKET_VERSION})` };
   if (v === 1) {
     const p = TicketV1.safeParse(data);
@@ -67,7 +71,7 @@ export function parseRecord(raw: unknown): ParseOutcome {
   const p = TicketSchema.safeParse(data);
   if (!p.success) return { ok: false, error: z.prettifyError(p.error) };
   const complete = STAGE_IDS.every((id) => p.data.stages[id]);
-  return { ok: true, ticket: complete ? p.data : { ...p.data, stages: completeStages(p.data.stages) }, migrated: env.data.v !== TICKET_VERSION };
+  return { ok: true, ticket: complete ? p.data : { ...p.data, stages: completeStages(p.data.stages) }, migrated: raw.v !== TICKET_VERSION };
 }
 
 /** The small index: only the next ticket number (ticket keys are listed by `keys()`). */
