@@ -7,6 +7,7 @@ import { PERMISSION_MODES } from './cli';
 import { BUILTIN_PRICES } from './cost';
 import { BUILTIN_MODELS, CLI_ALIASES } from './models';
 import { PLACEHOLDERS } from './prompt';
+import { RESERVED_FLAGS } from './runSettings';
 import { BUILTIN_PRESETS } from './settings';
 import { stageCommandId, STAGES, STAGE_IDS } from './stages';
 
@@ -100,7 +101,7 @@ export function configurationContribution() {
         type: 'array',
         items: { type: 'string' },
         default: [],
-        markdownDescription: 'Extra CLI arguments for every stage. Flags the extension sets (`--model`, `-p`, `--output-format`, `--session-id`, `--resume`, `--`) are refused.',
+        markdownDescription: `Extra CLI arguments for every stage. Flags the extension sets (${RESERVED_FLAGS.map((f) => `\`${f}\``).join(', ')}) are refused, and the whole list is then ignored with a warning.`,
       },
       'sdlcPipeline.maxBudgetUsd': {
         order: 15,

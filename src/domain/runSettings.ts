@@ -41,7 +41,7 @@ export const RUN_DEFAULTS: RunSettings = {
 };
 
 /** Flags the extension owns; extraArgs may not override them. */
-const RESERVED_FLAGS = ['-p', '--print', '--model', '--output-format', '--session-id', '--resume', '-r', '--continue', '-c', '--verbose', '--'];
+export const RESERVED_FLAGS = ['-p', '--print', '--model', '--output-format', '--session-id', '--resume', '-r', '--continue', '-c', '--verbose', '--'];
 
 export type RawRunSettings = Partial<Record<keyof RunSettings, unknown>>;
 
