@@ -15,9 +15,12 @@ describe('activation and the thin slice (real extension host)', () => {
   it('a created ticket is stored in workspaceState, one key per ticket', async () => {
     const a = await api();
     const t = await a.tickets.create(draft('Stored ticket', { plan: 'sonnet' }));
-    const keys = (vscode.extensions.getExtension(EXTENSION_ID)!.exports as typeof a) && a.tickets.store;
-    assert.ok(keys);
-    assert.strictEqual(a.tickets.get(t.id)?.stages.plan?.model, 'sonnet');
+    const memento = (a.tickets.store as unknown as { kv: vscode.Memento }).kv;
+    const record = memento.get<{ v: number; data: { id: number; stages: { plan: { model: string } } } }>(`sdlcPipeline.ticket.${t.id}`);
+    assert.strictEqual(record?.v, 2);
+    assert.strictEqual(record?.data.id, t.id);
+    assert.strictEqual(record?.data.stages.plan.model, 'sonnet');
+    assert.deepStrictEqual(memento.get('sdlcPipeline.index'), { v: 1, data: { nextId: t.id + 1 } });
   });
 
   it('Run Plan Stage launches the real CLI with --model from the ticket (mock API log)', async () => {
