@@ -1,4 +1,5 @@
-// Writes (--write) or checks (--check) the generated parts of package.json.
+// Writes (--write) or checks (--check) the generated parts of package.json: the settings schema,
+// the per-stage commands and the restricted configurations of untrusted workspaces.
 import * as esbuild from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -6,11 +7,12 @@ import { createRequire } from 'node:module';
 const out = await esbuild.build({ entryPoints: ['src/domain/manifest.ts'], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'error' });
 const mod = { exports: {} };
 new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
-const { configurationContribution, stageCommandContributions } = mod.exports;
+const { configurationContribution, restrictedConfigurations, stageCommandContributions } = mod.exports;
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const next = structuredClone(pkg);
 next.contributes.configuration = configurationContribution();
+next.capabilities.untrustedWorkspaces.restrictedConfigurations = restrictedConfigurations();
 const stageIds = new Set(stageCommandContributions().map((c) => c.command));
 const others = next.contributes.commands.filter((c) => !stageIds.has(c.command));
 const at = others.findIndex((c) => c.command === 'sdlcPipeline.runPipeline');

@@ -1,6 +1,15 @@
-/** Finds the `claude` executable: the claudePath setting, else PATH. Never runs a shell. */
+/**
+ * Finds the `claude` executable: the claudePath setting, else PATH, else the places the
+ * installers use (a VS Code started from a desktop launcher often lacks the login shell's
+ * PATH). Never runs a shell. Says where it looked when it finds nothing.
+ */
 import { constants, promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+
+export const INSTALL_URL = 'https://docs.anthropic.com/en/docs/claude-code/setup';
+
+export type Located = { ok: true; path: string } | { ok: false; message: string; looked: string[]; configured?: string; installUrl: string };
 
 async function executable(p: string): Promise<boolean> {
   try {
@@ -13,21 +22,47 @@ async function executable(p: string): Promise<boolean> {
   }
 }
 
-export async function locateClaude(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: true; path: string } | { ok: false; message: string }> {
+/** Where the native installer, the old local install and npm's global prefix put `claude`. */
+export function wellKnownPlaces(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string[] {
+  const home = env.HOME || env.USERPROFILE || os.homedir();
+  const exe = platform === 'win32' ? 'claude.exe' : 'claude';
+  const places = [path.join(home, '.local', 'bin', exe), path.join(home, '.claude', 'local', exe)];
+  const npmPrefix = env.npm_config_prefix || env.NPM_CONFIG_PREFIX;
+  if (npmPrefix) places.push(platform === 'win32' ? path.join(npmPrefix, 'claude.cmd') : path.join(npmPrefix, 'bin', exe));
+  if (platform === 'win32') places.push(path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'npm', 'claude.cmd'));
+  else places.push(path.join(home, '.npm-global', 'bin', exe), '/usr/local/bin/claude', '/opt/homebrew/bin/claude');
+  return [...new Set(places)];
+}
+
+export async function locateClaude(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Located> {
   if (configured) {
-    const p = configured.startsWith('~/') ? path.join(env.HOME ?? '', configured.slice(2)) : configured;
+    const home = env.HOME || os.homedir();
+    const p = configured.startsWith('~/') ? path.join(home, configured.slice(2)) : configured;
     if (await executable(p)) return { ok: true, path: p };
-    return { ok: false, message: `sdlcPipeline.claudePath is "${configured}", but no executable file is there.` };
+    return { ok: false, configured, looked: [p], installUrl: INSTALL_URL, message: `sdlcPipeline.claudePath is "${configured}", but no executable file is there.` };
   }
   const names = process.platform === 'win32' ? ['claude.exe', 'claude.cmd', 'claude'] : ['claude'];
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
+  const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  for (const dir of dirs) {
     for (const n of names) {
       const p = path.join(dir, n);
       if (await executable(p)) return { ok: true, path: p };
     }
   }
-  return { ok: false, message: 'The Claude Code CLI ("claude") was not found on PATH.' };
+  const places = wellKnownPlaces(env);
+  for (const p of places) if (await executable(p)) return { ok: true, path: p };
+  return {
+    ok: false,
+    looked: [...dirs.map((d) => path.join(d, 'claude')), ...places],
+    installUrl: INSTALL_URL,
+    message: `The Claude Code CLI ("claude") was not found on PATH or in ${places.join(', ')}.`,
+  };
 }
 
-export const INSTALL_URL = 'https://docs.anthropic.com/en/docs/claude-code/setup';
+/** The message a user sees: what was tried, and where to set the path (a remote window reads machine settings from the remote). */
+export function notFoundMessage(l: Extract<Located, { ok: false }>, remoteName: string | undefined): string {
+  const where = remoteName
+    ? ` This is a remote window (${remoteName}): sdlcPipeline.claudePath is a machine setting, so set it in the remote's settings (Preferences: Open Remote Settings), not in your user settings.`
+    : ' Install Claude Code or set sdlcPipeline.claudePath to run stages.';
+  return `${l.message}${where}`;
+}

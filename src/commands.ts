@@ -5,7 +5,7 @@ import type { ConfigurationService } from './configuration';
 import { checkModel, pickerModels, relativeCost } from './domain/models';
 import { resolveStageModel, SOURCE_LABELS } from './domain/settings';
 import { stageCommandId, stageInfo, STAGES, type StageId } from './domain/stages';
-import { enabledStages, lastRun, StageIdSchema, TITLE_MAX, type Ticket } from './domain/ticket';
+import { enabledStages, lastRun, StageIdSchema, ticketMarkdown, TITLE_MAX, type Ticket } from './domain/ticket';
 import { ticketPaths } from './domain/prompt';
 import type { TicketFormView } from './formView';
 import type { PipelineService } from './pipeline';
@@ -279,21 +279,37 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     ticketCmd('sdlcPipeline.archiveTicket', (t) => tickets.update(t.id, (tt) => void (tt.archived = true))),
     ticketCmd('sdlcPipeline.unarchiveTicket', (t) => tickets.update(t.id, (tt) => void (tt.archived = false))),
     ticketCmd('sdlcPipeline.deleteTicket', async (t, args) => {
-      if (STAGES.some((st) => runner.isRunning(t.id, st.id))) {
-        void vscode.window.showWarningMessage(`SDLC Pipeline: ticket #${t.id} has a running stage; stop it first.`);
-        return false;
-      }
+      const busy = pipeline.isRunning(t.id) || runner.isRunning(t.id);
       if (!args.confirm) {
-        const c = await vscode.window.showWarningMessage(`Delete ticket #${t.id} "${t.title}"? Its run history is deleted too; files in the workspace are kept.`, { modal: true }, 'Delete');
-        if (c !== 'Delete') return false;
+        const action = busy ? 'Stop and Delete' : 'Delete';
+        const what = busy ? `Ticket #${t.id} "${t.title}" is running. Stop its stages and delete it?` : `Delete ticket #${t.id} "${t.title}"?`;
+        const c = await vscode.window.showWarningMessage(`${what} Its run history is deleted too; files in the workspace are kept.`, { modal: true }, action);
+        if (c !== action) return false;
+      }
+      if (pipeline.isRunning(t.id) || runner.isRunning(t.id)) {
+        pipeline.cancel(t.id);
+        if (!(await runner.stopTicket(t.id))) {
+          void vscode.window.showErrorMessage(`SDLC Pipeline: ticket #${t.id} did not stop in time; it was not deleted.`);
+          return false;
+        }
       }
       await tickets.delete(t.id);
       return true;
     }),
     ticketCmd('sdlcPipeline.openTicketFile', async (t) => {
+      // Restricted Mode writes nothing into the workspace: show the text instead.
+      if (!vscode.workspace.isTrusted) {
+        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: ticketMarkdown(t) });
+        return vscode.window.showTextDocument(doc);
+      }
       const cfg = config.forFolder(tickets.folderOf(t)?.uri);
-      const { ticketFile } = await tickets.writeTicketFile(t, cfg.run.ticketsDirectory);
-      await vscode.window.showTextDocument(ticketFile);
+      try {
+        const { ticketFile } = await tickets.writeTicketFile(t, cfg.run.ticketsDirectory);
+        return vscode.window.showTextDocument(ticketFile);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`SDLC Pipeline: cannot write the ticket file of #${t.id}: ${(e as Error).message}`);
+        return undefined;
+      }
     }),
     ticketCmd('sdlcPipeline.openPlanFile', async (t) => {
       const folder = tickets.folderOf(t);

@@ -1,7 +1,7 @@
 /** Reads settings (per scope, via `inspect`), validates them in the domain, warns once per change. */
 import * as vscode from 'vscode';
 import { resolveConfig, formatProblem, type RawConfig, type ResolvedConfig, type ScopedValues } from './domain/settings';
-import { parseRunSettings, type RawRunSettings, type RunSettings } from './domain/runSettings';
+import { parseRunSettings, RUN_SETTING_KEYS, type RawRunSettings, type RunSettings } from './domain/runSettings';
 import { Disposable } from './lifecycle';
 import { SECTION, SETTINGS, type SettingKey } from './settingKeys';
 
@@ -13,7 +13,9 @@ export interface Configuration {
 
 function scoped(cfg: vscode.WorkspaceConfiguration, key: SettingKey): ScopedValues {
   const i = cfg.inspect(key);
-  return { user: i?.globalValue, workspace: i?.workspaceValue, workspaceFolder: i?.workspaceFolderValue };
+  // A single-folder window reports its .vscode/settings.json at both scopes; VS Code calls it "Workspace".
+  const multiRoot = vscode.workspace.workspaceFile !== undefined;
+  return { user: i?.globalValue, workspace: i?.workspaceValue, workspaceFolder: multiRoot ? i?.workspaceFolderValue : undefined };
 }
 
 export function readConfiguration(folder?: vscode.Uri): Configuration {
@@ -25,16 +27,11 @@ export function readConfiguration(folder?: vscode.Uri): Configuration {
     presets: scoped(cfg, SETTINGS.presets),
   };
   const models = resolveConfig(raw);
+  // Every scope's value: the domain decides what each scope may do (caps: lowest wins;
+  // restricted settings: user settings only until the workspace is trusted).
   const runRaw: RawRunSettings = {};
-  for (const key of [
-    'runMode', 'claudePath', 'permissionMode', 'allowedTools', 'extraArgs', 'maxBudgetUsd', 'stagePrompts',
-    'stageCommands', 'ticketsDirectory', 'prices', 'escalation', 'escalationMode', 'fallbackModel',
-  ] as const) {
-    const i = cfg.inspect(SETTINGS[key]);
-    // Untrusted workspaces: VS Code already ignores restrictedConfigurations' workspace values.
-    runRaw[key] = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-  }
-  const run = parseRunSettings(runRaw, models.customModels);
+  for (const key of RUN_SETTING_KEYS) runRaw[key] = scoped(cfg, SETTINGS[key]);
+  const run = parseRunSettings(runRaw, { customModels: models.customModels, trusted: vscode.workspace.isTrusted });
   return { models, run: run.settings, problems: [...models.problems.map(formatProblem), ...run.problems] };
 }
 
@@ -51,12 +48,17 @@ export class ConfigurationService extends Disposable {
     this.report();
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration(SECTION)) return;
-        this.current = readConfiguration();
-        this.report();
-        this.changed.fire(this.current);
+        if (e.affectsConfiguration(SECTION)) this.reload();
       }),
     );
+    // Trusting the workspace makes its restricted settings count: read them again.
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()));
+  }
+
+  private reload(): void {
+    this.current = readConfiguration();
+    this.report();
+    this.changed.fire(this.current);
   }
 
   get value(): Configuration {

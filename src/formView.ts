@@ -21,6 +21,10 @@ export interface FormActions {
 export class TicketFormView extends Disposable implements vscode.WebviewViewProvider {
   private view?: vscode.WebviewView;
   private ready = false;
+  /** The folder the form resolves defaults for (multi-root: what the user picked). */
+  private folder: string | undefined;
+  /** `create` requests being handled: a repeated id is ignored (no double tickets). */
+  private readonly pending = new Set<number>();
   /** Messages the host rejected (kept for tests and the log). */
   rejected = 0;
 
@@ -60,7 +64,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
   }
 
   /** Counts, logs and (optionally) reports a refused message. */
-  private reject(reason: string, reply?: { field?: string; message: string }): void {
+  private reject(reason: string, reply?: { requestId?: number; field?: string; message: string }): void {
     this.rejected++;
     this.output.warn(`form: rejected ${reason}`);
     if (reply) this.post({ type: 'error', ...reply });
@@ -73,11 +77,12 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       this.reject(`a malformed message: ${parsed.error.split('\n')[0]}`);
       return;
     }
+    const msg = parsed.value;
     try {
-      await this.dispatch(parsed.value);
+      await this.dispatch(msg);
     } catch (e) {
       this.output.error(`form: ${(e as Error).message}`);
-      this.post({ type: 'error', message: (e as Error).message });
+      this.post({ type: 'error', message: (e as Error).message, ...(msg.type === 'create' ? { requestId: msg.requestId } : {}) });
     }
   }
 
@@ -93,33 +98,59 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', msg.query.startsWith('sdlcPipeline') ? msg.query : 'sdlcPipeline');
         return;
+      case 'selectFolder': {
+        const folder = this.openFolder(msg.folder);
+        if (!folder) return this.reject('a folder that is not open', { field: 'folder', message: 'That workspace folder is no longer open.' });
+        this.folder = folder.uri.toString();
+        this.postState();
+        return;
+      }
       case 'create': {
-        const custom = this.config.value.models.customModels;
-        for (const [stage, choice] of Object.entries(msg.draft.stages)) {
-          if (!choice.model) continue;
-          const c = checkModel(choice.model, custom);
-          if (!c.ok) {
-            this.reject(`the model for ${stage}: ${c.message}`, { field: `model-${stage}`, message: c.message });
-            return;
-          }
+        const { requestId } = msg;
+        if (this.pending.has(requestId)) return this.reject(`a repeated create request (${requestId})`);
+        this.pending.add(requestId);
+        try {
+          await this.create(msg);
+        } finally {
+          this.pending.delete(requestId);
         }
-        const folders = vscode.workspace.workspaceFolders ?? [];
-        if (msg.draft.folder && !folders.some((f) => f.uri.toString() === msg.draft.folder)) {
-          this.reject('a ticket for a folder that is not open', { field: 'folder', message: 'That workspace folder is no longer open.' });
-          return;
-        }
-        const ticket = await this.tickets.create(msg.draft);
-        await this.memento.update(STORAGE_KEYS.formDraft, undefined);
-        this.post({ type: 'created', id: ticket.id, ran: msg.run });
-        void vscode.window.setStatusBarMessage(`SDLC Pipeline: ticket #${ticket.id} created`, 4000);
-        if (msg.run) this.actions.runPipeline(ticket.id);
         return;
       }
     }
   }
 
+  private openFolder(uri: string | undefined): vscode.WorkspaceFolder | undefined {
+    return (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.toString() === uri);
+  }
+
+  /** Settings as the selected folder sees them (the runner resolves a ticket's folder the same way). */
+  private folderConfig() {
+    const folder = this.openFolder(this.folder) ?? vscode.workspace.workspaceFolders?.[0];
+    return { folder, cfg: this.config.forFolder(folder?.uri) };
+  }
+
+  private async create(msg: Extract<WebviewMessage, { type: 'create' }>): Promise<void> {
+    const { requestId } = msg;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (msg.draft.folder && !folders.some((f) => f.uri.toString() === msg.draft.folder)) {
+      return this.reject('a ticket for a folder that is not open', { requestId, field: 'folder', message: 'That workspace folder is no longer open.' });
+    }
+    const folder = this.openFolder(msg.draft.folder) ?? folders[0];
+    const custom = this.config.forFolder(folder?.uri).models.customModels;
+    for (const [stage, choice] of Object.entries(msg.draft.stages)) {
+      if (!choice.model) continue;
+      const c = checkModel(choice.model, custom);
+      if (!c.ok) return this.reject(`the model for ${stage}: ${c.message}`, { requestId, field: `model-${stage}`, message: c.message });
+    }
+    const ticket = await this.tickets.create(msg.draft);
+    await this.memento.update(STORAGE_KEYS.formDraft, undefined);
+    this.post({ type: 'created', requestId, id: ticket.id, ran: msg.run });
+    void vscode.window.setStatusBarMessage(`SDLC Pipeline: ticket #${ticket.id} created`, 4000);
+    if (msg.run) this.actions.runPipeline(ticket.id);
+  }
+
   state(): FormState {
-    const cfg = this.config.value;
+    const { folder, cfg } = this.folderConfig();
     const defaults = stageDefaults(cfg.models);
     const models = pickerModels(cfg.models.customModels).map((id) => {
       const b = builtinModel(id);
@@ -131,7 +162,8 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       STAGES.map((s) => {
         // Typical tokens once per stage; priced per model by the id each alias actually ran as.
         const t = typicalUsage(s.id, history);
-        const usdByModel = Object.fromEntries(models.map((m) => [m.id, costOf(t.usage, priceFor(learned[m.id] ?? m.id, cfg.run.prices))]));
+        // Own-property lookup: a model named "constructor" must not find Object.prototype's.
+        const usdByModel = Object.fromEntries(models.map((m) => [m.id, costOf(t.usage, priceFor(Object.hasOwn(learned, m.id) ? learned[m.id] : m.id, cfg.run.prices))]));
         return [s.id, { basis: t.basis, runs: t.runs, usdByModel }];
       }),
     ) as FormState['estimates'];
@@ -146,6 +178,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       folders: (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name })),
       types: [...TICKET_TYPES],
       trusted: vscode.workspace.isTrusted,
+      folder: folder?.uri.toString(),
       nextTicketId: this.tickets.store.peekNextId(),
       draft: this.savedDraft(),
       estimates,

@@ -4,9 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
-import { nextEscalation } from './domain/runSettings';
+import { escalationPlan } from './domain/runSettings';
 import { stageInfo, type StageId } from './domain/stages';
-import { enabledStages, unfinishedStages, type Run } from './domain/ticket';
+import { enabledStages, ticketSpend, unfinishedStages, type Run } from './domain/ticket';
 import { Disposable } from './lifecycle';
 import type { StageRunner } from './runner';
 import type { TicketService } from './storage';
@@ -25,6 +25,8 @@ export interface PipelineResult {
   status: 'succeeded' | 'failed' | 'cancelled' | 'not-started';
   runs: Run[];
   failedStage?: StageId;
+  /** Why it stopped early, when that is not a failed run (ticket deleted, cap reached, refused). */
+  reason?: string;
 }
 
 export class PipelineService extends Disposable {
@@ -75,24 +77,26 @@ export class PipelineService extends Disposable {
       for (const stage of stages) {
         if (state.cancelled) return { status: 'cancelled', runs };
         state.stage = stage;
-        let model = opts.models?.[stage];
-        let run = await this.runner.run({ ticketId, stage, model });
-        if (!run) return { status: 'not-started', runs };
-        runs.push(run);
-        // Automatic escalation along the stage's chain.
-        const cfg = this.config.forFolder(this.tickets.folderOf(this.tickets.get(ticketId)!)?.uri).run;
-        while (run.status === 'failed' && !state.cancelled && cfg.escalationMode === 'auto') {
-          model = nextEscalation(cfg.escalation[stage], run.modelAsked);
-          if (!model) break;
-          this.output.info(`pipeline #${ticketId}: ${stage} failed on ${run.modelAsked}; escalating to ${model}`);
-          const next = await this.runner.run({ ticketId, stage, model });
-          if (!next) break;
-          run = next;
-          runs.push(run);
+        const first = await this.runner.run({ ticketId, stage, model: opts.models?.[stage] });
+        if (!first) return this.stopped(ticketId, runs, stage);
+        runs.push(first);
+        let run = first;
+        // Automatic escalation: walk the chain by position, never more runs than it has models.
+        const cfg = this.configOf(ticketId)?.run;
+        if (run.status === 'failed' && cfg?.escalationMode === 'auto') {
+          for (const model of escalationPlan(cfg.escalation[stage], run.modelAsked)) {
+            if (state.cancelled || !this.tickets.get(ticketId)) break;
+            this.output.info(`pipeline #${ticketId}: ${stage} failed on ${run.modelAsked}; escalating to ${model}`);
+            const next = await this.runner.run({ ticketId, stage, model });
+            if (!next) return this.stopped(ticketId, runs, stage);
+            run = next;
+            runs.push(run);
+            if (run.status !== 'failed') break;
+          }
         }
         if (run.status !== 'succeeded') {
           if (state.cancelled || run.status === 'cancelled') return { status: 'cancelled', runs, failedStage: stage };
-          if (!opts.quiet) this.offerRecovery(ticketId, stage, run);
+          if (!opts.quiet && this.tickets.get(ticketId)) this.offerRecovery(ticketId, stage, run);
           return { status: 'failed', runs, failedStage: stage };
         }
       }
@@ -102,10 +106,29 @@ export class PipelineService extends Disposable {
     }
   }
 
+  private configOf(ticketId: number) {
+    const t = this.tickets.get(ticketId);
+    return t ? this.config.forFolder(this.tickets.folderOf(t)?.uri) : undefined;
+  }
+
+  /** A stage that did not start (refused, ticket deleted, ticket cap reached) ends the pipeline. */
+  private stopped(ticketId: number, runs: Run[], stage: StageId): PipelineResult {
+    const t = this.tickets.get(ticketId);
+    const cap = this.configOf(ticketId)?.run.maxTicketBudgetUsd;
+    const reason = !t
+      ? `ticket #${ticketId} was deleted`
+      : cap !== undefined && ticketSpend(t.runs) >= cap
+        ? `ticket #${ticketId} reached its spending cap`
+        : `${stageInfo(stage).label} could not start`;
+    this.output.info(`pipeline #${ticketId}: stopped before ${stage}: ${reason}`);
+    return { status: runs.length ? 'failed' : 'not-started', runs, failedStage: stage, reason };
+  }
+
   private offerRecovery(ticketId: number, stage: StageId, run: Run): void {
     const label = stageInfo(stage).label;
-    const cfg = this.config.forFolder(this.tickets.folderOf(this.tickets.get(ticketId)!)?.uri).run;
-    const escalate = cfg.escalationMode === 'ask' ? nextEscalation(cfg.escalation[stage], run.modelAsked) : undefined;
+    const cfg = this.configOf(ticketId)?.run;
+    if (!cfg) return;
+    const escalate = cfg.escalationMode === 'ask' ? escalationPlan(cfg.escalation[stage], run.modelAsked)[0] : undefined;
     const actions = [...(escalate ? [`Retry with ${escalate}`] : []), 'Retry', 'Retry with Another Model…', 'Skip', 'Show Terminal'];
     const what = run.status === 'budget-exceeded' ? 'hit its budget cap' : run.status === 'interrupted' ? 'was interrupted' : 'failed';
     void vscode.window

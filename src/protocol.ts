@@ -28,6 +28,8 @@ export const FormStateSchema = z.object({
   folders: z.array(z.object({ uri: z.string(), name: z.string() })),
   types: z.array(z.enum(TICKET_TYPES)),
   trusted: z.boolean(),
+  /** The workspace folder whose settings `defaults`, `presets` and `defaultStages` come from. */
+  folder: z.string().optional(),
   nextTicketId: z.number().int().positive(),
   /** The last draft the host saw (restores the form when webview state was lost). */
   draft: DraftSchema.optional(),
@@ -41,14 +43,17 @@ export type FormState = z.infer<typeof FormStateSchema>;
 
 export const HostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: FormStateSchema }),
-  z.object({ type: z.literal('created'), id: z.number().int().positive(), ran: z.boolean() }),
-  z.object({ type: z.literal('error'), message: z.string(), field: z.string().optional() }),
+  /** Replies to `create` echo its `requestId`, so the form knows which request finished. */
+  z.object({ type: z.literal('created'), requestId: z.number().int(), id: z.number().int().positive(), ran: z.boolean() }),
+  z.object({ type: z.literal('error'), requestId: z.number().int().optional(), message: z.string(), field: z.string().optional() }),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('create'), draft: TicketDraftSchema, run: z.boolean() }),
+  z.object({ type: z.literal('create'), requestId: z.number().int(), draft: TicketDraftSchema, run: z.boolean() }),
+  /** The folder picked in a multi-root window: the host answers with that folder's defaults. */
+  z.object({ type: z.literal('selectFolder'), folder: z.string().max(4096) }),
   z.object({ type: z.literal('openSettings'), query: z.string().max(200) }),
   z.object({ type: z.literal('draft'), draft: DraftSchema.nullable() }),
 ]);

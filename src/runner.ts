@@ -1,23 +1,26 @@
 /**
  * Runs one stage of one ticket in an integrated terminal with its model.
- * - headless: an extension-owned terminal (Pseudoterminal) that spawns `claude -p … stream-json`
- *   with an argument array (`shell: false`) and renders the stream;
+ * - headless: a HeadlessTerminal (Pseudoterminal) spawns `claude -p … stream-json` from an
+ *   argument array and renders the stream;
  * - interactive: the terminal's own process is the CLI (`shellPath` + `shellArgs`, a real pty).
  * Ticket text goes to files; the command line only holds a short prompt pointing at them.
+ * A run is registered the moment it is accepted and always leaves the active map with a
+ * final status, whatever fails on the way.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { locateClaude, INSTALL_URL } from './claudeLocator';
-import type { ConfigurationService } from './configuration';
+import { locateClaude, notFoundMessage } from './claudeLocator';
+import type { Configuration, ConfigurationService } from './configuration';
 import { headlessArgs, interactiveArgs, resumeArgs, type RunMode } from './domain/cli';
 import { checkModel } from './domain/models';
 import { slashCommandPrompt, stagePrompt, systemPromptFile, type PromptVars } from './domain/prompt';
+import type { RunFinal } from './domain/runOutcome';
 import { resolveStageModel } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
-import { ansi, formatDuration, formatUsd, LineSplitter, StreamRenderer } from './domain/stream';
-import type { Run, RunStatus, Ticket } from './domain/ticket';
+import { formatUsd } from './domain/stream';
+import { isSessionId, ticketSpend, type Run, type Ticket } from './domain/ticket';
 import { readModelIds, STORAGE_KEYS } from './domain/store';
+import { HeadlessTerminal } from './headlessTerminal';
 import { Disposable } from './lifecycle';
 import type { TicketService } from './storage';
 
@@ -33,10 +36,13 @@ interface ActiveRun {
   key: string;
   ticketId: number;
   stage: StageId;
-  runId: string;
   model: string;
-  terminal: vscode.Terminal;
+  runId?: string;
+  terminal?: vscode.Terminal;
+  /** Set while the run is still being prepared: a stop then cancels before anything starts. */
+  cancelled: boolean;
   stop(): void;
+  killNow(): void;
 }
 
 export const runKey = (ticketId: number, stage: StageId) => `${ticketId}:${stage}`;
@@ -52,6 +58,12 @@ export class StageRunner extends Disposable {
   private readonly spawned = this.register(new vscode.EventEmitter<{ ticketId: number; stage: StageId; pid: number | undefined }>());
   /** Fires when a stage's CLI process has been started (tests and benchmarks use it). */
   readonly onDidSpawn = this.spawned.event;
+  private readonly wrote = this.register(new vscode.EventEmitter<{ ticketId: number; stage: StageId; data: string }>());
+  /** What a headless terminal shows, as written (tests check what reaches the user's terminal). */
+  readonly onDidWriteTerminal = this.wrote.event;
+  private readonly refused = this.register(new vscode.EventEmitter<{ ticketId?: number; stage?: StageId; message: string }>());
+  /** Fires with the message shown when a stage or resume is refused. */
+  readonly onDidRefuse = this.refused.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -62,30 +74,39 @@ export class StageRunner extends Disposable {
     super();
   }
 
-  /** Window closing or reloading: stop every CLI we started (they run in their own process groups). */
+  /** Window closing or reloading: end every CLI we started before returning (they run in their own process groups). */
   override dispose(): void {
-    for (const run of this.active.values()) {
+    this.stopAll();
+    super.dispose();
+  }
+
+  /** Ends every running stage now (TERM, a short wait, KILL), synchronously. */
+  stopAll(): number {
+    let n = 0;
+    for (const run of [...this.active.values()]) {
       try {
-        run.stop();
+        run.killNow();
+        n++;
       } catch {
         // keep stopping the rest
       }
     }
-    super.dispose();
+    return n;
   }
 
   running(): ActiveRun[] {
     return [...this.active.values()];
   }
 
-  isRunning(ticketId: number, stage: StageId): boolean {
-    return this.active.has(runKey(ticketId, stage));
+  isRunning(ticketId: number, stage?: StageId): boolean {
+    if (stage) return this.active.has(runKey(ticketId, stage));
+    return this.running().some((r) => r.ticketId === ticketId);
   }
 
   showTerminal(ticketId?: number, stage?: StageId): boolean {
-    const run = ticketId !== undefined && stage ? this.active.get(runKey(ticketId, stage)) : this.running()[0];
-    run?.terminal.show();
-    return !!run;
+    const run = ticketId !== undefined && stage ? this.active.get(runKey(ticketId, stage)) : this.running().find((r) => r.terminal);
+    run?.terminal?.show();
+    return !!run?.terminal;
   }
 
   stop(ticketId: number, stage: StageId): boolean {
@@ -93,6 +114,14 @@ export class StageRunner extends Disposable {
     if (!run) return false;
     run.stop();
     return true;
+  }
+
+  /** Stops every stage of one ticket and waits until none is running. */
+  async stopTicket(ticketId: number, timeoutMs = 10_000): Promise<boolean> {
+    for (const r of this.running()) if (r.ticketId === ticketId) r.stop();
+    const until = Date.now() + timeoutMs;
+    while (this.isRunning(ticketId) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    return !this.isRunning(ticketId);
   }
 
   /** Marks runs that a closed window left "running" or "queued" as interrupted. */
@@ -110,22 +139,53 @@ export class StageRunner extends Disposable {
   }
 
   /** Shows and logs why a stage could not start. */
-  private refuse(message: string, ...actions: string[]): Thenable<string | undefined> {
+  private refuse(where: { ticketId?: number; stage?: StageId }, message: string, ...actions: string[]): Thenable<string | undefined> {
     this.output.warn(`not started: ${message}`);
+    this.refused.fire({ ...where, message });
     return vscode.window.showErrorMessage(`SDLC Pipeline: ${message}`, ...actions);
+  }
+
+  /** Restricted Mode: nothing that launches the CLI runs. */
+  private refuseUntrusted(where: { ticketId?: number; stage?: StageId }, what: string): boolean {
+    if (vscode.workspace.isTrusted) return false;
+    void this.refuse(where, `${what} launches the Claude Code CLI, which is disabled in Restricted Mode. Trust this workspace to run stages.`, 'Manage Workspace Trust').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return true;
+  }
+
+  private async findClaude(cfg: Configuration, where: { ticketId?: number; stage?: StageId }): Promise<string | undefined> {
+    const claude = await locateClaude(cfg.run.claudePath);
+    if (claude.ok) return claude.path;
+    void this.refuse(where, notFoundMessage(claude, vscode.env.remoteName), 'Set Claude Path', 'How to Install').then((c) => {
+      if (c === 'Set Claude Path') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.claudePath');
+      if (c === 'How to Install') void vscode.env.openExternal(vscode.Uri.parse(claude.installUrl));
+    });
+    return undefined;
+  }
+
+  /** `bypassPermissions` lets the agent run anything unasked: only from user settings, and once confirmed. */
+  private async confirmPermissionMode(cfg: Configuration): Promise<boolean> {
+    if (cfg.run.permissionMode !== 'bypassPermissions') return true;
+    if (this.context.globalState.get(STORAGE_KEYS.bypassConfirmed) === true) return true;
+    const allow = 'Allow for All Stages';
+    const c = await vscode.window.showWarningMessage(
+      'Your user settings run stages with --permission-mode bypassPermissions: the agent may edit files and run any command without asking. Allow this?',
+      { modal: true },
+      allow,
+    );
+    if (c !== allow) return false;
+    await this.context.globalState.update(STORAGE_KEYS.bypassConfirmed, true);
+    return true;
   }
 
   /** Runs a stage; resolves with the finished run record (undefined if it could not start). */
   async run(req: RunRequest): Promise<Run | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      void this.refuse('running stages launches the Claude Code CLI, which is disabled in Restricted Mode. Trust this workspace to run stages.', 'Manage Workspace Trust').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-      return undefined;
-    }
+    const where = { ticketId: req.ticketId, stage: req.stage };
+    if (this.refuseUntrusted(where, 'Running stages')) return undefined;
     const ticket = this.tickets.get(req.ticketId);
     if (!ticket) {
-      void this.refuse(`ticket #${req.ticketId} does not exist.`);
+      void this.refuse(where, `ticket #${req.ticketId} does not exist.`);
       return undefined;
     }
     const key = runKey(ticket.id, req.stage);
@@ -135,30 +195,54 @@ export class StageRunner extends Disposable {
       });
       return undefined;
     }
+    // Registered before the first await: a second call in the same tick sees it.
+    const entry: ActiveRun = {
+      key, ticketId: ticket.id, stage: req.stage, model: req.model ?? '', cancelled: false,
+      stop: () => void (entry.cancelled = true),
+      killNow: () => void (entry.cancelled = true),
+    };
+    this.active.set(key, entry);
+    this.changed.fire();
+    try {
+      return await this.prepareAndRun(req, ticket, entry);
+    } finally {
+      this.active.delete(key);
+      this.changed.fire();
+    }
+  }
+
+  private async prepareAndRun(req: RunRequest, ticket: Ticket, entry: ActiveRun): Promise<Run | undefined> {
+    const where = { ticketId: ticket.id, stage: req.stage };
+    const label = stageInfo(req.stage).label;
     const folder = this.tickets.folderOf(ticket);
     const cfg = this.config.forFolder(folder?.uri);
     const resolved = resolveStageModel(req.stage, cfg.models, ticket.stages[req.stage]?.model);
-    const model = req.model ?? resolved.model;
-    const check = checkModel(model, cfg.models.customModels);
+    const check = checkModel(req.model ?? resolved.model, cfg.models.customModels);
     if (!check.ok) {
-      void this.refuse(`cannot run ${stageInfo(req.stage).label}: ${check.message}.`);
+      void this.refuse(where, `cannot run ${label}: ${check.message}.`);
       return undefined;
     }
-    const claude = await locateClaude(cfg.run.claudePath);
-    if (!claude.ok) {
-      void this.refuse(`${claude.message} Install Claude Code or set its path to run stages.`, 'Set Claude Path', 'How to Install').then((c) => {
-        if (c === 'Set Claude Path') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.claudePath');
-        if (c === 'How to Install') void vscode.env.openExternal(vscode.Uri.parse(INSTALL_URL));
+    const model = check.model;
+    entry.model = model;
+    this.changed.fire();
+    const spent = ticketSpend(ticket.runs);
+    const ticketCap = cfg.run.maxTicketBudgetUsd;
+    if (ticketCap !== undefined && spent >= ticketCap) {
+      void this.refuse(where, `ticket #${ticket.id} has spent ${formatUsd(spent)}, which reaches its cap of ${formatUsd(ticketCap)} (sdlcPipeline.maxTicketBudgetUsd). ${label} was not started.`, 'Open Settings').then((c) => {
+        if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.maxTicketBudgetUsd');
       });
       return undefined;
     }
+    const claudePath = await this.findClaude(cfg, where);
+    if (!claudePath || !(await this.confirmPermissionMode(cfg))) return undefined;
     let files;
     try {
       files = await this.tickets.writeTicketFile(ticket, cfg.run.ticketsDirectory);
     } catch (e) {
-      void this.refuse((e as Error).message);
+      void this.refuse(where, `cannot write the ticket file of #${ticket.id}: ${(e as Error).message}`);
       return undefined;
     }
+    if (entry.cancelled) return undefined;
     const runId = randomUUID();
     const sessionId = randomUUID();
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
@@ -180,6 +264,10 @@ export class StageRunner extends Disposable {
     const command = cfg.run.stageCommands[req.stage];
     const prompt = command ? slashCommandPrompt(command, files.rel.ticketFile) : stagePrompt(req.stage, vars, cfg.run.stagePrompts[req.stage]);
     const mode = req.mode ?? cfg.run.runMode;
+    // A run may spend at most what is left of the ticket's cap (headless runs enforce it).
+    const stageCap = cfg.run.maxBudgetUsd[req.stage];
+    const remaining = ticketCap !== undefined ? ticketCap - spent : undefined;
+    const maxBudgetUsd = stageCap !== undefined && remaining !== undefined ? Math.min(stageCap, remaining) : stageCap ?? remaining;
     const options = {
       model,
       prompt,
@@ -188,179 +276,73 @@ export class StageRunner extends Disposable {
       permissionMode: cfg.run.permissionMode,
       allowedTools: cfg.run.allowedTools,
       extraArgs: cfg.run.extraArgs,
-      maxBudgetUsd: cfg.run.maxBudgetUsd[req.stage],
+      maxBudgetUsd,
       fallbackModel: cfg.run.fallbackModel,
     };
     const args = mode === 'headless' ? headlessArgs(options) : interactiveArgs(options);
     this.output.info(`run ${runId}: ticket #${ticket.id} ${req.stage} model=${model} (${resolved.source}) mode=${mode}`);
-    this.output.debug(`argv: ${JSON.stringify([claude.path, ...args])}`);
+    this.output.debug(`argv: ${JSON.stringify([claudePath, ...args])}`);
 
     const record: Run = { id: runId, stage: req.stage, mode, modelAsked: model, startedAt: Date.now(), status: 'running', sessionId };
-    await this.tickets.update(ticket.id, (t) => {
-      t.runs.push(record);
-    });
+    await this.tickets.update(ticket.id, (t) => void t.runs.push(record));
+    entry.runId = runId;
 
-    const name = terminalName(ticket.id, req.stage, model);
-    const iconPath = new vscode.ThemeIcon(stageInfo(req.stage).icon);
-    const cwd = files.folder.uri.fsPath;
-    const done = mode === 'headless'
-      ? this.startHeadless(key, ticket, req.stage, runId, model, name, iconPath, claude.path, args, cwd)
-      : this.startInteractive(key, ticket, req.stage, runId, model, name, iconPath, claude.path, args, cwd);
-    this.changed.fire();
-    const final = await done;
-    const saved = await this.tickets.update(ticket.id, (t) => {
-      const r = t.runs.find((x) => x.id === runId);
-      if (r) Object.assign(r, final, { endedAt: Date.now() });
-    });
-    this.active.delete(key);
-    this.changed.fire();
-    const result = saved.runs.find((r) => r.id === runId);
-    // Learn which id an alias resolved to in this user's CLI version (estimates price by it).
-    if (result?.modelRan && result.modelRan !== result.modelAsked) {
-      const learned = { ...readModelIds(this.context.workspaceState.get(STORAGE_KEYS.modelIds)), [result.modelAsked]: result.modelRan };
-      await this.context.workspaceState.update(STORAGE_KEYS.modelIds, learned);
+    let final: Partial<RunFinal>;
+    try {
+      const name = terminalName(ticket.id, req.stage, model);
+      const iconPath = new vscode.ThemeIcon(stageInfo(req.stage).icon);
+      const cwd = files.folder.uri.fsPath;
+      final = await (mode === 'headless'
+        ? this.startHeadless(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...process.env, CLAUDE_CODE_ENTRYPOINT: process.env.CLAUDE_CODE_ENTRYPOINT ?? 'sdk-cli' }, stage: req.stage, model })
+        : this.startInteractive(entry, name, iconPath, claudePath, args, cwd));
+    } catch (e) {
+      final = { status: 'failed', message: `The run could not be started: ${(e as Error).message}` };
     }
+    const result = await this.record(ticket.id, runId, final);
+    if (result?.modelRan && result.modelRan !== result.modelAsked) await this.learnModelId(result.modelAsked, result.modelRan);
     this.output.info(`run ${runId}: ${result?.status} exit=${result?.exitCode} cost=${result?.costUsd ?? '-'}`);
     return result;
   }
 
-  private startHeadless(
-    key: string, ticket: Ticket, stage: StageId, runId: string, model: string, name: string,
-    iconPath: vscode.ThemeIcon, claudePath: string, args: string[], cwd: string,
-  ): Promise<Partial<Run>> {
-    return new Promise((resolve) => {
-      const write = new vscode.EventEmitter<string>();
-      const close = new vscode.EventEmitter<number | void>();
-      let child: ChildProcess | undefined;
-      let stopped = false;
-      let finished = false;
-      const renderer = new StreamRenderer();
-      const splitter = new LineSplitter();
-      let stderr = '';
-      const started = Date.now();
+  /** Saves a run's final state; if that fails (or the ticket is gone), still ends the run with a status. */
+  private async record(ticketId: number, runId: string, final: Partial<RunFinal>): Promise<Run | undefined> {
+    const apply = (extra: Partial<Run>) => this.tickets.update(ticketId, (t) => {
+      const r = t.runs.find((x) => x.id === runId);
+      if (r) Object.assign(r, final, extra, { endedAt: Date.now() });
+    });
+    try {
+      return (await apply({})).runs.find((r) => r.id === runId);
+    } catch (e) {
+      if (!this.tickets.get(ticketId)) return undefined; // deleted while it ran
+      this.output.error(`run ${runId}: could not record its result (${(e as Error).message}); recording the status only`);
+      final = { status: final.status === 'succeeded' ? 'failed' : final.status ?? 'failed', message: 'The run ended, but its result could not be recorded.' };
+      return (await apply({})).runs.find((r) => r.id === runId);
+    }
+  }
 
-      const kill = () => {
-        if (!child || child.exitCode !== null || child.pid === undefined) return;
-        stopped = true;
-        try {
-          process.kill(-child.pid, 'SIGTERM'); // the whole process group
-        } catch {
-          child.kill('SIGTERM');
-        }
-        const pid = child.pid;
-        setTimeout(() => {
-          try {
-            process.kill(-pid, 'SIGKILL');
-          } catch {
-            /* already gone */
-          }
-        }, 3000).unref();
-      };
+  private async learnModelId(alias: string, id: string): Promise<void> {
+    // Learn which id an alias resolved to in this user's CLI version (estimates price by it).
+    const learned = { ...readModelIds(this.context.workspaceState.get(STORAGE_KEYS.modelIds)), [alias]: id };
+    await this.context.workspaceState.update(STORAGE_KEYS.modelIds, learned);
+  }
 
-      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-        if (finished) return;
-        finished = true;
-        for (const l of splitter.flush()) write.fire(renderer.line(l));
-        const { result, modelRan, sessionId, malformed } = renderer.summary;
-        let status: RunStatus;
-        let message: string | undefined;
-        if (stopped) {
-          status = 'cancelled';
-          message = 'Stopped by the user.';
-        } else if (result?.subtype === 'error_max_budget_usd') {
-          status = 'budget-exceeded';
-          message = `Stopped by the budget cap after spending ${formatUsd(result.total_cost_usd ?? 0)}.`;
-        } else if (code === 0 && result && !result.is_error) status = 'succeeded';
-        else {
-          status = 'failed';
-          message = result?.is_error ? (result.result ?? result.subtype ?? 'The CLI reported an error.') : stderr.trim().split('\n').slice(-3).join(' ') || `Exited with ${signal ?? code}.`;
-        }
-        const usage = result?.usage
-          ? {
-              input_tokens: result.usage.input_tokens ?? 0,
-              output_tokens: result.usage.output_tokens ?? 0,
-              cache_creation_input_tokens: result.usage.cache_creation_input_tokens ?? 0,
-              cache_read_input_tokens: result.usage.cache_read_input_tokens ?? 0,
-            }
-          : undefined;
-        const final: Partial<Run> = {
-          status,
-          exitCode: code,
-          modelRan,
-          sessionId: sessionId ?? undefined,
-          costUsd: result?.total_cost_usd,
-          usage,
-          modelUsage: result?.modelUsage,
-          numTurns: result?.num_turns,
-          durationMs: result?.duration_ms ?? Date.now() - started,
-          message,
-          malformedLines: malformed || undefined,
-        };
-        const colour = status === 'succeeded' ? ansi.green : status === 'budget-exceeded' || status === 'cancelled' ? ansi.yellow : ansi.red;
-        const parts = [
-          `${stageInfo(stage).label} ${status}`,
-          `model ${modelRan ?? model}`,
-          result?.num_turns !== undefined ? `${result.num_turns} turn${result.num_turns === 1 ? '' : 's'}` : undefined,
-          formatDuration(final.durationMs ?? 0),
-          usage ? `${usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens} in / ${usage.output_tokens} out tokens` : undefined,
-          final.costUsd !== undefined ? formatUsd(final.costUsd) : undefined,
-        ].filter(Boolean);
-        write.fire('\r\n' + colour(ansi.bold(`■ ${parts.join(' · ')}`)) + '\r\n');
-        if (message && status !== 'succeeded') write.fire(colour(`  ${message.replace(/\r?\n/g, ' ')}`) + '\r\n');
-        if (malformed) write.fire(ansi.yellow(`  ${malformed} malformed stream line(s) skipped.`) + '\r\n');
-        if (result?.permission_denials?.length) write.fire(ansi.yellow(`  ${result.permission_denials.length} tool call(s) were denied (permission mode).`) + '\r\n');
-        resolve(final);
-      };
-
-      const pty: vscode.Pseudoterminal = {
-        onDidWrite: write.event,
-        onDidClose: close.event,
-        open: () => {
-          write.fire(ansi.dim(`$ claude ${args.slice(0, -1).map((a) => (a.includes(' ') ? JSON.stringify(a) : a)).join(' ')} "<prompt>"`) + '\r\n');
-          try {
-            child = spawn(claudePath, args, {
-              cwd,
-              env: { ...process.env, CLAUDE_CODE_ENTRYPOINT: process.env.CLAUDE_CODE_ENTRYPOINT ?? 'sdk-cli' },
-              shell: false,
-              detached: true,
-              stdio: ['ignore', 'pipe', 'pipe'],
-            });
-          } catch (e) {
-            write.fire(ansi.red(`Could not start ${claudePath}: ${(e as Error).message}`) + '\r\n');
-            finish(null, null);
-            return;
-          }
-          this.spawned.fire({ ticketId: ticket.id, stage, pid: child.pid });
-          child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-            let out = '';
-            for (const line of splitter.push(chunk)) out += renderer.line(line);
-            if (out) write.fire(out);
-          });
-          child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-            stderr = (stderr + chunk).slice(-4000);
-            write.fire(ansi.red(chunk.replace(/\r?\n/g, '\r\n')));
-          });
-          child.on('error', (e) => {
-            write.fire(ansi.red(`Could not start ${claudePath}: ${e.message}`) + '\r\n');
-            finish(null, null);
-          });
-          child.on('close', (code, signal) => finish(code, signal));
-        },
-        close: () => kill(),
-        handleInput: (data) => {
-          if (data === '\x03') kill();
-        },
-      };
-      const terminal = vscode.window.createTerminal({ name, pty, iconPath, isTransient: true });
-      this.active.set(key, { key, ticketId: ticket.id, stage, runId, model, terminal, stop: kill });
-      terminal.show(true);
+  private startHeadless(entry: ActiveRun, spec: ConstructorParameters<typeof HeadlessTerminal>[0]): Promise<RunFinal> {
+    const t = new HeadlessTerminal(spec);
+    const { ticketId, stage } = entry;
+    const subs = [
+      t.onDidSpawn((pid) => this.spawned.fire({ ticketId, stage, pid })),
+      t.onDidWrite((data) => this.wrote.fire({ ticketId, stage, data })),
+    ];
+    Object.assign(entry, { terminal: t.terminal, stop: () => t.stop(), killNow: () => t.killNow() });
+    this.changed.fire();
+    t.terminal.show(true);
+    return t.done.finally(() => {
+      subs.forEach((s) => s.dispose());
+      t.dispose();
     });
   }
 
-  private startInteractive(
-    key: string, ticket: Ticket, stage: StageId, runId: string, model: string, name: string,
-    iconPath: vscode.ThemeIcon, claudePath: string, args: string[], cwd: string,
-  ): Promise<Partial<Run>> {
+  private startInteractive(entry: ActiveRun, name: string, iconPath: vscode.ThemeIcon, claudePath: string, args: string[], cwd: string): Promise<RunFinal> {
     return new Promise((resolve) => {
       let stopped = false;
       const terminal = vscode.window.createTerminal({ name, shellPath: claudePath, shellArgs: args, cwd, iconPath, isTransient: true });
@@ -374,32 +356,40 @@ export class StageRunner extends Disposable {
           message: stopped ? 'Stopped by the user.' : code === 0 ? undefined : `The CLI exited with ${code ?? 'no exit code'}.`,
         });
       });
-      void terminal.processId.then((pid) => this.spawned.fire({ ticketId: ticket.id, stage, pid }));
-      this.active.set(key, {
-        key, ticketId: ticket.id, stage, runId, model, terminal,
-        stop: () => {
-          stopped = true;
-          terminal.dispose();
-        },
-      });
+      void terminal.processId.then((pid) => this.spawned.fire({ ticketId: entry.ticketId, stage: entry.stage, pid }));
+      const stop = () => {
+        stopped = true;
+        terminal.dispose();
+      };
+      Object.assign(entry, { terminal, stop, killNow: stop });
+      this.changed.fire();
       terminal.show();
     });
   }
 
   /** Opens an interactive terminal that resumes a finished headless run's session. */
   async resume(ticket: Ticket, run: Run): Promise<vscode.Terminal | undefined> {
-    if (!run.sessionId) return undefined;
-    const folder = this.tickets.folderOf(ticket);
-    const cfg = this.config.forFolder(folder?.uri);
-    const claude = await locateClaude(cfg.run.claudePath);
-    if (!claude.ok) {
-      void vscode.window.showErrorMessage(`SDLC Pipeline: ${claude.message}`);
+    const where = { ticketId: ticket.id, stage: run.stage };
+    if (this.refuseUntrusted(where, 'Resuming a session')) return undefined;
+    // Stored and imported records are checked already; check again where it meets a command line.
+    if (!isSessionId(run.sessionId)) {
+      void this.refuse(where, `the ${stageInfo(run.stage).label} run of #${ticket.id} has no valid session id to resume.`);
       return undefined;
     }
+    const folder = this.tickets.folderOf(ticket);
+    const cfg = this.config.forFolder(folder?.uri);
+    const model = checkModel(run.modelAsked, cfg.models.customModels);
+    if (!model.ok) {
+      void this.refuse(where, `cannot resume: ${model.message}.`);
+      return undefined;
+    }
+    const claudePath = await this.findClaude(cfg, where);
+    if (!claudePath) return undefined;
+    const shown = run.modelRan && checkModel(run.modelRan).ok ? run.modelRan : model.model;
     const terminal = vscode.window.createTerminal({
-      name: `${terminalName(ticket.id, run.stage, run.modelRan ?? run.modelAsked)} · resumed`,
-      shellPath: claude.path,
-      shellArgs: resumeArgs(run.sessionId, run.modelAsked),
+      name: `${terminalName(ticket.id, run.stage, shown)} · resumed`,
+      shellPath: claudePath,
+      shellArgs: resumeArgs(run.sessionId, model.model),
       cwd: folder?.uri.fsPath,
       iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon),
     });

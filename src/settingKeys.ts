@@ -12,6 +12,7 @@ export const SETTINGS = {
   allowedTools: 'allowedTools',
   extraArgs: 'extraArgs',
   maxBudgetUsd: 'maxBudgetUsd',
+  maxTicketBudgetUsd: 'maxTicketBudgetUsd',
   stagePrompts: 'stagePrompts',
   stageCommands: 'stageCommands',
   ticketsDirectory: 'ticketsDirectory',

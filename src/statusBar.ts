@@ -22,8 +22,9 @@ export class RunStatusBar extends Disposable {
     }
     const first = running[0];
     const more = running.length > 1 ? ` +${running.length - 1}` : '';
-    this.item.text = `$(sync~spin) SDLC #${first.ticketId} ${stageInfo(first.stage).label} · ${first.model}${more}`;
-    this.item.tooltip = running.map((r) => `#${r.ticketId} ${stageInfo(r.stage).label} · ${r.model}`).join('\n') + '\nClick to show the terminal';
+    const model = (r: (typeof running)[number]) => r.model || 'starting…';
+    this.item.text = `$(sync~spin) SDLC #${first.ticketId} ${stageInfo(first.stage).label} · ${model(first)}${more}`;
+    this.item.tooltip = running.map((r) => `#${r.ticketId} ${stageInfo(r.stage).label} · ${model(r)}`).join('\n') + '\nClick to show the terminal';
     this.item.command = { command: 'sdlcPipeline.showRunningTerminal', title: 'Show terminal', arguments: [{ ticketId: first.ticketId, stage: first.stage }] };
     this.item.show();
   }

@@ -1,9 +1,10 @@
 /** Tickets in workspaceState (one key per ticket) and their files in the workspace folder. */
 import * as vscode from 'vscode';
 import { ticketPaths } from './domain/prompt';
-import { exportTickets, ExportFileSchema, TicketStore, type LoadReport } from './domain/store';
+import { exportTickets, parseExportFile, TicketStore, type ImportedTicket, type LoadReport } from './domain/store';
 import { newTicket, ticketMarkdown, type Ticket, type TicketDraft } from './domain/ticket';
 import { Disposable } from './lifecycle';
+import { safeWriteFile } from './safeFiles';
 
 export class TicketService extends Disposable {
   readonly store: TicketStore;
@@ -64,7 +65,7 @@ export class TicketService extends Disposable {
     this.changed.fire(id);
   }
 
-  async importTickets(tickets: Ticket[]) {
+  async importTickets(tickets: ImportedTicket[]) {
     const r = await this.store.import(tickets);
     this.changed.fire(undefined);
     return r;
@@ -74,15 +75,8 @@ export class TicketService extends Disposable {
     return JSON.stringify(exportTickets(this.store.all()), null, 2);
   }
 
-  parseImport(text: string): { ok: true; tickets: Ticket[] } | { ok: false; error: string } {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      return { ok: false, error: `not JSON (${(e as Error).message})` };
-    }
-    const p = ExportFileSchema.safeParse(json);
-    return p.success ? { ok: true, tickets: p.data.tickets } : { ok: false, error: 'not an SDLC Pipeline tickets export' };
+  parseImport(text: string): ReturnType<typeof parseExportFile> {
+    return parseExportFile(text);
   }
 
   /** The workspace folder a ticket belongs to. */
@@ -91,16 +85,18 @@ export class TicketService extends Disposable {
     return folders.find((f) => f.uri.toString() === ticket.folder) ?? folders[0];
   }
 
-  /** Writes `<folder>/<ticketsDir>/<id>/ticket.md`; returns the paths (relative + absolute). */
+  /**
+   * Writes `<folder>/<ticketsDir>/<id>/ticket.md` (atomically, never through a link, never
+   * outside the folder: see safeFiles); returns the paths (relative + absolute).
+   * Throws `UnsafePathError` with a message for the user when the repository plants a link.
+   */
   async writeTicketFile(ticket: Ticket, ticketsDir: string) {
     const folder = this.folderOf(ticket);
     if (!folder) throw new Error('Open a folder to run stages: tickets are written into the workspace.');
+    if (folder.uri.scheme !== 'file') throw new Error(`ticket files can only be written to a local folder (${folder.uri.scheme}: is not).`);
     const rel = ticketPaths(ticketsDir, ticket.id);
-    const dir = vscode.Uri.joinPath(folder.uri, rel.dir);
-    await vscode.workspace.fs.createDirectory(dir);
-    const file = vscode.Uri.joinPath(folder.uri, rel.ticketFile);
-    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(ticketMarkdown(ticket)));
-    return { folder, rel, ticketFile: file };
+    const written = await safeWriteFile(folder.uri.fsPath, rel.ticketFile, ticketMarkdown(ticket));
+    return { folder, rel, ticketFile: vscode.Uri.file(written) };
   }
 
   private quarantineJson(): string {

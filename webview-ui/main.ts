@@ -42,6 +42,9 @@ type Field = HTMLElement & { value: string; disabled: boolean; checked?: boolean
 let state: FormState | undefined;
 let draft: Draft | undefined = restoreDraft();
 let lastCreated: string | undefined;
+/** The `create` request waiting for its reply: both buttons stay disabled until it comes. */
+let pendingRequest: number | undefined;
+let nextRequestId = 1;
 
 function restoreDraft(): Draft | undefined {
   const saved = vscode.getState() as { draft?: unknown } | undefined;
@@ -151,6 +154,8 @@ function render(): void {
     folder.addEventListener('change', () => {
       d.folder = folder.value;
       save();
+      // Defaults and presets come from that folder's settings, as they will when it runs.
+      vscode.postMessage({ type: 'selectFolder', folder: folder.value });
     });
     form.append(el('div', { class: 'field' }, el('label', { for: 'folder', class: 'label' }, 'Workspace folder'), folder));
     queueMicrotask(() => (folder.value = d.folder ?? s.folders[0].uri));
@@ -244,7 +249,12 @@ function render(): void {
     createRun.setAttribute('disabled', '');
     createRun.setAttribute('title', 'Running stages is disabled until you trust this workspace.');
   }
+  if (pendingRequest !== undefined) {
+    create.setAttribute('disabled', '');
+    createRun.setAttribute('disabled', '');
+  }
   const submit = (run: boolean) => {
+    if (pendingRequest !== undefined) return;
     if (!d.title.trim()) {
       titleError.textContent = 'Title is required.';
       title.setAttribute('aria-invalid', 'true');
@@ -254,7 +264,11 @@ function render(): void {
     const stages = Object.fromEntries(
       s.stages.map((st) => [st.id, { enabled: d.stages[st.id].enabled, ...(d.stages[st.id].touched ? { model: d.stages[st.id].model } : {}) }]),
     );
-    vscode.postMessage({ type: 'create', run, draft: { title: d.title.trim(), description: d.description, type: d.type, folder: d.folder, stages } });
+    pendingRequest = nextRequestId++;
+    create.setAttribute('disabled', '');
+    createRun.setAttribute('disabled', '');
+    status.textContent = 'Creating…';
+    vscode.postMessage({ type: 'create', requestId: pendingRequest, run, draft: { title: d.title.trim(), description: d.description, type: d.type, folder: d.folder, stages } });
   };
   create.addEventListener('click', () => submit(false));
   createRun.addEventListener('click', () => submit(true));
@@ -285,8 +299,12 @@ window.addEventListener('message', (event: MessageEvent) => {
       draft = reconcile(msg.state, draft ?? msg.state.draft);
       save();
       render();
+      // A restored draft for another folder: ask for that folder's defaults (the host answers with state for it).
+      if (draft.folder && msg.state.folders.length > 1 && draft.folder !== msg.state.folder) vscode.postMessage({ type: 'selectFolder', folder: draft.folder });
       break;
     case 'created':
+      if (msg.requestId !== pendingRequest) break; // a reply to a request this form no longer waits for
+      pendingRequest = undefined;
       lastCreated = `Ticket #${msg.id} created${msg.ran ? ' — running the pipeline' : ''}.`;
       draft = state ? freshDraft(state) : undefined;
       save();
@@ -294,6 +312,11 @@ window.addEventListener('message', (event: MessageEvent) => {
       document.getElementById('title')?.focus();
       break;
     case 'error': {
+      if (msg.requestId !== undefined && msg.requestId === pendingRequest) {
+        pendingRequest = undefined;
+        lastCreated = undefined;
+        render();
+      }
       const target = msg.field ? document.getElementById(`${msg.field}-error`) : null;
       const status = document.getElementById('status');
       (target ?? status)!.textContent = msg.message;

@@ -35,8 +35,9 @@ export function interactiveArgs(o: CliOptions): string[] {
   return args;
 }
 
+/** `--resume=<id>` as one argument: whatever the id holds, it is never read as another flag. */
 export function resumeArgs(sessionId: string, model?: string): string[] {
-  return model ? ['--model', model, '--resume', sessionId] : ['--resume', sessionId];
+  return model ? ['--model', model, `--resume=${sessionId}`] : [`--resume=${sessionId}`];
 }
 
 function common(args: string[], o: CliOptions): void {

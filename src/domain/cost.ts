@@ -19,25 +19,47 @@ export const BUILTIN_PRICES: Record<Exclude<ModelFamily, 'unknown'>, Price> = {
   fable: { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 },
 };
 
+/** Upper bound of any price field (USD per million tokens) that settings may set. */
+export const MAX_PRICE_PER_MTOK = 10_000;
+
+/** Model (or family) → price. Looked up by own property only (see `priceFor`). */
 export type PriceTable = Partial<Record<string, Price>>;
 
+/** `table[key]` only when it is the table's own property: never `Object.prototype`'s `constructor`, `toString`, `__proto__`… */
+function own<T>(table: Partial<Record<string, T>> | undefined, key: string): T | undefined {
+  return table !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+const saneField = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= MAX_PRICE_PER_MTOK;
+
+/** Every field a finite number from 0 to `MAX_PRICE_PER_MTOK`. */
+export function isSanePrice(p: unknown): p is Price {
+  if (typeof p !== 'object' || p === null) return false;
+  const q = p as Record<string, unknown>;
+  return saneField(q.input) && saneField(q.output) && saneField(q.cacheWrite) && saneField(q.cacheRead);
+}
+
+/** The price of a model: an override for the exact model, else for its family, else the built-in family price (opus when unknown). */
 export function priceFor(model: string, overrides: PriceTable = {}): Price {
-  const exact = overrides[model];
-  if (exact) return exact;
+  const exact = own(overrides, model);
+  if (isSanePrice(exact)) return exact;
   const family = modelFamily(model);
-  const byFamily = overrides[family];
-  if (byFamily) return byFamily;
+  const byFamily = own(overrides, family);
+  if (isSanePrice(byFamily)) return byFamily;
   return family === 'unknown' ? BUILTIN_PRICES.opus : BUILTIN_PRICES[family];
 }
 
+const count = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0);
+
+/** USD for some usage at a price. Always a finite number ≥ 0: bad counts or prices count as 0, an overflow as `Number.MAX_VALUE`. */
 export function costOf(usage: Usage, price: Price): number {
-  return (
-    (usage.input_tokens * price.input +
-      usage.output_tokens * price.output +
-      usage.cache_creation_input_tokens * price.cacheWrite +
-      usage.cache_read_input_tokens * price.cacheRead) /
-    1_000_000
-  );
+  const usd =
+    (count(usage.input_tokens) * count(price.input) +
+      count(usage.output_tokens) * count(price.output) +
+      count(usage.cache_creation_input_tokens) * count(price.cacheWrite) +
+      count(usage.cache_read_input_tokens) * count(price.cacheRead)) /
+    1_000_000;
+  return Number.isFinite(usd) ? usd : Number.MAX_VALUE;
 }
 
 /** Typical tokens of one stage run when a workspace has no history (stated priors). */
@@ -98,26 +120,39 @@ export function estimateStage(stage: StageId, model: string, history: readonly R
 
 export interface Rollup {
   total: number;
+  /** Null-prototype object. */
   byStage: Partial<Record<StageId, number>>;
+  /** Null-prototype object keyed by model (any string, `__proto__` included). */
   byModel: Record<string, number>;
 }
 
+const finiteUsd = (n: number) => (Number.isFinite(n) ? n : Number.MAX_VALUE);
+
 /** Actual cost: the CLI's own total_cost_usd per run, split by stage and by modelUsage key. */
 export function rollup(runs: readonly Run[]): Rollup {
-  const out: Rollup = { total: 0, byStage: {}, byModel: {} };
+  const byStage = new Map<StageId, number>();
+  const byModel = new Map<string, number>();
+  let total = 0;
   for (const r of runs) {
-    if (r.costUsd === undefined) continue;
-    out.total += r.costUsd;
-    out.byStage[r.stage] = (out.byStage[r.stage] ?? 0) + r.costUsd;
+    if (r.costUsd === undefined || !Number.isFinite(r.costUsd)) continue;
+    total += r.costUsd;
+    byStage.set(r.stage, (byStage.get(r.stage) ?? 0) + r.costUsd);
     const mu = r.modelUsage ? Object.entries(r.modelUsage) : [];
-    if (mu.length && mu.every(([, v]) => v.costUSD !== undefined)) {
-      for (const [model, v] of mu) out.byModel[model] = (out.byModel[model] ?? 0) + (v.costUSD ?? 0);
+    if (mu.length && mu.every(([, v]) => typeof v.costUSD === 'number' && Number.isFinite(v.costUSD))) {
+      for (const [model, v] of mu) byModel.set(model, (byModel.get(model) ?? 0) + (v.costUSD ?? 0));
     } else {
       const key = r.modelRan ?? r.modelAsked;
-      out.byModel[key] = (out.byModel[key] ?? 0) + r.costUsd;
+      byModel.set(key, (byModel.get(key) ?? 0) + r.costUsd);
     }
   }
-  return out;
+  return { total: finiteUsd(total), byStage: nullProtoObject(byStage), byModel: nullProtoObject(byModel) };
+}
+
+function nullProtoObject<K extends string>(m: Map<K, number>): Record<K, number> {
+  const o = Object.create(null) as Record<K, number>;
+  // defineProperty: a `__proto__` key becomes an own data property, never a prototype.
+  for (const [k, v] of m) Object.defineProperty(o, k, { value: finiteUsd(v), enumerable: true, writable: true, configurable: true });
+  return o;
 }
 
 export interface CostRow {

@@ -79,6 +79,8 @@ export function checkModel(value: unknown, customModels: readonly string[] = [])
   }
   const model = value.trim();
   if (model.length === 0) return { ok: false, model, message: 'the model name is empty' };
+  // A leading dash would read as a flag on the CLI's command line, whatever list it came from.
+  if (model.startsWith('-')) return { ok: false, model, message: `"${model}" is not a model name (it starts with "-")` };
   if ((CLI_ALIASES as readonly string[]).includes(model) || customModels.includes(model) || hasModelIdShape(model)) {
     return { ok: true, model };
   }

@@ -85,10 +85,10 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
     } else {
       for (const m of parsed.data) {
         const t = m.trim();
-        if (t && /^[\w.:/@[\]-]+$/.test(t)) {
+        if (t && /^[\w.:/@[\]-]+$/.test(t) && !t.startsWith('-')) {
           if (!customModels.includes(t)) customModels.push(t);
         } else {
-          problems.push({ setting: 'sdlcPipeline.customModels', scope: custom.scope, message: `"${m}" is not a usable model name (letters, digits and . : / @ [ ] - only); ignored` });
+          problems.push({ setting: 'sdlcPipeline.customModels', scope: custom.scope, message: `"${m}" is not a usable model name (letters, digits and . : / @ [ ] - only, not starting with "-"); ignored` });
         }
       }
     }

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { STAGE_IDS } from './stages';
-import { completeStages, TicketSchema, type Ticket } from './ticket';
+import { completeStages, MAX_TICKET_ID, RunSchema, SessionIdSchema, TicketSchema, type Ticket } from './ticket';
 
 /** Every storage key lives here. */
 export const STORAGE_KEYS = {
@@ -15,6 +15,8 @@ export const STORAGE_KEYS = {
   modelIds: 'sdlcPipeline.modelIds',
   treeFilter: 'sdlcPipeline.treeFilter',
   formDraft: 'sdlcPipeline.formDraft',
+  /** globalState: the user confirmed running stages with `bypassPermissions`. */
+  bypassConfirmed: 'sdlcPipeline.bypassPermissionsConfirmed',
 } as const;
 
 /** Alias → model id the CLI actually ran (learned from runs' init events); bad values read as empty. */
@@ -183,17 +185,23 @@ export class TicketStore {
     await this.kv.update(STORAGE_KEYS.ticketPrefix + id, undefined);
   }
 
-  /** Import: validated; clashing numbers are renumbered. Returns the new ids. */
-  async import(tickets: readonly Ticket[]): Promise<{ imported: Ticket[]; renumbered: Array<[number, number]> }> {
+  /**
+   * Import: validated; clashing numbers, and numbers above MAX_TICKET_ID, are renumbered
+   * (so the next number is always a safe integer). Returns the new ids.
+   */
+  async import(tickets: readonly ImportedTicket[]): Promise<{ imported: Ticket[]; renumbered: Array<[number, number]> }> {
+    this.assertLoaded();
     const imported: Ticket[] = [];
     const renumbered: Array<[number, number]> = [];
     const writes: PromiseLike<void>[] = [];
     for (const t of tickets) {
-      const parsed = TicketSchema.parse(t);
-      const clash = this.tickets.has(parsed.id) || parsed.id < this.nextId;
-      const id = clash ? this.nextId++ : parsed.id;
+      const parsed = TicketSchema.parse({ ...ImportTicketSchema.parse(t), id: 1 });
+      const wanted = t.id;
+      const clash = this.tickets.has(wanted) || wanted < this.nextId || wanted > MAX_TICKET_ID;
+      if (this.nextId > MAX_TICKET_ID) throw new Error(`Ticket numbers are exhausted (#${MAX_TICKET_ID} reached).`);
+      const id = clash ? this.nextId++ : wanted;
       if (!clash) this.nextId = id + 1;
-      if (clash) renumbered.push([parsed.id, id]);
+      if (clash) renumbered.push([wanted, id]);
       const ticket = { ...parsed, id, stages: completeStages(parsed.stages) };
       this.tickets.set(id, ticket);
       // Issued together: the host batches Memento writes, so this is one round trip, not n.
@@ -214,12 +222,43 @@ export class TicketStore {
   }
 }
 
+/**
+ * What an import accepts: stricter than a stored record where text could reach a command line
+ * (a session id that is not a UUID is refused, not dropped), looser on the number (renumbered).
+ */
+const ImportRunSchema = RunSchema.extend({
+  sessionId: SessionIdSchema.optional(),
+});
+export const ImportTicketSchema = TicketSchema.extend({
+  id: z.number().int().positive(),
+  runs: z.array(ImportRunSchema).default([]),
+});
+export type ImportedTicket = z.infer<typeof ImportTicketSchema>;
+
 export const ExportFileSchema = z.object({
   format: z.literal('sdlc-pipeline-tickets'),
   version: z.literal(1),
   exportedAt: z.number(),
-  tickets: z.array(TicketSchema),
+  tickets: z.array(ImportTicketSchema),
 });
+
+/** Parses an export file's text; errors name the first bad field (e.g. `tickets[0].runs[1].sessionId`). */
+export function parseExportFile(text: string): { ok: true; tickets: ImportedTicket[] } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `not JSON (${(e as Error).message})` };
+  }
+  const head = z.object({ format: z.literal('sdlc-pipeline-tickets') }).safeParse(json);
+  if (!head.success) return { ok: false, error: 'not an SDLC Pipeline tickets export' };
+  const p = ExportFileSchema.safeParse(json);
+  if (p.success) return { ok: true, tickets: p.data.tickets };
+  const issue = p.error.issues[0];
+  const where = issue.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '');
+  const what = where.endsWith('sessionId') ? 'is not a session id (a UUID); nothing was imported' : `${issue.message}; nothing was imported`;
+  return { ok: false, error: `${where || 'the file'} ${what}` };
+}
 export type ExportFile = z.infer<typeof ExportFileSchema>;
 
 export function exportTickets(tickets: readonly Ticket[], now = Date.now()): ExportFile {

@@ -1,9 +1,13 @@
 /**
  * Parses the Claude Code CLI's `--output-format stream-json` lines and renders them for
  * people. Malformed lines are skipped and counted, never fatal. Pure: no `vscode` import.
+ *
+ * Everything the CLI sends is outside text: `StreamRenderer` passes every string it writes
+ * through `sanitizeTerminalText` before adding its own colours, so a model, a tool or a
+ * file name cannot write escape sequences (clipboard, hyperlinks, title, cursor, colours)
+ * to the user's terminal.
  */
 import * as z from 'zod';
-import { ModelUsageSchema } from './ticket';
 
 const InitEvent = z.object({
   type: z.literal('system'),
@@ -26,24 +30,58 @@ const MessageEvent = z.object({
   message: z.object({ content: z.union([z.string(), z.array(ContentBlock)]), model: z.string().optional() }),
 });
 
+/**
+ * A count or an amount from the CLI: finite (zod 4's `z.number()` already rejects ±Infinity,
+ * which is what `1e400` parses to) and not negative; `num_turns` also an integer. At least as
+ * strict as the stored run (`RunSchema`, `UsageSchema` in ticket.ts), so a value that passes
+ * here cannot make the run's final save fail. A result line with any value out of range is a
+ * malformed line: the run then has no result.
+ */
+const Amount = z.number().nonnegative();
+const Count = z.number().int().nonnegative();
+
+const ModelUsageEntry = z.object({
+  inputTokens: Amount.optional(),
+  outputTokens: Amount.optional(),
+  cacheReadInputTokens: Amount.optional(),
+  cacheCreationInputTokens: Amount.optional(),
+  costUSD: Amount.optional(),
+});
+export type ModelUsageEntry = z.infer<typeof ModelUsageEntry>;
+
+/**
+ * `modelUsage` is keyed by model id, i.e. by whatever the CLI sends. The result is a
+ * null-prototype object holding only own data properties (written with `defineProperty`, so
+ * no setter runs) and never a `__proto__` key: keys such as `constructor` or `toString` are
+ * plain entries and no prototype can be changed.
+ */
+const ModelUsage = z.record(z.string(), ModelUsageEntry).transform((rec) => {
+  const out = Object.create(null) as Record<string, ModelUsageEntry>;
+  for (const key of Object.keys(rec)) {
+    if (key === '__proto__') continue;
+    Object.defineProperty(out, key, { value: rec[key], enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+});
+
 const ResultEvent = z.object({
   type: z.literal('result'),
   subtype: z.string().optional(),
   is_error: z.boolean(),
   result: z.string().optional(),
-  total_cost_usd: z.number().optional(),
-  duration_ms: z.number().optional(),
-  num_turns: z.number().optional(),
+  total_cost_usd: Amount.optional(),
+  duration_ms: Amount.optional(),
+  num_turns: Count.optional(),
   session_id: z.string().optional(),
   usage: z
     .object({
-      input_tokens: z.number().optional(),
-      output_tokens: z.number().optional(),
-      cache_creation_input_tokens: z.number().optional(),
-      cache_read_input_tokens: z.number().optional(),
+      input_tokens: Amount.optional(),
+      output_tokens: Amount.optional(),
+      cache_creation_input_tokens: Amount.optional(),
+      cache_read_input_tokens: Amount.optional(),
     })
     .optional(),
-  modelUsage: ModelUsageSchema.optional(),
+  modelUsage: ModelUsage.optional(),
   permission_denials: z.array(z.unknown()).optional(),
   errors: z.array(z.unknown()).optional(),
 });
@@ -60,11 +98,17 @@ export type StreamEvent =
   | { kind: 'other'; type: string }
   | { kind: 'malformed'; line: string };
 
+/** The first line of `s`, at most `max` characters (without splitting a large string into all its lines). */
+function firstLine(s: string, max: number): string {
+  const nl = s.indexOf('\n');
+  return (nl === -1 ? s : s.slice(0, nl)).slice(0, max);
+}
+
 function toolDetail(input: unknown): string {
   if (!input || typeof input !== 'object') return '';
   const i = input as Record<string, unknown>;
   const v = i.file_path ?? i.path ?? i.command ?? i.pattern ?? i.url ?? i.description;
-  return typeof v === 'string' ? v.split('\n')[0].slice(0, 120) : '';
+  return typeof v === 'string' ? firstLine(v, 120) : '';
 }
 
 /** Parse one line of stream-json into zero or more events. */
@@ -98,7 +142,7 @@ export function parseStreamLine(line: string): StreamEvent[] {
         else if (block.type === 'tool_use' && 'name' in block) out.push({ kind: 'tool', name: block.name, detail: toolDetail(block.input) });
         else if (block.type === 'tool_result' && 'is_error' in block && block.is_error) {
           const c = block.content;
-          out.push({ kind: 'toolError', detail: typeof c === 'string' ? c.split('\n')[0].slice(0, 160) : 'tool failed' });
+          out.push({ kind: 'toolError', detail: typeof c === 'string' ? firstLine(c, 160) : 'tool failed' });
         }
       }
       return out;
@@ -112,20 +156,178 @@ export function parseStreamLine(line: string): StreamEvent[] {
   }
 }
 
-/** Splits a byte stream into lines across chunk boundaries. */
+export interface LineSplitterOptions {
+  /**
+   * The longest line kept, in characters (UTF-16 code units, as `string.length` counts them;
+   * the name says bytes because that is what it bounds in practice). Default 8 MiB.
+   */
+  maxLineBytes?: number;
+}
+
+export const DEFAULT_MAX_LINE = 8 * 1024 * 1024;
+
+/**
+ * Splits a text stream into lines across chunk boundaries. Each chunk is scanned once: the
+ * unfinished line is kept as a list of parts and joined only when its newline arrives, so a
+ * long line costs linear time however it is chunked. A line longer than `maxLineBytes` is
+ * not buffered: from the moment it passes the cap everything up to its newline is dropped,
+ * `oversized` counts it, and the next line arrives intact. `flush()` returns the unfinished
+ * last line (nothing if it was over the cap).
+ */
 export class LineSplitter {
-  private rest = '';
+  readonly maxLineBytes: number;
+  /** Lines dropped because they were longer than `maxLineBytes`. */
+  oversized = 0;
+  private parts: string[] = [];
+  private pending = 0;
+  private discarding = false;
+
+  constructor(options: LineSplitterOptions = {}) {
+    const max = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`maxLineBytes must be a positive integer, not ${max}`);
+    this.maxLineBytes = max;
+  }
+
   push(chunk: string): string[] {
-    const text = this.rest + chunk;
-    const lines = text.split('\n');
-    this.rest = lines.pop() ?? '';
+    const lines: string[] = [];
+    let start = 0;
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      this.append(chunk, start, nl);
+      if (!this.discarding) lines.push(this.parts.length === 1 ? this.parts[0] : this.parts.join(''));
+      this.reset();
+      start = nl + 1;
+    }
+    this.append(chunk, start, chunk.length);
     return lines;
   }
+
   flush(): string[] {
-    const r = this.rest;
-    this.rest = '';
-    return r ? [r] : [];
+    const line = this.discarding ? '' : this.parts.join('');
+    this.reset();
+    return line ? [line] : [];
   }
+
+  private append(chunk: string, from: number, to: number): void {
+    if (this.discarding || from >= to) return;
+    if (this.pending + (to - from) > this.maxLineBytes) {
+      this.oversized++;
+      this.discarding = true;
+      this.parts = [];
+      this.pending = 0;
+      return;
+    }
+    this.parts.push(from === 0 && to === chunk.length ? chunk : chunk.slice(from, to));
+    this.pending += to - from;
+  }
+
+  private reset(): void {
+    if (this.parts.length) this.parts = [];
+    this.pending = 0;
+    this.discarding = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminal sanitizing
+
+const C0_ESC = 0x1b;
+const BEL = 0x07;
+const CAN = 0x18;
+const SUB = 0x1a;
+const C1_ST = 0x9c;
+
+/** True for a character `sanitizeTerminalText` never lets through. */
+function isUnsafe(c: number): boolean {
+  if (c < 0x20) return c !== 0x0a && c !== 0x09; // C0 except \n and \t (\r included)
+  if (c < 0x7f) return false;
+  if (c <= 0x9f) return true; // DEL and C1
+  return c === 0x061c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+// The same set as isUnsafe, as a fast first test (one linear regex pass, no backtracking).
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Skips a CSI's parameter and intermediate bytes and its final byte; returns the index after it. */
+function skipCsi(s: string, j: number): number {
+  const n = s.length;
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (c >= 0x20 && c <= 0x3f) j++;
+    else if (c >= 0x40 && c <= 0x7e) return j + 1;
+    else return j; // not a CSI byte: the sequence ends here and that character is looked at on its own
+  }
+  return n;
+}
+
+/**
+ * Skips a control string (OSC, DCS, SOS, PM, APC) up to and including its terminator: ST
+ * (`ESC \` or U+009C), BEL for OSC, or CAN/SUB, which cancel it. Another ESC or C1 control
+ * ends the string and starts the next sequence, as in a terminal's parser. Unterminated: the
+ * rest of the text is dropped.
+ */
+function skipControlString(s: string, j: number, belEnds: boolean): number {
+  const n = s.length;
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (c === C0_ESC) return s.charCodeAt(j + 1) === 0x5c ? j + 2 : j;
+    if (c === C1_ST || c === CAN || c === SUB || (belEnds && c === BEL)) return j + 1;
+    if (c >= 0x80 && c <= 0x9f) return j;
+    j++;
+  }
+  return n;
+}
+
+/** Skips the control character or escape sequence that starts at `i`; returns the index after it. */
+function skipControl(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c === C0_ESC) {
+    const d = s.charCodeAt(i + 1); // NaN at the end of the text
+    if (d === 0x5b) return skipCsi(s, i + 2); // ESC [
+    if (d === 0x5d) return skipControlString(s, i + 2, true); // ESC ]
+    if (d === 0x50 || d === 0x58 || d === 0x5e || d === 0x5f) return skipControlString(s, i + 2, false); // ESC P X ^ _
+    // Any other escape: ESC, intermediate bytes (0x20–0x2F), one final byte (0x30–0x7E).
+    let j = i + 1;
+    while (j < s.length && s.charCodeAt(j) >= 0x20 && s.charCodeAt(j) <= 0x2f) j++;
+    const f = s.charCodeAt(j);
+    return f >= 0x30 && f <= 0x7e ? j + 1 : j;
+  }
+  if (c === 0x9b) return skipCsi(s, i + 1);
+  if (c === 0x9d) return skipControlString(s, i + 1, true);
+  if (c === 0x90 || c === 0x98 || c === 0x9e || c === 0x9f) return skipControlString(s, i + 1, false);
+  return i + 1; // a single control character (\r of \r\n included: the \n stays)
+}
+
+/**
+ * Makes outside text safe to write to a terminal. Removes whole escape sequences — CSI
+ * (`ESC [` … final byte), OSC (`ESC ]` … BEL or ST), DCS/SOS/PM/APC (`ESC P|X|^|_` … ST),
+ * other `ESC` sequences (`ESC` intermediates final, e.g. `ESC c`, `ESC 7`, `ESC ( 0`) and the
+ * 8-bit forms U+009B, U+009D, U+0090, U+0098, U+009E, U+009F — then every other C0 control
+ * except `\n` and `\t`, DEL, all of C1 (U+0080–U+009F), `\r` (so `\r\n` becomes `\n` and a
+ * bare `\r` cannot overwrite a line), and the bidi controls U+202A–U+202E, U+2066–U+2069,
+ * U+200E, U+200F, U+061C.
+ *
+ * A control string (OSC, DCS, …) without its terminator is dropped to the end of the text,
+ * as the terminal itself would swallow it; a sequence interrupted by a character that cannot
+ * belong to it ends there (that character is then kept or removed on its own). One pass, each
+ * character looked at a bounded number of times: linear time on any input.
+ */
+export function sanitizeTerminalText(s: string): string {
+  if (!UNSAFE.test(s)) return s;
+  const out: string[] = [];
+  const n = s.length;
+  let kept = 0;
+  let i = 0;
+  while (i < n) {
+    if (!isUnsafe(s.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    if (i > kept) out.push(s.slice(kept, i));
+    i = skipControl(s, i);
+    kept = i;
+  }
+  if (kept < n) out.push(s.slice(kept));
+  return out.join('');
 }
 
 const ESC = '\x1b[';
@@ -154,22 +356,39 @@ export interface StreamSummary {
 export class StreamRenderer {
   readonly summary: StreamSummary = { malformed: 0 };
 
+  /**
+   * Every string from the stream is sanitized (`sanitizeTerminalText`) before our own colours
+   * are added. The summary's `modelRan` and the result's `result` and `subtype` texts are
+   * sanitized too, since the runner prints them.
+   */
   render(event: StreamEvent): string {
+    const safe = sanitizeTerminalText;
     switch (event.kind) {
-      case 'init':
-        this.summary.modelRan = event.model;
+      case 'init': {
+        const model = safe(event.model);
+        const mode = event.permissionMode ? safe(event.permissionMode) : '';
+        this.summary.modelRan = model;
         this.summary.sessionId = event.sessionId;
-        return ansi.dim(`● model ${event.model}${event.permissionMode ? ` · permissions ${event.permissionMode}` : ''}`) + '\r\n';
+        return ansi.dim(`● model ${model}${mode ? ` · permissions ${mode}` : ''}`) + '\r\n';
+      }
       case 'text':
-        return crlf(event.text.trimEnd()) + '\r\n\r\n';
-      case 'tool':
-        return ansi.cyan(`⏺ ${event.name}`) + (event.detail ? ansi.dim(` ${event.detail}`) : '') + '\r\n';
+        return crlf(safe(event.text).trimEnd()) + '\r\n\r\n';
+      case 'tool': {
+        const detail = safe(event.detail);
+        return ansi.cyan(`⏺ ${safe(event.name)}`) + (detail ? ansi.dim(` ${detail}`) : '') + '\r\n';
+      }
       case 'toolError':
-        return ansi.red(`  ✗ ${event.detail}`) + '\r\n';
-      case 'result':
-        this.summary.result = event.result;
-        if (event.result.session_id) this.summary.sessionId = event.result.session_id;
+        return ansi.red(`  ✗ ${safe(event.detail)}`) + '\r\n';
+      case 'result': {
+        const r = event.result;
+        this.summary.result = {
+          ...r,
+          ...(r.result !== undefined && { result: safe(r.result) }),
+          ...(r.subtype !== undefined && { subtype: safe(r.subtype) }),
+        };
+        if (r.session_id) this.summary.sessionId = r.session_id;
         return '';
+      }
       case 'malformed':
         this.summary.malformed++;
         return '';

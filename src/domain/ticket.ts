@@ -9,6 +9,16 @@ export const DESCRIPTION_MAX = 20_000;
 
 export const StageIdSchema = z.enum(STAGE_IDS);
 
+/**
+ * Ticket numbers stay far below Number.MAX_SAFE_INTEGER so `nextId` can always grow
+ * (an import with id 9007199254740991 once blocked creating tickets).
+ */
+export const MAX_TICKET_ID = 999_999_999;
+
+/** A CLI session id: what we pass to `--session-id` and `--resume`. Anything else never reaches a command line. */
+export const SessionIdSchema = z.uuid();
+export const isSessionId = (v: unknown): v is string => SessionIdSchema.safeParse(v).success;
+
 export const StageChoiceSchema = z.object({
   enabled: z.boolean(),
   /** The ticket's own model choice; absent means "use the configured default". */
@@ -56,7 +66,8 @@ export const RunSchema = z.object({
   endedAt: z.number().optional(),
   exitCode: z.number().nullable().optional(),
   status: z.enum(RUN_STATUSES),
-  sessionId: z.string().optional(),
+  /** Stored records: a session id that is not a UUID is dropped (the run just cannot be resumed). */
+  sessionId: SessionIdSchema.optional().catch(undefined),
   usage: UsageSchema.optional(),
   modelUsage: ModelUsageSchema.optional(),
   costUsd: z.number().optional(),
@@ -68,7 +79,7 @@ export const RunSchema = z.object({
 export type Run = z.infer<typeof RunSchema>;
 
 export const TicketSchema = z.object({
-  id: z.number().int().positive(),
+  id: z.number().int().positive().max(MAX_TICKET_ID),
   title: z.string().min(1).max(TITLE_MAX),
   description: z.string().max(DESCRIPTION_MAX),
   type: z.enum(TICKET_TYPES),
@@ -125,6 +136,13 @@ export function enabledStages(ticket: Pick<Ticket, 'stages'>): StageId[] {
 export function lastRun(ticket: Ticket, stage: StageId): Run | undefined {
   for (let i = ticket.runs.length - 1; i >= 0; i--) if (ticket.runs[i].stage === stage) return ticket.runs[i];
   return undefined;
+}
+
+/** What a ticket's runs have cost so far (the CLI's own figures; runs without a cost count 0). */
+export function ticketSpend(runs: readonly Run[]): number {
+  let usd = 0;
+  for (const r of runs) if (r.costUsd !== undefined && Number.isFinite(r.costUsd)) usd += r.costUsd;
+  return usd;
 }
 
 /** The stages a resumed pipeline still has to run: enabled and not yet succeeded since the last start. */

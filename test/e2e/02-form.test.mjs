@@ -88,6 +88,24 @@ describe('e2e: the ticket form', function () {
     assert.strictEqual(await f.locator('#title').evaluate((e) => e.value), '', 'the form did not clear');
   });
 
+  it('a double click on Create makes one ticket: the buttons stay disabled until the reply', async () => {
+    const f = wb.form();
+    const title = `Double click ${Date.now()}`;
+    await f.locator('#title input').fill(title);
+    await f.locator('#create').dblclick();
+    const status = await f.locator('#status').filter({ hasText: /Ticket #\d+ created/ }).textContent({ timeout: 30_000 });
+    const id = Number(/#(\d+)/.exec(status)[1]);
+    // The next number is the proof: a second ticket would have taken id + 1.
+    await f.locator('.footer').filter({ hasText: `Next ticket: #${id + 1}` }).waitFor();
+    const rows = await wb.page.waitForFunction((t) => {
+      const r = [...document.querySelectorAll('.pane .monaco-list-row')].filter((x) => (x.getAttribute('aria-label') ?? x.textContent).includes(t));
+      return r.length ? r.length : null;
+    }, title, { timeout: 30_000 });
+    assert.strictEqual(await rows.jsonValue(), 1, 'the tree shows the ticket twice');
+    assert.strictEqual(await f.locator('.footer').textContent().then((t) => t.includes(`#${id + 1}`)), true);
+    assert.strictEqual(await f.locator('#create').evaluate((e) => e.hasAttribute('disabled')), false, 'Create stayed disabled after the reply');
+  });
+
   it('hostile text is shown as text, never as markup', async () => {
     const f = wb.form();
     const evil = '<img src=x onerror=window.__pwned=1></textarea><script>window.__pwned=2</script>';

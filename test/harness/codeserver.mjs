@@ -137,7 +137,7 @@ export async function startCodeServer(o) {
     log: () => log,
     /** Workbench URL; payload entries are [key, value] pairs (extensionDevelopmentPath, …). */
     workbenchUrl(payload = []) {
-      const q = new URLSearchParams({ folder: workspace });
+      const q = new URLSearchParams(o.workspaceFile ? { workspace: o.workspaceFile } : { folder: workspace });
       if (payload.length) q.set('payload', JSON.stringify(payload));
       return `${url}/?${q}`;
     },

@@ -39,8 +39,14 @@ for (const tier of tiers) {
   try {
     if (tier === 'unit') res = mochaTier('unit', list('out/test/unit'));
     else if (tier === 'integration') {
-      res = await runIntegration();
-      for (const t of res.tests ?? []) console.log(`  ${t.state === 'passed' ? '\x1b[32m✔\x1b[0m' : '\x1b[31m✘\x1b[0m'} ${t.title}${t.ms ? ` (${t.ms} ms)` : ''}`);
+      // Two real hosts: a trusted multi-root window, and Restricted Mode on a hostile repository.
+      res = { passes: 0, failures: [], tests: [] };
+      for (const suite of ['trusted', 'untrusted']) {
+        const r = await runIntegration({ suite });
+        res.passes += r.passes ?? 0;
+        res.failures.push(...(r.failures ?? []));
+        for (const t of r.tests ?? []) console.log(`  ${t.state === 'passed' ? '\x1b[32m✔\x1b[0m' : '\x1b[31m✘\x1b[0m'} [${suite}] ${t.title}${t.ms ? ` (${t.ms} ms)` : ''}`);
+      }
     } else if (tier === 'e2e') {
       ensureAll();
       res = mochaTier('e2e', list('test/e2e', '.test.mjs'), { SDLC_MOCHA_TIMEOUT: '240000' });

@@ -65,17 +65,25 @@ describe('form state and settings (real extension host)', () => {
   it('a create message from the form stores the ticket and its own choices only', async () => {
     const a = await api();
     const before = a.tickets.store.peekNextId();
-    await a.form.handleMessage({ type: 'create', run: false, draft: { ...draft('From the form', { plan: 'sonnet' }), title: '  padded  ' } });
+    await a.form.handleMessage({ type: 'create', requestId: 1, run: false, draft: { ...draft('From the form', { plan: 'sonnet' }), title: '  padded  ' } });
     const t = a.tickets.get(before)!;
     assert.strictEqual(t.title, 'padded');
     assert.strictEqual(t.stages.plan?.model, 'sonnet');
     assert.strictEqual(t.stages.build?.model, undefined);
   });
 
+  it('the same create request sent twice makes one ticket (the form\'s double click, host side)', async () => {
+    const a = await api();
+    const before = a.tickets.all().length;
+    const msg = { type: 'create', requestId: 77, run: false, draft: draft('Sent twice') };
+    await Promise.all([a.form.handleMessage(msg), a.form.handleMessage(msg)]);
+    assert.strictEqual(a.tickets.all().length, before + 1);
+  });
+
   it('"Create and run pipeline" creates the ticket and runs its stages', async () => {
     const a = await api();
     const id = a.tickets.store.peekNextId();
-    await a.form.handleMessage({ type: 'create', run: true, draft: draft('Create and run', { merge: 'haiku' }, ['merge']) });
+    await a.form.handleMessage({ type: 'create', requestId: 2, run: true, draft: draft('Create and run', { merge: 'haiku' }, ['merge']) });
     const t = await waitFor(() => {
       const x = a.tickets.get(id);
       return x && x.runs.length && x.runs[0].status !== 'running' ? x : undefined;
@@ -91,7 +99,7 @@ describe('form state and settings (real extension host)', () => {
     })();
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
     const junk = () => pick<unknown>([null, undefined, 0, -1, 1e308, NaN, '', 'x'.repeat(5000), [], {}, true, { type: 'create' }, '<img src=x onerror=alert(1)>', { __proto__: { polluted: true } }, Symbol.for('s').toString()]);
-    const valid = () => ({ type: 'create', run: false, draft: draft('ok') }) as Record<string, unknown>;
+    const valid = () => ({ type: 'create', requestId: 3, run: false, draft: draft('ok') }) as Record<string, unknown>;
     const mutate = (): unknown => {
       const m = valid();
       const d = m.draft as Record<string, unknown>;

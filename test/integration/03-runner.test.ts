@@ -1,9 +1,9 @@
 import * as assert from 'node:assert';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { PipelineResult } from '../../src/pipeline';
 import type { Run } from '../../src/domain/ticket';
-import { api, draft, mockControl, mockReset, setSetting, stageRequests, waitFor } from './helpers';
+import { api, draft, mockControl, mockReset, processesWith, setSetting, stageRequests, waitFor } from './helpers';
 
 /** Stages in the order their first request reached the mock, with the family asked for. */
 async function stageOrder(ticketId: number) {
@@ -13,19 +13,6 @@ async function stageOrder(ticketId: number) {
     if (!last || last[0] !== r.stage || last[1] !== r.family) seen.push([r.stage!, r.family]);
   }
   return seen;
-}
-
-/** PIDs of live processes whose command line contains `needle`. */
-function processesWith(needle: string): number[] {
-  const out: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle)) out.push(Number(pid));
-    } catch {
-      /* exited */
-    }
-  }
-  return out;
 }
 
 describe('stage runner and pipeline with the real Claude CLI (real extension host)', () => {
@@ -163,7 +150,7 @@ describe('stage runner and pipeline with the real Claude CLI (real extension hos
     const term = await vscode.commands.executeCommand<vscode.Terminal>('sdlcPipeline.resumeSession', { ticketId: t.id, stage: 'document' });
     assert.ok(term, 'no terminal');
     const opts = term.creationOptions as vscode.TerminalOptions;
-    assert.deepStrictEqual(opts.shellArgs, ['--model', 'sonnet', '--resume', run.sessionId]);
+    assert.deepStrictEqual(opts.shellArgs, ['--model', 'sonnet', `--resume=${run.sessionId}`]);
     assert.match(term.name, /SDLC #\d+ · Document · claude-sonnet.* · resumed/);
     term.dispose();
   });

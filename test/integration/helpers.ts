@@ -1,4 +1,7 @@
 import * as assert from 'node:assert';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Api } from '../../src/extension';
 
@@ -65,3 +68,35 @@ export const draft = (title: string, models: Record<string, string> = {}, enable
     ]),
   ),
 });
+
+/** PIDs of live (not zombie) processes whose command line contains `needle`. */
+export function processesWith(needle: string): number[] {
+  const out: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle)) continue;
+      if (processState(Number(pid)) !== 'Z') out.push(Number(pid));
+    } catch {
+      /* exited */
+    }
+  }
+  return out;
+}
+
+/** A process's state letter from /proc (R, S, Z, …), or undefined when it is gone. */
+export function processState(pid: number): string | undefined {
+  try {
+    return /\) (\w)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes an executable stand-in for the CLI (a shell script) and returns its path. */
+export function fakeCli(name: string, script: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sdlc-fake-cli-'));
+  const file = path.join(dir, name);
+  writeFileSync(file, `#!/bin/sh\n${script}\n`);
+  chmodSync(file, 0o755);
+  return file;
+}

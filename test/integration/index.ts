@@ -10,8 +10,9 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, grep: process.env.SDLC_TEST_GREP || undefined });
   const dir = __dirname;
-  // `npm run bench` sets SDLC_BENCH=1 to run the benchmarks that need the real host instead.
-  const suffix = process.env.SDLC_BENCH === '1' ? '.bench.js' : '.test.js';
+  // `npm run bench` sets SDLC_BENCH=1 to run the benchmarks that need the real host instead;
+  // the untrusted suite (Restricted Mode, hostile workspace settings) runs `*.untrusted.js`.
+  const suffix = process.env.SDLC_BENCH === '1' ? '.bench.js' : process.env.SDLC_TEST_SUITE === 'untrusted' ? '.untrusted.js' : '.test.js';
   for (const f of readdirSync(dir).filter((f) => f.endsWith(suffix)).sort()) mocha.addFile(path.join(dir, f));
   const results = { passes: 0, failures: [] as Array<{ title: string; error: string }>, tests: [] as Array<{ title: string; state: string; ms?: number }> };
   const write = () => {

@@ -25,10 +25,10 @@ describe('CLI arguments', () => {
     assert.ok(a.includes('--fallback-model'));
   });
   it('refuses extraArgs that would override the extension\'s flags', () => {
-    const r = parseRunSettings({ extraArgs: ['--model', 'haiku'] });
+    const r = parseRunSettings({ extraArgs: { user: ['--model', 'haiku'] } }, { trusted: true });
     assert.deepStrictEqual(r.settings.extraArgs, []);
     assert.match(r.problems[0], /cannot be overridden/);
-    assert.deepStrictEqual(parseRunSettings({ extraArgs: ['--max-turns', '5'] }).settings.extraArgs, ['--max-turns', '5']);
+    assert.deepStrictEqual(parseRunSettings({ extraArgs: { user: ['--max-turns', '5'] } }, { trusted: true }).settings.extraArgs, ['--max-turns', '5']);
   });
 });
 

@@ -32,7 +32,7 @@ describe('cost', () => {
     ];
     const r = rollup(runs);
     assert.strictEqual(r.total, 1.75);
-    assert.deepStrictEqual(r.byStage, { plan: 0.5, build: 1.25 });
+    assert.deepStrictEqual({ ...r.byStage }, { plan: 0.5, build: 1.25 });
     const sumModels = Object.values(r.byModel).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sumModels - r.total) < 1e-12);
   });
@@ -40,5 +40,42 @@ describe('cost', () => {
     const csv = toCsv(costRows([{ id: 1, title: '=HYPERLINK("x"), "q"', runs: [run('plan', 1, 1, 0.1)] }]));
     const line = csv.split('\n')[1];
     assert.ok(line.startsWith('1,"\'=HYPERLINK(""x""), ""q""",plan'), line);
+  });
+  it('prices and costs are always finite', () => {
+    const huge = { input_tokens: 1e308, output_tokens: 1e308, cache_creation_input_tokens: 1e308, cache_read_input_tokens: 1e308 };
+    const c = costOf(huge, { input: 10_000, output: 10_000, cacheWrite: 10_000, cacheRead: 10_000 });
+    assert.ok(Number.isFinite(c) && c > 0, String(c));
+    assert.strictEqual(costOf({ input_tokens: NaN, output_tokens: -5, cache_creation_input_tokens: Infinity, cache_read_input_tokens: 1_000_000 }, { input: 1, output: 1, cacheWrite: 1, cacheRead: 2 }), 2);
+    // An override that is not a sane price (as a caller might pass one) is ignored for the built-in price.
+    const bad = { sonnet: { input: 1e308, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } };
+    assert.deepStrictEqual(priceFor('sonnet', bad), { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 });
+    assert.ok(Number.isFinite(estimateStage('build', 'sonnet', [], bad).usd));
+    assert.ok(Math.abs(estimateStage('build', 'sonnet', [], bad).usd - (150_000 * 3 + 12_000 * 15) / 1e6) < 1e-12);
+  });
+  it('looks model names up as own properties only: constructor, toString, __proto__', () => {
+    // Unknown family → opus's built-in price, never Object.prototype's members.
+    const opus = { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 };
+    assert.deepStrictEqual(priceFor('constructor', {}), opus);
+    assert.deepStrictEqual(priceFor('toString'), opus);
+    assert.deepStrictEqual(priceFor('__proto__', {}), opus);
+    assert.deepStrictEqual(priceFor('hasOwnProperty', {}), opus);
+    const own = JSON.parse('{"constructor": {"input": 7, "output": 7, "cacheWrite": 7, "cacheRead": 7}}');
+    assert.strictEqual(priceFor('constructor', own).input, 7);
+  });
+  it('rolls up modelUsage keys toString, constructor and __proto__ as plain models; Object.prototype untouched', () => {
+    const modelUsage = JSON.parse('{"toString": {"costUSD": 0.25}, "constructor": {"costUSD": 0.5}, "__proto__": {"costUSD": 0.125}}');
+    assert.deepStrictEqual(Object.keys(modelUsage), ['toString', 'constructor', '__proto__']);
+    const runs = [{ ...run('plan', 1, 1, 0.875), modelUsage }, { ...run('build', 2, 2, 1), modelAsked: 'toString' }, { ...run('test', 3, 3, 2), modelAsked: '__proto__' }];
+    const r = rollup(runs);
+    assert.strictEqual(r.total, 3.875);
+    assert.strictEqual(Object.getPrototypeOf(r.byModel), null);
+    assert.deepStrictEqual(Object.keys(r.byModel).sort(), ['__proto__', 'constructor', 'toString']);
+    assert.strictEqual(r.byModel.toString as unknown, 1.25);
+    assert.strictEqual(r.byModel.constructor as unknown, 0.5);
+    assert.strictEqual(r.byModel['__proto__'], 2.125);
+    assert.deepStrictEqual(Object.entries(r.byModel).sort(), [['__proto__', 2.125], ['constructor', 0.5], ['toString', 1.25]]);
+    assert.strictEqual(typeof Object.prototype.toString, 'function');
+    assert.strictEqual(({} as Record<string, unknown>).costUSD, undefined);
+    assert.strictEqual(Object.getPrototypeOf({}), Object.prototype);
   });
 });

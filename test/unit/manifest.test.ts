@@ -1,7 +1,7 @@
 import * as assert from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configurationContribution, stageCommandContributions } from '../../src/domain/manifest';
+import { configurationContribution, restrictedConfigurations, stageCommandContributions } from '../../src/domain/manifest';
 import { STAGES } from '../../src/domain/stages';
 import { SETTINGS, fullKey } from '../../src/settingKeys';
 
@@ -25,8 +25,28 @@ describe('package.json manifest', () => {
     assert.strictEqual(pkg.name, 'sdlc-pipeline');
     assert.strictEqual(pkg.displayName, 'SDLC Pipeline');
   });
-  it('restricted configurations cover the settings that can run something', () => {
+  it('restricted configurations cover the settings that can run something, spend, or widen permissions', () => {
     const r = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
-    for (const k of ['claudePath', 'extraArgs', 'stagePrompts']) assert.ok(r.includes(`sdlcPipeline.${k}`), k);
+    assert.deepStrictEqual(r, restrictedConfigurations(), 'generated from the domain (run `npm run manifest`)');
+    const expected = ['claudePath', 'extraArgs', 'stagePrompts', 'stageCommands', 'allowedTools', 'permissionMode', 'fallbackModel', 'escalation', 'escalationMode', 'maxBudgetUsd', 'maxTicketBudgetUsd'];
+    assert.deepStrictEqual([...r].sort(), expected.map((k) => `sdlcPipeline.${k}`).sort());
+  });
+  it('each run setting has a deliberate scope', () => {
+    const props = pkg.contributes.configuration.properties;
+    const scopes = Object.fromEntries(Object.entries(props).map(([k, v]) => [k.replace('sdlcPipeline.', ''), (v as { scope?: string }).scope]));
+    assert.deepStrictEqual(scopes, {
+      defaultModels: 'resource', defaultStages: 'resource', customModels: 'resource', presets: 'resource',
+      runMode: 'window', claudePath: 'machine', permissionMode: 'resource', allowedTools: 'resource', extraArgs: 'resource',
+      maxBudgetUsd: 'resource', maxTicketBudgetUsd: 'resource', stagePrompts: 'resource', stageCommands: 'resource',
+      ticketsDirectory: 'resource', prices: 'application', escalation: 'resource', escalationMode: 'resource', fallbackModel: 'resource',
+    });
+  });
+  it('documents the extraArgs allowlist and the caps\' lowest-wins rule', () => {
+    const props = pkg.contributes.configuration.properties;
+    const extra: string = props['sdlcPipeline.extraArgs'].markdownDescription;
+    for (const f of ['`--max-turns <n>`', '`--effort <low|medium|high|xhigh|max>`', '`--disallowedTools <tool…>`', '`--strict-mcp-config`', '`--permission-mode`', '`--append-system-prompt`']) assert.ok(extra.includes(f), f);
+    assert.match(props['sdlcPipeline.maxBudgetUsd'].markdownDescription, /a workspace can lower the cap, never raise or remove it/);
+    assert.match(props['sdlcPipeline.maxTicketBudgetUsd'].markdownDescription, /lowest value across/);
+    assert.strictEqual(props['sdlcPipeline.prices'].additionalProperties.properties.input.maximum, 10000);
   });
 });

@@ -1,22 +1,7 @@
 import * as assert from 'node:assert';
-import { exportTickets, ExportFileSchema, STORAGE_KEYS, TicketStore, TICKET_VERSION, type KeyValue } from '../../src/domain/store';
+import { exportTickets, ExportFileSchema, STORAGE_KEYS, TicketStore, TICKET_VERSION } from '../../src/domain/store';
 import { newTicket, type TicketDraft } from '../../src/domain/ticket';
-
-export class MemoryKV implements KeyValue {
-  data = new Map<string, unknown>();
-  writes = 0;
-  get(key: string) {
-    return this.data.get(key);
-  }
-  async update(key: string, value: unknown) {
-    this.writes++;
-    if (value === undefined) this.data.delete(key);
-    else this.data.set(key, structuredClone(value));
-  }
-  keys() {
-    return [...this.data.keys()];
-  }
-}
+import { MemoryKV } from './memoryKV';
 
 const draft = (title: string): TicketDraft => ({ title, description: 'd', type: 'bug', stages: { plan: { enabled: true, model: 'sonnet' }, build: { enabled: true } } });
 

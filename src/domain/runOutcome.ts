@@ -1,0 +1,94 @@
+/**
+ * Turns what a finished headless CLI left behind (its stream summary, exit code or signal,
+ * stderr tail, whether the user stopped it) into the run record's fields and the closing
+ * lines the terminal shows. Everything from the CLI is sanitized before it is shown or kept.
+ * Pure: no `vscode` import.
+ */
+import { stageInfo, type StageId } from './stages';
+import { ansi, formatDuration, formatUsd, sanitizeTerminalText, type StreamSummary } from './stream';
+import { RunSchema, type Run, type RunStatus } from './ticket';
+
+export interface ProcessEnd {
+  code: number | null;
+  signal: string | null;
+  /** The user (or the window closing) stopped it. */
+  stopped: boolean;
+  /** Last few KB of stderr. */
+  stderr: string;
+  /** Lines dropped for being over the line cap. */
+  oversized?: number;
+  startedAt: number;
+  now: number;
+}
+
+export type RunFinal = Pick<Run, 'status' | 'exitCode' | 'modelRan' | 'costUsd' | 'usage' | 'modelUsage' | 'numTurns' | 'durationMs' | 'message' | 'malformedLines'>;
+
+const oneLine = (s: string, max = 500) => sanitizeTerminalText(s).replace(/\s*\n\s*/g, ' ').trim().slice(0, max);
+
+/** Status, message and usage of a finished headless run. Never throws; the result always parses as a Run's fields. */
+export function runOutcome(summary: StreamSummary, end: ProcessEnd): RunFinal {
+  const { result, modelRan } = summary;
+  let status: RunStatus;
+  let message: string | undefined;
+  if (end.stopped) {
+    status = 'cancelled';
+    message = 'Stopped by the user.';
+  } else if (result?.subtype === 'error_max_budget_usd') {
+    status = 'budget-exceeded';
+    message = `Stopped by the budget cap after spending ${formatUsd(result.total_cost_usd ?? 0)}.`;
+  } else if (end.code === 0 && result && !result.is_error) {
+    status = 'succeeded';
+  } else {
+    status = 'failed';
+    const stderrTail = end.stderr.trim().split('\n').slice(-3).join(' ');
+    message = result?.is_error
+      ? oneLine(result.result ?? result.subtype ?? 'The CLI reported an error.')
+      : oneLine(stderrTail) || (end.code === 0 ? 'The CLI ended without a result.' : `Exited with ${end.signal ?? end.code}.`);
+  }
+  const usage = result?.usage
+    ? {
+        input_tokens: result.usage.input_tokens ?? 0,
+        output_tokens: result.usage.output_tokens ?? 0,
+        cache_creation_input_tokens: result.usage.cache_creation_input_tokens ?? 0,
+        cache_read_input_tokens: result.usage.cache_read_input_tokens ?? 0,
+      }
+    : undefined;
+  const malformed = summary.malformed + (end.oversized ?? 0);
+  const final: RunFinal = {
+    status,
+    exitCode: end.code,
+    modelRan: modelRan === undefined ? undefined : oneLine(modelRan, 200) || undefined,
+    costUsd: result?.total_cost_usd,
+    usage,
+    modelUsage: result?.modelUsage,
+    numTurns: result?.num_turns,
+    durationMs: result?.duration_ms ?? Math.max(0, end.now - end.startedAt),
+    message,
+    malformedLines: malformed || undefined,
+  };
+  // The stream schema already matches the stored one; if it ever drifts, keep the status and drop the numbers.
+  const check = RunSchema.pick({ exitCode: true, modelRan: true, costUsd: true, usage: true, modelUsage: true, numTurns: true, durationMs: true, malformedLines: true }).safeParse(final);
+  if (!check.success) return { status, exitCode: end.code, durationMs: Math.max(0, end.now - end.startedAt), message: `${message ? message + ' ' : ''}(The CLI reported values out of range; they were not recorded.)` };
+  return final;
+}
+
+/** The closing lines of a headless terminal: a coloured summary, the reason, and warnings. */
+export function outcomeLines(stage: StageId, modelAsked: string, final: RunFinal, summary: StreamSummary): string {
+  const { status, message, usage } = final;
+  const colour = status === 'succeeded' ? ansi.green : status === 'budget-exceeded' || status === 'cancelled' ? ansi.yellow : ansi.red;
+  const turns = final.numTurns;
+  const parts = [
+    `${stageInfo(stage).label} ${status}`,
+    `model ${final.modelRan ?? modelAsked}`,
+    turns !== undefined ? `${turns} turn${turns === 1 ? '' : 's'}` : undefined,
+    formatDuration(final.durationMs ?? 0),
+    usage ? `${usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens} in / ${usage.output_tokens} out tokens` : undefined,
+    final.costUsd !== undefined ? formatUsd(final.costUsd) : undefined,
+  ].filter(Boolean);
+  let out = '\r\n' + colour(ansi.bold(`■ ${parts.join(' · ')}`)) + '\r\n';
+  if (message && status !== 'succeeded') out += colour(`  ${oneLine(message)}`) + '\r\n';
+  if (final.malformedLines) out += ansi.yellow(`  ${final.malformedLines} malformed or oversized stream line(s) skipped.`) + '\r\n';
+  const denials = summary.result?.permission_denials?.length;
+  if (denials) out += ansi.yellow(`  ${denials} tool call(s) were denied (permission mode).`) + '\r\n';
+  return out;
+}
