@@ -28,8 +28,10 @@ export function wellKnownPlaces(env: NodeJS.ProcessEnv = process.env, platform =
   const exe = platform === 'win32' ? 'claude.exe' : 'claude';
   const places = [path.join(home, '.local', 'bin', exe), path.join(home, '.claude', 'local', exe)];
   const npmPrefix = env.npm_config_prefix || env.NPM_CONFIG_PREFIX;
-  if (npmPrefix) places.push(platform === 'win32' ? path.join(npmPrefix, 'claude.cmd') : path.join(npmPrefix, 'bin', exe));
-  if (platform === 'win32') places.push(path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'npm', 'claude.cmd'));
+  // Windows: the executable itself, never npm's claude.cmd shim (a batch file runs through cmd.exe).
+  const npmExe = (prefix: string) => path.join(prefix, 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe');
+  if (npmPrefix) places.push(platform === 'win32' ? npmExe(npmPrefix) : path.join(npmPrefix, 'bin', exe));
+  if (platform === 'win32') places.push(npmExe(path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'npm')));
   else places.push(path.join(home, '.npm-global', 'bin', exe), '/usr/local/bin/claude', '/opt/homebrew/bin/claude');
   return [...new Set(places)];
 }
@@ -38,10 +40,13 @@ export async function locateClaude(configured: string | undefined, env: NodeJS.P
   if (configured) {
     const home = env.HOME || os.homedir();
     const p = configured.startsWith('~/') ? path.join(home, configured.slice(2)) : configured;
+    if (process.platform === 'win32' && /\.(cmd|bat)$/i.test(p)) {
+      return { ok: false, configured, looked: [p], installUrl: INSTALL_URL, message: `sdlcPipeline.claudePath is "${configured}", a batch file (it would run through cmd.exe); point it at claude.exe.` };
+    }
     if (await executable(p)) return { ok: true, path: p };
     return { ok: false, configured, looked: [p], installUrl: INSTALL_URL, message: `sdlcPipeline.claudePath is "${configured}", but no executable file is there.` };
   }
-  const names = process.platform === 'win32' ? ['claude.exe', 'claude.cmd', 'claude'] : ['claude'];
+  const names = process.platform === 'win32' ? ['claude.exe'] : ['claude'];
   const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
   for (const dir of dirs) {
     for (const n of names) {

@@ -1,5 +1,6 @@
 /** Command palette and view commands. Every command also accepts arguments (validated). */
 import * as vscode from 'vscode';
+import { notify } from './notify';
 import * as z from 'zod';
 import type { ConfigurationService } from './configuration';
 import { checkModel, pickerModels, relativeCost } from './domain/models';
@@ -48,7 +49,7 @@ function parseArgs(command: string, raw: unknown): CommandArgs | undefined {
   if (raw === undefined || raw === null) return {};
   const r = CommandArgsSchema.safeParse(raw);
   if (r.success) return r.data;
-  void vscode.window.showErrorMessage(`SDLC Pipeline: invalid arguments for ${command}: ${z.prettifyError(r.error).split('\n')[0]}`);
+  void notify.error(`invalid arguments for ${command}: ${z.prettifyError(r.error).split('\n')[0]}`);
   return undefined;
 }
 
@@ -58,12 +59,12 @@ export function registerCommands(s: Services): vscode.Disposable[] {
   const pickTicket = async (args: CommandArgs, placeHolder: string): Promise<Ticket | undefined> => {
     if (args.ticketId !== undefined) {
       const t = tickets.get(args.ticketId);
-      if (!t) void vscode.window.showErrorMessage(`SDLC Pipeline: ticket #${args.ticketId} does not exist.`);
+      if (!t) void notify.error(`ticket #${args.ticketId} does not exist.`);
       return t;
     }
     const all = tickets.all().filter((t) => !t.archived);
     if (!all.length) {
-      const c = await vscode.window.showInformationMessage('SDLC Pipeline: there are no tickets yet.', 'New Ticket');
+      const c = await notify.info('there are no tickets yet.', 'New Ticket');
       if (c) s.form.reveal();
       return undefined;
     }
@@ -144,7 +145,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     if (model) {
       const c = checkModel(model, config.forFolder(tickets.folderOf(t)?.uri).models.customModels);
       if (!c.ok) {
-        void vscode.window.showErrorMessage(`SDLC Pipeline: ${c.message}`);
+        void notify.error(`${c.message}`);
         return;
       }
     }
@@ -196,7 +197,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       }
       const running = runner.running().filter((r) => args.ticketId === undefined || r.ticketId === args.ticketId);
       if (!running.length) {
-        void vscode.window.showInformationMessage('SDLC Pipeline: no stage is running.');
+        void notify.info('no stage is running.');
         return false;
       }
       const pick = running.length === 1 ? running[0] : (await vscode.window.showQuickPick(running.map((r) => ({ label: `#${r.ticketId} ${stageInfo(r.stage).label}`, description: r.model, r })), { placeHolder: 'Stop which stage?' }))?.r;
@@ -213,7 +214,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       if (model !== null) {
         const c = checkModel(model, config.forFolder(tickets.folderOf(t)?.uri).models.customModels);
         if (!c.ok) {
-          void vscode.window.showErrorMessage(`SDLC Pipeline: ${c.message}`);
+          void notify.error(`${c.message}`);
           return;
         }
         model = c.model;
@@ -237,7 +238,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       if (!stage) return;
       const run = lastRun(t, stage);
       if (!run?.sessionId) {
-        void vscode.window.showInformationMessage(`SDLC Pipeline: ${stageInfo(stage).label} of #${t.id} has no session to resume yet.`);
+        void notify.info(`${stageInfo(stage).label} of #${t.id} has no session to resume yet.`);
         return;
       }
       return runner.resume(t, run);
@@ -283,13 +284,13 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       if (!args.confirm) {
         const action = busy ? 'Stop and Delete' : 'Delete';
         const what = busy ? `Ticket #${t.id} "${t.title}" is running. Stop its stages and delete it?` : `Delete ticket #${t.id} "${t.title}"?`;
-        const c = await vscode.window.showWarningMessage(`${what} Its run history is deleted too; files in the workspace are kept.`, { modal: true }, action);
+        const c = await notify.confirm(`${what} Its run history is deleted too; files in the workspace are kept.`, action);
         if (c !== action) return false;
       }
       if (pipeline.isRunning(t.id) || runner.isRunning(t.id)) {
         pipeline.cancel(t.id);
         if (!(await runner.stopTicket(t.id))) {
-          void vscode.window.showErrorMessage(`SDLC Pipeline: ticket #${t.id} did not stop in time; it was not deleted.`);
+          void notify.error(`ticket #${t.id} did not stop in time; it was not deleted.`);
           return false;
         }
       }
@@ -307,7 +308,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         const { ticketFile } = await tickets.writeTicketFile(t, cfg.run.ticketsDirectory);
         return vscode.window.showTextDocument(ticketFile);
       } catch (e) {
-        void vscode.window.showErrorMessage(`SDLC Pipeline: cannot write the ticket file of #${t.id}: ${(e as Error).message}`);
+        void notify.error(`cannot write the ticket file of #${t.id}: ${(e as Error).message}`);
         return undefined;
       }
     }),
@@ -319,7 +320,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         await vscode.workspace.fs.stat(file);
         await vscode.window.showTextDocument(file);
       } catch {
-        void vscode.window.showInformationMessage(`SDLC Pipeline: ticket #${t.id} has no plan yet — run its Plan stage.`);
+        void notify.info(`ticket #${t.id} has no plan yet — run its Plan stage.`);
       }
     }),
     reg('sdlcPipeline.exportTickets', async (raw) => {
@@ -328,7 +329,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       const target = args.uri ? vscode.Uri.parse(args.uri) : await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: 'Export tickets', defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'sdlc-tickets.json') : undefined });
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(tickets.exportJson()));
-      void vscode.window.showInformationMessage(`SDLC Pipeline: exported ${tickets.all().length} tickets.`);
+      void notify.info(`exported ${tickets.all().length} tickets.`);
       return target.toString();
     }),
     reg('sdlcPipeline.importTickets', async (raw) => {
@@ -338,11 +339,11 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       if (!source) return;
       const parsed = tickets.parseImport(new TextDecoder().decode(await vscode.workspace.fs.readFile(source)));
       if (!parsed.ok) {
-        void vscode.window.showErrorMessage(`SDLC Pipeline: cannot import ${source.fsPath}: ${parsed.error}.`);
+        void notify.error(`cannot import ${source.fsPath}: ${parsed.error}.`);
         return;
       }
       const r = await tickets.importTickets(parsed.tickets);
-      void vscode.window.showInformationMessage(`SDLC Pipeline: imported ${r.imported.length} tickets${r.renumbered.length ? ` (${r.renumbered.length} renumbered: ${r.renumbered.slice(0, 5).map(([a, b]) => `#${a}→#${b}`).join(', ')})` : ''}.`);
+      void notify.info(`imported ${r.imported.length} tickets${r.renumbered.length ? ` (${r.renumbered.length} renumbered: ${r.renumbered.slice(0, 5).map(([a, b]) => `#${a}→#${b}`).join(', ')})` : ''}.`);
       return r;
     }),
     reg('sdlcPipeline.showCostReport', () => s.costReport.show()),

@@ -1,5 +1,6 @@
 /** Reads settings (per scope, via `inspect`), validates them in the domain, warns once per change. */
 import * as vscode from 'vscode';
+import { notify } from './notify';
 import { resolveConfig, formatProblem, type RawConfig, type ResolvedConfig, type ScopedValues } from './domain/settings';
 import { parseRunSettings, RUN_SETTING_KEYS, type RawRunSettings, type RunSettings } from './domain/runSettings';
 import { Disposable } from './lifecycle';
@@ -74,7 +75,7 @@ export class ConfigurationService extends Disposable {
     for (const p of this.current.problems) {
       if (this.warned.has(p)) continue;
       this.output.warn(`settings: ${p}`);
-      void vscode.window.showWarningMessage(`SDLC Pipeline: ${p}`, 'Open Settings').then((choice) => {
+      void notify.warn(`${p}`, 'Open Settings').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', SECTION);
       });
     }

@@ -4,7 +4,7 @@
  * (every outside string sanitized), its end turned into a run outcome. It owns its emitters,
  * the process and the pty; `stop()` asks the group to end, `killNow()` ends it before returning.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { outcomeLines, runOutcome, type RunFinal } from './domain/runOutcome';
 import type { StageId } from './domain/stages';
@@ -29,16 +29,29 @@ function blockFor(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+const WINDOWS = process.platform === 'win32';
+
 function groupAlive(pid: number): boolean {
   try {
-    process.kill(-pid, 0);
+    process.kill(WINDOWS ? pid : -pid, 0);
     return true;
   } catch {
     return false;
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Signals the CLI's whole process group (POSIX); on Windows, `taskkill /T /F` ends the tree. */
+function signalGroup(pid: number, signal: NodeJS.Signals, sync = false): void {
+  if (WINDOWS) {
+    const args = ['/pid', String(pid), '/T', '/F'];
+    try {
+      if (sync) spawnSync('taskkill', args, { windowsHide: true, timeout: 2000 });
+      else spawn('taskkill', args, { windowsHide: true, stdio: 'ignore' }).on('error', () => undefined);
+    } catch {
+      /* already gone */
+    }
+    return;
+  }
   try {
     process.kill(-pid, signal);
   } catch {
@@ -73,7 +86,7 @@ export class HeadlessTerminal implements vscode.Disposable {
         onDidWrite: this.write.event,
         onDidClose: this.close.event,
         open: () => this.start(),
-        close: () => this.stop(),
+        close: () => this.closeTerminal(),
         handleInput: (data: string) => {
           if (data === '\x03') this.stop();
         },
@@ -107,8 +120,13 @@ export class HeadlessTerminal implements vscode.Disposable {
       this.emit(outcomeLines(this.spec.stage, this.spec.model, final, renderer.summary));
       this.resolveDone(final);
     };
+    if (this.stopped) {
+      finish(null, null);
+      return;
+    }
     try {
-      this.child = spawn(command, [...args], { cwd, env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Its own process group on POSIX (so Stop ends the agent's children too); Windows uses taskkill /T.
+      this.child = spawn(command, [...args], { cwd, env, shell: false, detached: !WINDOWS, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       this.emit(ansi.red(sanitizeTerminalText(`Could not start ${command}: ${(e as Error).message}`)) + '\r\n');
       finish(null, null);
@@ -133,11 +151,21 @@ export class HeadlessTerminal implements vscode.Disposable {
     child.on('close', (code, signal) => finish(code, signal));
   }
 
+  /** The user closed the terminal: stop the CLI; if it never started, the run ends now. */
+  private closeTerminal(): void {
+    this.stop();
+    if (this.child || this.finished) return;
+    this.finished = true;
+    const now = Date.now();
+    this.resolveDone(runOutcome({ malformed: 0 }, { code: null, signal: null, stopped: true, stderr: '', startedAt: now, now }));
+  }
+
   /** Asks the process group to end (SIGTERM), then SIGKILL after a grace period. */
   stop(): void {
+    if (this.finished) return;
+    this.stopped = true; // sticky: a stop before the process starts means it never starts
     const pid = this.child?.pid;
-    if (pid === undefined || this.finished) return;
-    this.stopped = true;
+    if (pid === undefined) return;
     signalGroup(pid, 'SIGTERM');
     this.killTimer ??= setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
   }
@@ -147,9 +175,11 @@ export class HeadlessTerminal implements vscode.Disposable {
    * For the window closing, when no timer would survive to send the SIGKILL.
    */
   killNow(): void {
-    const pid = this.child?.pid;
-    if (pid === undefined || this.finished) return;
+    if (this.finished) return;
     this.stopped = true;
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    if (WINDOWS) return signalGroup(pid, 'SIGKILL', true);
     signalGroup(pid, 'SIGTERM');
     const until = Date.now() + SYNC_GRACE_MS;
     while (groupAlive(pid) && Date.now() < until) blockFor(10);

@@ -3,6 +3,7 @@
  * Stops at the first failure and offers Retry, Retry with another model, Skip, Show terminal.
  */
 import * as vscode from 'vscode';
+import { notify } from './notify';
 import type { ConfigurationService } from './configuration';
 import { escalationPlan } from './domain/runSettings';
 import { stageInfo, type StageId } from './domain/stages';
@@ -56,17 +57,17 @@ export class PipelineService extends Disposable {
   async run(ticketId: number, opts: PipelineOptions = {}): Promise<PipelineResult> {
     const ticket = this.tickets.get(ticketId);
     if (!ticket) {
-      void vscode.window.showErrorMessage(`SDLC Pipeline: ticket #${ticketId} does not exist.`);
+      void notify.error(`ticket #${ticketId} does not exist.`);
       return { status: 'not-started', runs: [] };
     }
     if (this.active.has(ticketId)) {
-      void vscode.window.showWarningMessage(`SDLC Pipeline: the pipeline of ticket #${ticketId} is already running.`);
+      void notify.warn(`the pipeline of ticket #${ticketId} is already running.`);
       return { status: 'not-started', runs: [] };
     }
     const skip = new Set(opts.skip ?? []);
     const stages = (opts.resume ? unfinishedStages(ticket) : enabledStages(ticket)).filter((s) => !skip.has(s));
     if (!stages.length) {
-      void vscode.window.showInformationMessage(`SDLC Pipeline: ticket #${ticketId} has no ${opts.resume ? 'unfinished' : 'selected'} stages.`);
+      void notify.info(`ticket #${ticketId} has no ${opts.resume ? 'unfinished' : 'selected'} stages.`);
       return { status: 'not-started', runs: [] };
     }
     const state: { cancelled: boolean; stage?: StageId } = { cancelled: false };
@@ -131,8 +132,7 @@ export class PipelineService extends Disposable {
     const escalate = cfg.escalationMode === 'ask' ? escalationPlan(cfg.escalation[stage], run.modelAsked)[0] : undefined;
     const actions = [...(escalate ? [`Retry with ${escalate}`] : []), 'Retry', 'Retry with Another Model…', 'Skip', 'Show Terminal'];
     const what = run.status === 'budget-exceeded' ? 'hit its budget cap' : run.status === 'interrupted' ? 'was interrupted' : 'failed';
-    void vscode.window
-      .showErrorMessage(`SDLC Pipeline: ${label} of ticket #${ticketId} ${what} on ${run.modelAsked}. ${run.message ?? ''}`.trim(), ...actions)
+    void notify.error(`${label} of ticket #${ticketId} ${what} on ${run.modelAsked}. ${run.message ?? ''}`.trim(), ...actions)
       .then(async (choice) => {
         if (!choice) return;
         if (choice === 'Retry') return this.run(ticketId, { resume: true });

@@ -9,9 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { notify } from './notify';
 import { locateClaude, notFoundMessage } from './claudeLocator';
 import type { Configuration, ConfigurationService } from './configuration';
-import { headlessArgs, interactiveArgs, resumeArgs, type RunMode } from './domain/cli';
+import { headlessArgs, interactiveArgs, resumeArgs, unsafeWindowsArg, type RunMode } from './domain/cli';
 import { checkModel } from './domain/models';
 import { slashCommandPrompt, stagePrompt, systemPromptFile, type PromptVars } from './domain/prompt';
 import type { RunFinal } from './domain/runOutcome';
@@ -22,6 +23,7 @@ import { isSessionId, ticketSpend, type Run, type Ticket } from './domain/ticket
 import { readModelIds, STORAGE_KEYS } from './domain/store';
 import { HeadlessTerminal } from './headlessTerminal';
 import { Disposable } from './lifecycle';
+import { projectSettingsFlags } from './projectSettings';
 import type { TicketService } from './storage';
 
 export interface RunRequest {
@@ -142,7 +144,7 @@ export class StageRunner extends Disposable {
   private refuse(where: { ticketId?: number; stage?: StageId }, message: string, ...actions: string[]): Thenable<string | undefined> {
     this.output.warn(`not started: ${message}`);
     this.refused.fire({ ...where, message });
-    return vscode.window.showErrorMessage(`SDLC Pipeline: ${message}`, ...actions);
+    return notify.error(`${message}`, ...actions);
   }
 
   /** Restricted Mode: nothing that launches the CLI runs. */
@@ -169,9 +171,7 @@ export class StageRunner extends Disposable {
     if (cfg.run.permissionMode !== 'bypassPermissions') return true;
     if (this.context.globalState.get(STORAGE_KEYS.bypassConfirmed) === true) return true;
     const allow = 'Allow for All Stages';
-    const c = await vscode.window.showWarningMessage(
-      'Your user settings run stages with --permission-mode bypassPermissions: the agent may edit files and run any command without asking. Allow this?',
-      { modal: true },
+    const c = await notify.confirm('Your user settings run stages with --permission-mode bypassPermissions: the agent may edit files and run any command without asking. Allow this?',
       allow,
     );
     if (c !== allow) return false;
@@ -190,7 +190,7 @@ export class StageRunner extends Disposable {
     }
     const key = runKey(ticket.id, req.stage);
     if (this.active.has(key)) {
-      void vscode.window.showWarningMessage(`SDLC Pipeline: ${stageInfo(req.stage).label} of ticket #${ticket.id} is already running.`, 'Show Terminal').then((c) => {
+      void notify.warn(`${stageInfo(req.stage).label} of ticket #${ticket.id} is already running.`, 'Show Terminal').then((c) => {
         if (c) this.showTerminal(ticket.id, req.stage);
       });
       return undefined;
@@ -235,6 +235,11 @@ export class StageRunner extends Disposable {
     }
     const claudePath = await this.findClaude(cfg, where);
     if (!claudePath || !(await this.confirmPermissionMode(cfg))) return undefined;
+    const settingArgs = folder ? await projectSettingsFlags(cfg.run.projectClaudeSettings, folder.uri.fsPath, this.context.workspaceState) : [];
+    if (!settingArgs) {
+      this.output.info(`not started: ${label} of #${ticket.id}: the repository's Claude Code settings were neither used nor ignored`);
+      return undefined;
+    }
     let files;
     try {
       files = await this.tickets.writeTicketFile(ticket, cfg.run.ticketsDirectory);
@@ -253,7 +258,6 @@ export class StageRunner extends Disposable {
 
     const vars: PromptVars = {
       ticketId: String(ticket.id),
-      title: ticket.title,
       stage: req.stage,
       ticketFile: files.rel.ticketFile,
       planFile: files.rel.planFile,
@@ -278,8 +282,15 @@ export class StageRunner extends Disposable {
       extraArgs: cfg.run.extraArgs,
       maxBudgetUsd,
       fallbackModel: cfg.run.fallbackModel,
+      settingArgs,
     };
     const args = mode === 'headless' ? headlessArgs(options) : interactiveArgs(options);
+    const unsafe = process.platform === 'win32' && mode === 'interactive' ? unsafeWindowsArg(args) : undefined;
+    if (unsafe !== undefined) {
+      void this.refuse(where, `cannot start ${label} interactively: the argument ${JSON.stringify(unsafe.slice(0, 80))} holds a quote or control character, which a Windows terminal could split. Run it headless or change the setting that produced it.`);
+      return undefined;
+    }
+    if (entry.cancelled) return undefined;
     this.output.info(`run ${runId}: ticket #${ticket.id} ${req.stage} model=${model} (${resolved.source}) mode=${mode}`);
     this.output.debug(`argv: ${JSON.stringify([claudePath, ...args])}`);
 
@@ -333,7 +344,9 @@ export class StageRunner extends Disposable {
       t.onDidSpawn((pid) => this.spawned.fire({ ticketId, stage, pid })),
       t.onDidWrite((data) => this.wrote.fire({ ticketId, stage, data })),
     ];
+    const stoppedEarly = entry.cancelled;
     Object.assign(entry, { terminal: t.terminal, stop: () => t.stop(), killNow: () => t.killNow() });
+    if (stoppedEarly) t.stop(); // Stop arrived while the run was being recorded
     this.changed.fire();
     t.terminal.show(true);
     return t.done.finally(() => {
@@ -361,7 +374,9 @@ export class StageRunner extends Disposable {
         stopped = true;
         terminal.dispose();
       };
+      const stoppedEarly = entry.cancelled;
       Object.assign(entry, { terminal, stop, killNow: stop });
+      if (stoppedEarly) stop();
       this.changed.fire();
       terminal.show();
     });
@@ -384,14 +399,17 @@ export class StageRunner extends Disposable {
       return undefined;
     }
     const claudePath = await this.findClaude(cfg, where);
-    if (!claudePath) return undefined;
+    if (!claudePath || !(await this.confirmPermissionMode(cfg))) return undefined;
+    const settingArgs = folder ? await projectSettingsFlags(cfg.run.projectClaudeSettings, folder.uri.fsPath, this.context.workspaceState) : [];
+    if (!settingArgs) return undefined;
     const shown = run.modelRan && checkModel(run.modelRan).ok ? run.modelRan : model.model;
     const terminal = vscode.window.createTerminal({
       name: `${terminalName(ticket.id, run.stage, shown)} · resumed`,
       shellPath: claudePath,
-      shellArgs: resumeArgs(run.sessionId, model.model),
+      shellArgs: resumeArgs(run.sessionId, model.model, { settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }),
       cwd: folder?.uri.fsPath,
       iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon),
+      isTransient: true,
     });
     terminal.show();
     return terminal;

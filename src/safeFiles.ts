@@ -72,6 +72,8 @@ export async function safeWriteFile(root: string, relFile: string, content: stri
     await handle.close();
   }
   try {
+    // The folder must still be the one checked (not swapped for a link since): compare its real path.
+    if ((await fs.realpath(dir)) !== dir) throw new UnsafePathError(`${dir} changed while the ticket file was written; nothing was written.`);
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true });

@@ -7,6 +7,7 @@ export const SETTINGS = {
   customModels: 'customModels',
   presets: 'presets',
   runMode: 'runMode',
+  projectClaudeSettings: 'projectClaudeSettings',
   claudePath: 'claudePath',
   permissionMode: 'permissionMode',
   allowedTools: 'allowedTools',

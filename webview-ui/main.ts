@@ -44,7 +44,8 @@ let draft: Draft | undefined = restoreDraft();
 let lastCreated: string | undefined;
 /** The `create` request waiting for its reply: both buttons stay disabled until it comes. */
 let pendingRequest: number | undefined;
-let nextRequestId = 1;
+/** Random, so a form re-created while a request was in flight never reuses its id. */
+const newRequestId = () => crypto.getRandomValues(new Uint32Array(1))[0];
 
 function restoreDraft(): Draft | undefined {
   const saved = vscode.getState() as { draft?: unknown } | undefined;
@@ -264,7 +265,7 @@ function render(): void {
     const stages = Object.fromEntries(
       s.stages.map((st) => [st.id, { enabled: d.stages[st.id].enabled, ...(d.stages[st.id].touched ? { model: d.stages[st.id].model } : {}) }]),
     );
-    pendingRequest = nextRequestId++;
+    pendingRequest = newRequestId();
     create.setAttribute('disabled', '');
     createRun.setAttribute('disabled', '');
     status.textContent = 'Creating…';

@@ -15,6 +15,8 @@ export interface CliOptions {
   maxBudgetUsd?: number;
   fallbackModel?: string;
   extraArgs?: readonly string[];
+  /** Flags that keep the repository's own Claude Code settings out (see domain/projectSettings). */
+  settingArgs?: readonly string[];
 }
 
 /** `claude -p --model … --output-format stream-json --verbose … -- <prompt>` */
@@ -35,16 +37,32 @@ export function interactiveArgs(o: CliOptions): string[] {
   return args;
 }
 
-/** `--resume=<id>` as one argument: whatever the id holds, it is never read as another flag. */
-export function resumeArgs(sessionId: string, model?: string): string[] {
-  return model ? ['--model', model, `--resume=${sessionId}`] : [`--resume=${sessionId}`];
+/**
+ * `claude --model … --resume=<id> …`: the id as one argument (never read as another flag), with
+ * the same guard rails as a run (project settings, permission mode, allowed tools).
+ */
+export function resumeArgs(sessionId: string, model?: string, o: Pick<CliOptions, 'permissionMode' | 'allowedTools' | 'settingArgs'> = {}): string[] {
+  const args = model ? ['--model', model, `--resume=${sessionId}`] : [`--resume=${sessionId}`];
+  if (o.settingArgs?.length) args.push(...o.settingArgs);
+  if (o.permissionMode) args.push('--permission-mode', o.permissionMode);
+  if (o.allowedTools?.length) args.push('--allowedTools', ...o.allowedTools);
+  return args;
 }
 
 function common(args: string[], o: CliOptions): void {
+  if (o.settingArgs?.length) args.push(...o.settingArgs);
   if (o.permissionMode) args.push('--permission-mode', o.permissionMode);
   if (o.systemPromptFile) args.push('--append-system-prompt-file', o.systemPromptFile);
   // Variadic flags: each value after the flag; the trailing `--` stops them swallowing the prompt.
   if (o.allowedTools?.length) args.push('--allowedTools', ...o.allowedTools);
   if (o.addDirs?.length) args.push('--add-dir', ...o.addDirs);
   if (o.extraArgs?.length) args.push(...o.extraArgs.filter((a) => a !== '--'));
+}
+
+/**
+ * On Windows a terminal's argv is joined into one command line (node-pty), where an argument
+ * holding `"` can split into several: such a launch is refused. Returns the offending argument.
+ */
+export function unsafeWindowsArg(args: readonly string[]): string | undefined {
+  return args.find((a) => /["\u0000-\u001f\u007f]/.test(a));
 }

@@ -7,7 +7,7 @@ import { PERMISSION_MODES } from './cli';
 import { BUILTIN_PRICES, MAX_PRICE_PER_MTOK } from './cost';
 import { BUILTIN_MODELS, CLI_ALIASES } from './models';
 import { PLACEHOLDERS } from './prompt';
-import { EXTRA_ARGS_ALLOWLIST, PERMISSIVENESS, RESERVED_FLAGS, RESTRICTED_SETTINGS, RUN_SETTING_SCOPES, USER_ONLY_PERMISSION_MODES, WORKSPACE_PERMISSION_MODES, type AllowedFlag } from './runSettings';
+import { EXTRA_ARGS_ALLOWLIST, PERMISSIVENESS, PROJECT_CLAUDE_SETTINGS, RESERVED_FLAGS, RESTRICTED_SETTINGS, RUN_SETTING_SCOPES, USER_ONLY_PERMISSION_MODES, WORKSPACE_PERMISSION_MODES, type AllowedFlag } from './runSettings';
 import { BUILTIN_PRESETS } from './settings';
 import { stageCommandId, STAGES, STAGE_IDS } from './stages';
 
@@ -79,7 +79,20 @@ export function configurationContribution() {
           'The terminal runs the Claude Code TUI itself so you can talk to it.',
         ],
         default: 'headless',
-        markdownDescription: 'How a stage runs in its terminal. "Run Stage…" can choose per run.',
+        markdownDescription: 'How a stage runs in its terminal. "Run Stage…" can choose per run. Read from user settings only: interactive runs have no `--max-budget-usd` and record no cost, so a repository cannot switch to them.',
+      },
+      'sdlcPipeline.projectClaudeSettings': {
+        order: 10.5,
+        type: 'string',
+        scope: RUN_SETTING_SCOPES.projectClaudeSettings,
+        enum: [...PROJECT_CLAUDE_SETTINGS],
+        enumDescriptions: [
+          'The first run in a repository whose `.claude/settings.json`, `.claude/settings.local.json` or `.mcp.json` defines hooks, permissions, env or MCP servers asks whether to use them; the answer is remembered for this workspace until those files change.',
+          'The CLI uses the repository\'s Claude Code settings, as when you run `claude` there yourself: its hooks run commands and its permissions apply.',
+          'Stages run with `--setting-sources user --strict-mcp-config`: the repository\'s hooks, permissions, env and MCP servers are ignored (so is its CLAUDE.md).',
+        ],
+        default: 'ask',
+        markdownDescription: 'Whether stages use the repository\'s own Claude Code settings (`.claude/settings.json`: hooks run commands, permissions widen what the agent may do, env can redirect the API). Read from user settings only.',
       },
       'sdlcPipeline.claudePath': {
         order: 11,
@@ -110,7 +123,7 @@ export function configurationContribution() {
         scope: RUN_SETTING_SCOPES.extraArgs,
         items: { type: 'string' },
         default: [],
-        markdownDescription: `Extra CLI arguments for every stage, from an allowlist: ${EXTRA_ARGS_ALLOWLIST.map(flagDoc).join('; ')}. A value may also be written \`--flag=value\`. Anything else — another flag, a short flag or bundle such as \`-pc\`, a positional argument, or a flag the extension sets (${RESERVED_FLAGS.map((f) => `\`${f}\``).join(', ')}) — is refused with a warning naming it, and the whole list is then ignored. ${RESTRICTED}`,
+        markdownDescription: `Extra CLI arguments for every stage, from an allowlist: ${EXTRA_ARGS_ALLOWLIST.map(flagDoc).join('; ')}. A value may also be written \`--flag=value\`. Anything else — another flag, a short flag or bundle such as \`-pc\`, a positional argument, or a flag the extension sets (${RESERVED_FLAGS.map((f) => `\`${f}\``).join(', ')}) — is refused with a warning naming it, and the whole list is then ignored. Read from user settings only: a repository can neither add flags nor drop yours.`,
       },
       'sdlcPipeline.maxBudgetUsd': {
         order: 15,
@@ -136,7 +149,7 @@ export function configurationContribution() {
         default: {},
         additionalProperties: false,
         properties: perStage({ type: 'string' }, (label) => `Prompt template for the ${label} stage.`),
-        markdownDescription: `Per-stage prompt templates. Placeholders: ${PLACEHOLDERS.map((p) => '`${' + p + '}`').join(', ')}. The ticket's text is always in the ticket file, never on the command line. For each stage the most specific scope that sets it wins. ${RESTRICTED}`,
+        markdownDescription: `Per-stage prompt templates. Placeholders: ${PLACEHOLDERS.map((p) => '`${' + p + '}`').join(', ')}. The ticket's text (title and description) is always in the ticket file, never on the command line, so there is no \`\${title}\` placeholder. For each stage the most specific scope that sets it wins. ${RESTRICTED}`,
       },
       'sdlcPipeline.stageCommands': {
         order: 18,

@@ -5,9 +5,13 @@
 import { stageInfo, type StageId } from './stages';
 import { ticketMarkdown, type Ticket } from './ticket';
 
+/**
+ * Placeholders a prompt template may use. There is deliberately no `${title}`: the prompt is a
+ * command-line argument, and ticket text never goes on a command line (the agent reads it from
+ * `${ticketFile}`).
+ */
 export const PLACEHOLDERS = [
   'ticketId',
-  'title',
   'stage',
   'ticketFile',
   'planFile',

@@ -25,6 +25,8 @@ import { isStageId, STAGE_IDS, type StageId } from './stages';
 
 export interface RunSettings {
   runMode: RunMode;
+  /** What the CLI may take from the repository's own `.claude/` settings (hooks, permissions, env, MCP). */
+  projectClaudeSettings: ProjectClaudeSettings;
   claudePath?: string;
   permissionMode: PermissionMode;
   /**
@@ -51,6 +53,7 @@ export interface RunSettings {
 
 export const RUN_DEFAULTS: Readonly<RunSettings> = Object.freeze({
   runMode: 'headless',
+  projectClaudeSettings: 'ask',
   permissionMode: 'acceptEdits',
   permissionModeSource: 'default',
   allowedTools: [],
@@ -64,9 +67,19 @@ export const RUN_DEFAULTS: Readonly<RunSettings> = Object.freeze({
   escalationMode: 'ask',
 } satisfies RunSettings);
 
+/**
+ * `ask`: the first run in a repository whose `.claude/` settings define hooks, permissions, env or
+ * MCP servers asks whether to use them (remembered per workspace, asked again when they change);
+ * `load`: the CLI uses them (as when you run `claude` there yourself); `ignore`: stages run with
+ * `--setting-sources user --strict-mcp-config` (the project's CLAUDE.md is then not read either).
+ */
+export const PROJECT_CLAUDE_SETTINGS = ['ask', 'load', 'ignore'] as const;
+export type ProjectClaudeSettings = (typeof PROJECT_CLAUDE_SETTINGS)[number];
+
 /** Every run setting (the key under `sdlcPipeline.`). */
 export const RUN_SETTING_KEYS = [
   'runMode',
+  'projectClaudeSettings',
   'claudePath',
   'permissionMode',
   'allowedTools',
@@ -119,14 +132,17 @@ export type SettingScopeKind = 'application' | 'machine' | 'machine-overridable'
  * read from user settings only (here too, not just by VS Code).
  */
 export const RUN_SETTING_SCOPES: Readonly<Record<RunSettingKey, SettingScopeKind>> = {
-  // How a terminal runs: a per-window preference.
-  runMode: 'window',
+  // Interactive runs have no --max-budget-usd and record no cost: only the user may choose it.
+  runMode: 'application',
+  // Whether a repository's .claude/settings.json (hooks, permissions, env, MCP) applies: the user's call.
+  projectClaudeSettings: 'application',
   // Which executable runs: this machine's choice, never a repository's.
   claudePath: 'machine',
   // Project-specific, but guarded: bypass/auto only from user settings; the rest restricted.
   permissionMode: 'resource',
   allowedTools: 'resource',
-  extraArgs: 'resource',
+  // Flags apply to every stage: the user's list, never replaced by a repository's.
+  extraArgs: 'application',
   stagePrompts: 'resource',
   stageCommands: 'resource',
   fallbackModel: 'resource',
@@ -206,9 +222,16 @@ const quoteArg = (a: string) => JSON.stringify(a.length > 80 ? a.slice(0, 77) + 
  * Checks an extraArgs list against the allowlist. Returns the refusals, each naming the
  * argument; an empty list means every argument is allowed.
  */
+/** `ticketsDirectory`: relative, "/"-separated folder names of letters, digits, ".", "_" and "-". */
+const TICKETS_DIR = /^[\w.-]+(?:\/[\w.-]+)*\/?$/;
+
+/** A quote or control character: node-pty's Windows quoting can split such an argument in two. */
+export const UNQUOTABLE = /["\u0000-\u001f\u007f]/;
+
 export function checkExtraArgs(args: readonly string[]): string[] {
   const refused: string[] = [];
   const refuse = (arg: string, why: string) => refused.push(`${quoteArg(arg)} ${why}`);
+  for (const arg of args) if (UNQUOTABLE.test(arg)) refuse(arg, 'contains a quote or a control character (it could split into several arguments on Windows)');
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (!arg.startsWith('-')) {
@@ -347,6 +370,12 @@ export function parseRunSettings(raw: RawRunSettings, opts: RunSettingsOptions):
   });
   if (runMode) s.runMode = runMode.value;
 
+  const projectSettings = firstValid(read('projectClaudeSettings'), (v, scope) => {
+    if ((PROJECT_CLAUDE_SETTINGS as readonly unknown[]).includes(v)) return v as ProjectClaudeSettings;
+    problems.at('projectClaudeSettings', scope, `expected one of ${PROJECT_CLAUDE_SETTINGS.map((x) => `"${x}"`).join(', ')}, got ${describeValue(v)}; ignored`);
+  });
+  if (projectSettings) s.projectClaudeSettings = projectSettings.value;
+
   const claudePath = firstValid(read('claudePath'), (v, scope) => {
     if (typeof v === 'string' && v.trim()) return v.trim();
     problems.at('claudePath', scope, `expected a path, got ${describeValue(v)}; looking for "claude" on PATH`);
@@ -391,6 +420,11 @@ export function parseRunSettings(raw: RawRunSettings, opts: RunSettingsOptions):
       return undefined;
     }
     const tools = p.data.map((t) => t.trim()).filter(Boolean);
+    const quoted = tools.filter((t) => UNQUOTABLE.test(t));
+    if (quoted.length) {
+      problems.at('allowedTools', scope, `${quoted.map(quoteArg).join(', ')} contain${quoted.length === 1 ? 's' : ''} a quote or a control character; the list is ignored`);
+      return undefined;
+    }
     const flags = tools.filter((t) => t.startsWith('-'));
     if (flags.length) {
       problems.at('allowedTools', scope, `${flags.map(quoteArg).join(', ')} start${flags.length === 1 ? 's' : ''} with "-" and would be read as a CLI flag, not a tool; the list is ignored`);
@@ -448,7 +482,8 @@ export function parseRunSettings(raw: RawRunSettings, opts: RunSettingsOptions):
   s.stageCommands = stageMapMostSpecific('stageCommands', read('stageCommands'), checkWith(z.string().regex(/^\/?[\w:.-]+$/), 'a command name such as "plan-ticket"'), 'command name', problems);
 
   const dir = firstValid(read('ticketsDirectory'), (v, scope) => {
-    if (typeof v === 'string' && v.trim() && !/(^|[\\/])\.\.([\\/]|$)/.test(v) && !/^([a-zA-Z]:|[\\/~])/.test(v.trim())) return v.trim();
+    // Plain folder names joined by "/": what the prompt names is exactly what is written (no ".", "..", "\\", drive or root).
+    if (typeof v === 'string' && TICKETS_DIR.test(v.trim()) && !v.trim().split('/').some((p) => p === '.' || p === '..')) return v.trim().replace(/\/+$/, '');
     problems.at('ticketsDirectory', scope, `expected a relative folder inside the workspace, got ${describeValue(v)}; ignored`);
   });
   if (dir) s.ticketsDirectory = dir.value;

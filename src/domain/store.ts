@@ -15,6 +15,8 @@ export const STORAGE_KEYS = {
   modelIds: 'sdlcPipeline.modelIds',
   treeFilter: 'sdlcPipeline.treeFilter',
   formDraft: 'sdlcPipeline.formDraft',
+  /** workspaceState: use or ignore this repository's .claude settings, for one content fingerprint. */
+  projectSettingsDecision: 'sdlcPipeline.projectSettingsDecision',
   /** globalState: the user confirmed running stages with `bypassPermissions`. */
   bypassConfirmed: 'sdlcPipeline.bypassPermissionsConfirmed',
 } as const;
@@ -197,7 +199,8 @@ export class TicketStore {
     for (const t of tickets) {
       const parsed = TicketSchema.parse({ ...ImportTicketSchema.parse(t), id: 1 });
       const wanted = t.id;
-      const clash = this.tickets.has(wanted) || wanted < this.nextId || wanted > MAX_TICKET_ID;
+      // At or above the bound, a number would leave no room to create the next ticket.
+      const clash = this.tickets.has(wanted) || wanted < this.nextId || wanted >= MAX_TICKET_ID;
       if (this.nextId > MAX_TICKET_ID) throw new Error(`Ticket numbers are exhausted (#${MAX_TICKET_ID} reached).`);
       const id = clash ? this.nextId++ : wanted;
       if (!clash) this.nextId = id + 1;

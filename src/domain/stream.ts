@@ -363,10 +363,12 @@ export class StreamRenderer {
    */
   render(event: StreamEvent): string {
     const safe = sanitizeTerminalText;
+    // Fields that are one line by nature stay one line (a "\n" in them could start a fake line at column 0).
+    const line = (s: string) => safe(s).replace(/\s*\n\s*/g, ' ').slice(0, 500);
     switch (event.kind) {
       case 'init': {
-        const model = safe(event.model);
-        const mode = event.permissionMode ? safe(event.permissionMode) : '';
+        const model = line(event.model);
+        const mode = event.permissionMode ? line(event.permissionMode) : '';
         this.summary.modelRan = model;
         this.summary.sessionId = event.sessionId;
         return ansi.dim(`● model ${model}${mode ? ` · permissions ${mode}` : ''}`) + '\r\n';
@@ -374,11 +376,11 @@ export class StreamRenderer {
       case 'text':
         return crlf(safe(event.text).trimEnd()) + '\r\n\r\n';
       case 'tool': {
-        const detail = safe(event.detail);
-        return ansi.cyan(`⏺ ${safe(event.name)}`) + (detail ? ansi.dim(` ${detail}`) : '') + '\r\n';
+        const detail = line(event.detail);
+        return ansi.cyan(`⏺ ${line(event.name)}`) + (detail ? ansi.dim(` ${detail}`) : '') + '\r\n';
       }
       case 'toolError':
-        return ansi.red(`  ✗ ${safe(event.detail)}`) + '\r\n';
+        return ansi.red(`  ✗ ${line(event.detail)}`) + '\r\n';
       case 'result': {
         const r = event.result;
         this.summary.result = {

@@ -70,9 +70,10 @@ export const RunSchema = z.object({
   sessionId: SessionIdSchema.optional().catch(undefined),
   usage: UsageSchema.optional(),
   modelUsage: ModelUsageSchema.optional(),
-  costUsd: z.number().optional(),
-  numTurns: z.number().optional(),
-  durationMs: z.number().optional(),
+  /** Spend counts against caps: a cost that is not a non-negative number is dropped (stored or imported), never trusted. */
+  costUsd: z.number().nonnegative().optional().catch(undefined),
+  numTurns: z.number().int().nonnegative().optional().catch(undefined),
+  durationMs: z.number().nonnegative().optional().catch(undefined),
   message: z.string().optional(),
   malformedLines: z.number().optional(),
 });

@@ -92,9 +92,9 @@ describe('e2e: the ticket form', function () {
     const f = wb.form();
     const title = `Double click ${Date.now()}`;
     await f.locator('#title input').fill(title);
+    const id = Number(/Next ticket: #(\d+)/.exec(await f.locator('.footer').textContent())[1]);
     await f.locator('#create').dblclick();
-    const status = await f.locator('#status').filter({ hasText: /Ticket #\d+ created/ }).textContent({ timeout: 30_000 });
-    const id = Number(/#(\d+)/.exec(status)[1]);
+    await f.locator('#status').filter({ hasText: `Ticket #${id} created` }).waitFor({ timeout: 30_000 });
     // The next number is the proof: a second ticket would have taken id + 1.
     await f.locator('.footer').filter({ hasText: `Next ticket: #${id + 1}` }).waitFor();
     const rows = await wb.page.waitForFunction((t) => {

@@ -150,7 +150,7 @@ describe('stage runner and pipeline with the real Claude CLI (real extension hos
     const term = await vscode.commands.executeCommand<vscode.Terminal>('sdlcPipeline.resumeSession', { ticketId: t.id, stage: 'document' });
     assert.ok(term, 'no terminal');
     const opts = term.creationOptions as vscode.TerminalOptions;
-    assert.deepStrictEqual(opts.shellArgs, ['--model', 'sonnet', `--resume=${run.sessionId}`]);
+    assert.deepStrictEqual(opts.shellArgs, ['--model', 'sonnet', `--resume=${run.sessionId}`, '--permission-mode', 'acceptEdits']);
     assert.match(term.name, /SDLC #\d+ · Document · claude-sonnet.* · resumed/);
     term.dispose();
   });

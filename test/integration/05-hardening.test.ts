@@ -3,7 +3,7 @@
  * the real CLI (or a stand-in where the real one cannot misbehave on demand).
  */
 import * as assert from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PipelineResult } from '../../src/pipeline';
@@ -11,7 +11,7 @@ import { FormStateSchema } from '../../src/protocol';
 import type { Run } from '../../src/domain/ticket';
 import { api, draft, fakeCli, mockControl, mockReset, processesWith, processState, setSetting, stageRequests, waitFor } from './helpers';
 
-const RUN_SETTINGS = ['maxBudgetUsd', 'maxTicketBudgetUsd', 'escalation', 'escalationMode', 'claudePath', 'prices', 'customModels', 'defaultModels'];
+const RUN_SETTINGS = ['projectClaudeSettings', 'maxBudgetUsd', 'maxTicketBudgetUsd', 'escalation', 'escalationMode', 'claudePath', 'prices', 'customModels', 'defaultModels'];
 
 /** Collects what the runner writes to the terminals of one ticket. */
 async function terminalOutput(ticketId: number, body: () => Promise<unknown>): Promise<string> {
@@ -48,7 +48,7 @@ describe('safety promises under attack (real extension host)', () => {
     for (const k of RUN_SETTINGS) {
       await setSetting(k, undefined, vscode.ConfigurationTarget.Global);
       // claudePath (machine) and prices (application) can only be written to user settings.
-      if (k !== 'claudePath' && k !== 'prices') await setSetting(k, undefined, vscode.ConfigurationTarget.Workspace);
+      if (!['claudePath', 'prices', 'projectClaudeSettings'].includes(k)) await setSetting(k, undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 
@@ -209,8 +209,13 @@ describe('safety promises under attack (real extension host)', () => {
     assert.ok(pid, 'no pid');
     await waitFor(() => processState(pid) === 'S', 'the stand-in to sleep');
     assert.strictEqual(a.runner.stopAll(), 1);
-    const state = processState(pid);
-    assert.ok(state === undefined || state === 'Z', `the CLI is still alive (${state}) after stopAll returned`);
+    // SIGKILL was sent before stopAll returned; the kernel ends the process a moment later. The old
+    // code only sent it from a 3 s timer that dies with the host, so 500 ms tells the two apart.
+    const gone = await waitFor(() => {
+      const st = processState(pid);
+      return st === undefined || st === 'Z' ? 'gone' : undefined;
+    }, 'the CLI to die after SIGKILL', 500).catch(() => undefined);
+    assert.ok(gone, `the CLI is still alive (${processState(pid)}) 500 ms after stopAll returned`);
     const run = await pending;
     assert.strictEqual(run?.status, 'cancelled');
   });
@@ -276,6 +281,28 @@ describe('safety promises under attack (real extension host)', () => {
     assert.strictEqual(a.tickets.get(t.id), undefined);
     await waitFor(() => processesWith(sessionId).length === 0, 'no CLI left', 10_000);
     assert.ok(!(await stageRequests(t.id)).some((x) => x.stage === 'build'), 'build started after the delete');
+  });
+
+  it('a repository\'s own .claude/settings.json hook runs only when the user lets it (projectClaudeSettings)', async () => {
+    const a = await api();
+    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const marker = path.join(path.dirname(root), `hook-ran-${Date.now()}`);
+    mkdirSync(path.join(root, '.claude'), { recursive: true });
+    writeFileSync(path.join(root, '.claude', 'settings.json'), JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: 'command', command: `touch ${marker}` }] }] } }));
+    try {
+      await setSetting('projectClaudeSettings', 'ignore');
+      await waitFor(() => a.config.value.run.projectClaudeSettings === 'ignore', 'setting');
+      const t = await a.tickets.create(draft('Project hooks', {}, ['clarify']));
+      assert.strictEqual((await a.runner.run({ ticketId: t.id, stage: 'clarify' }))?.status, 'succeeded');
+      assert.ok(!existsSync(marker), 'the repository\'s hook ran although its settings were to be ignored');
+
+      await setSetting('projectClaudeSettings', 'load');
+      await waitFor(() => a.config.value.run.projectClaudeSettings === 'load', 'setting');
+      assert.strictEqual((await a.runner.run({ ticketId: t.id, stage: 'clarify' }))?.status, 'succeeded');
+      await waitFor(() => existsSync(marker), 'the hook to run when the user chose to load project settings', 10_000);
+    } finally {
+      rmSync(path.join(root, '.claude'), { recursive: true, force: true });
+    }
   });
 
   it('multi-root: the form and the runner resolve a ticket\'s models from its own folder (folder > workspace > user)', async () => {

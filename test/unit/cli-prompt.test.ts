@@ -2,6 +2,7 @@ import * as assert from 'node:assert';
 import { headlessArgs, interactiveArgs } from '../../src/domain/cli';
 import { expandTemplate, stagePrompt, systemPromptFile, ticketPaths, unknownPlaceholders } from '../../src/domain/prompt';
 import { parseRunSettings } from '../../src/domain/runSettings';
+import { STAGE_IDS } from '../../src/domain/stages';
 import { newTicket } from '../../src/domain/ticket';
 
 const evil = 'Fix $(touch /tmp/sdlc-pwned) `id`; "quoted" \'single\'\nnext line';
@@ -35,11 +36,18 @@ describe('CLI arguments', () => {
 describe('prompts', () => {
   const ticket = newTicket(12, { title: evil, description: evil, type: 'bug', stages: {} });
   const paths = ticketPaths('.sdlc/tickets', 12);
-  const vars = { ticketId: '12', title: ticket.title, stage: 'plan', ticketFile: paths.ticketFile, planFile: paths.planFile, questionsFile: paths.questionsFile, reviewFile: paths.reviewFile, workspaceFolder: '/ws' };
-  it('default prompts point at files and never contain the ticket text', () => {
-    const p = stagePrompt('plan', vars);
-    assert.ok(p.includes('.sdlc/tickets/12/ticket.md') && p.includes('.sdlc/tickets/12/plan.md'));
-    assert.ok(!p.includes('touch'));
+  const vars = { ticketId: '12', stage: 'plan', ticketFile: paths.ticketFile, planFile: paths.planFile, questionsFile: paths.questionsFile, reviewFile: paths.reviewFile, workspaceFolder: '/ws' };
+  it('every stage\'s default prompt points at the ticket file and never contains the ticket text', () => {
+    for (const s of STAGE_IDS) {
+      const p = stagePrompt(s, { ...vars, stage: s });
+      assert.ok(p.includes('.sdlc/tickets/12/ticket.md'), s);
+      assert.ok(!p.includes('touch') && !p.includes('rm -rf') && !p.includes(ticket.title), `${s}: ${p}`);
+    }
+    assert.ok(stagePrompt('plan', vars).includes('.sdlc/tickets/12/plan.md'));
+  });
+  it('a template cannot pull the title onto the command line: ${title} is not a placeholder', () => {
+    assert.deepStrictEqual(unknownPlaceholders('Fix ${title} in ${ticketFile}'), ['title']);
+    assert.strictEqual(stagePrompt('plan', vars, 'Fix ${title}'), 'Fix ${title}');
   });
   it('the ticket text goes, verbatim, into the system-prompt file', () => {
     const f = systemPromptFile(ticket, 'plan', paths);

@@ -36,7 +36,7 @@ describe('package.json manifest', () => {
     const scopes = Object.fromEntries(Object.entries(props).map(([k, v]) => [k.replace('sdlcPipeline.', ''), (v as { scope?: string }).scope]));
     assert.deepStrictEqual(scopes, {
       defaultModels: 'resource', defaultStages: 'resource', customModels: 'resource', presets: 'resource',
-      runMode: 'window', claudePath: 'machine', permissionMode: 'resource', allowedTools: 'resource', extraArgs: 'resource',
+      runMode: 'application', projectClaudeSettings: 'application', claudePath: 'machine', permissionMode: 'resource', allowedTools: 'resource', extraArgs: 'application',
       maxBudgetUsd: 'resource', maxTicketBudgetUsd: 'resource', stagePrompts: 'resource', stageCommands: 'resource',
       ticketsDirectory: 'resource', prices: 'application', escalation: 'resource', escalationMode: 'resource', fallbackModel: 'resource',
     });

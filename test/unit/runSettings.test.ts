@@ -78,9 +78,10 @@ describe('run settings: untrusted workspaces read restricted settings from user 
     assert.strictEqual(s.fallbackModel, undefined);
     assert.strictEqual(s.claudePath, undefined);
   });
-  it('unrestricted settings still come from the workspace', () => {
+  it('unrestricted settings still come from the workspace; runMode never does (interactive runs have no cap)', () => {
     const s = untrusted(raw).settings;
-    assert.strictEqual(s.runMode, 'interactive');
+    assert.strictEqual(s.runMode, 'headless');
+    assert.strictEqual(trusted(raw).settings.runMode, 'headless');
     assert.strictEqual(s.ticketsDirectory, 'tickets');
   });
   it('once trusted, the same values count (caps still the lowest; nothing that widens the agent or spends unasked)', () => {
@@ -93,7 +94,7 @@ describe('run settings: untrusted workspaces read restricted settings from user 
     assert.strictEqual(s.escalationMode, 'ask');
     assert.deepStrictEqual(s.maxBudgetUsd, { build: 5, plan: 1 });
     assert.strictEqual(s.maxTicketBudgetUsd, 3);
-    assert.deepStrictEqual(s.extraArgs, ['--max-turns', '3']);
+    assert.deepStrictEqual(s.extraArgs, [], 'extraArgs is user-only');
     assert.strictEqual(s.fallbackModel, 'haiku');
   });
   it('claudePath is never read from a workspace, trusted or not, and says so', () => {
@@ -210,15 +211,13 @@ describe('run settings: extraArgs is an allowlist', () => {
   ];
   for (const [args, named] of attacks) {
     it(`refuses ${JSON.stringify(args)}, naming ${named}; the whole list is ignored`, () => {
-      const r = trusted({ extraArgs: { user: ['--max-turns', '9'], workspace: ['--effort', 'low', ...args] } });
+      const r = trusted({ extraArgs: { user: ['--effort', 'low', ...args] } });
       assert.ok(r.problems.length >= 1, 'a problem');
       const p = r.problems.join('\n');
-      assert.match(p, /^sdlcPipeline\.extraArgs \(workspace settings\): /);
+      assert.match(p, /^sdlcPipeline\.extraArgs \(user settings\): /);
       assert.ok(p.includes(`"${named}"`), p);
       assert.match(p, /The whole extraArgs list is ignored/);
-      // The workspace's list is ignored; the user's own list applies.
-      assert.deepStrictEqual(r.settings.extraArgs, ['--max-turns', '9']);
-      assert.deepStrictEqual(trusted({ extraArgs: { user: args } }).settings.extraArgs, []);
+      assert.deepStrictEqual(r.settings.extraArgs, []);
     });
   }
   it('a reserved flag says it is set by the extension', () => {
@@ -226,9 +225,23 @@ describe('run settings: extraArgs is an allowlist', () => {
   });
   it('accepts the allowed flags, with values in either form', () => {
     const ok = ['--max-turns', '5', '--effort', 'high', '--disallowedTools', 'Bash', 'WebFetch', '--disallowed-tools=Write', '--strict-mcp-config', '--max-turns=7', '--effort=max'];
-    const r = trusted({ extraArgs: { workspace: ok } });
+    const r = trusted({ extraArgs: { user: ok } });
     assert.deepStrictEqual(r.problems, []);
     assert.deepStrictEqual(r.settings.extraArgs, ok);
+  });
+  it('a repository can neither add flags nor drop the user\'s (extraArgs is user-only)', () => {
+    const r = trusted({ extraArgs: { user: ['--disallowedTools', 'Bash'], workspace: [], workspaceFolder: ['--effort', 'max'] } });
+    assert.deepStrictEqual(r.settings.extraArgs, ['--disallowedTools', 'Bash']);
+    assert.strictEqual(r.problems.length, 2);
+    assert.match(r.problems.join('\n'), /extraArgs \(workspace settings\): only user settings can set it/);
+  });
+  it('a quote or control character in a value is refused (it could split into two arguments on Windows)', () => {
+    const r = trusted({ extraArgs: { user: ['--disallowedTools', '"a" --dangerously-skip-permissions "b"'] } });
+    assert.deepStrictEqual(r.settings.extraArgs, []);
+    assert.match(r.problems[0], /contains a quote or a control character/);
+    const t = trusted({ allowedTools: { user: ['Bash(x"y)'] } });
+    assert.deepStrictEqual(t.settings.allowedTools, []);
+    assert.match(t.problems[0], /allowedTools \(user settings\): .* a quote or a control character/);
   });
   it('allowed extraArgs cannot swallow the prompt or the extension\'s flags on the command line', () => {
     const extraArgs = trusted({ extraArgs: { user: ['--disallowedTools', 'Bash', 'Edit'] } }).settings.extraArgs;
@@ -328,18 +341,19 @@ describe('run settings: other values and keys', () => {
     for (const k of RUN_SETTING_KEYS) assert.strictEqual((SETTINGS as Record<string, string>)[k], k);
   });
   it('the most specific valid value wins; an invalid one falls through with a problem', () => {
-    const r = trusted({ runMode: { user: 'interactive', workspace: 'tui' }, escalationMode: { user: 'off', workspaceFolder: 'ask' } });
-    assert.strictEqual(r.settings.runMode, 'interactive');
+    const r = trusted({ fallbackModel: { user: 'haiku', workspace: 'sonet' }, escalationMode: { user: 'off', workspaceFolder: 'ask' } });
+    assert.strictEqual(r.settings.fallbackModel, 'haiku');
     assert.strictEqual(r.settings.escalationMode, 'ask');
-    assert.match(r.problems[0], /runMode \(workspace settings\): expected "headless" or "interactive", got "tui"/);
+    assert.match(r.problems[0], /fallbackModel \(workspace settings\): "sonet" is not a known model alias.*did you mean "sonnet"/);
   });
   it('ticketsDirectory must stay inside the workspace', () => {
-    for (const bad of ['../up', 'a/../../b', '/abs', 'C:\\x', '\\\\server\\share', '~/x']) {
+    for (const bad of ['../up', 'a/../../b', '/abs', 'C:\\x', '\\\\server\\share', '~/x', '.', './x', 'a/./b', 'a\\b', 'a b', 'a//b']) {
       const r = trusted({ ticketsDirectory: { workspace: bad } });
       assert.strictEqual(r.settings.ticketsDirectory, '.sdlc/tickets', bad);
       assert.strictEqual(r.problems.length, 1, bad);
     }
     assert.strictEqual(trusted({ ticketsDirectory: { workspace: 'docs/tickets' } }).settings.ticketsDirectory, 'docs/tickets');
+    assert.strictEqual(trusted({ ticketsDirectory: { workspace: '.tickets/v1.0_x-y/' } }).settings.ticketsDirectory, '.tickets/v1.0_x-y');
   });
   it('stage maps: per stage, the most specific scope that names it wins', () => {
     const r = trusted({ stageCommands: { user: { plan: 'plan-u', build: 'build-u' }, workspace: { plan: 'plan-w' } } });
