@@ -1,17 +1,21 @@
-// Runs one mocha tier in this process and writes { passes, failures, tests } to a JSON file.
+// Runs one mocha tier in this process and writes { passes, failures, pending, tests } to a JSON file.
 //   node mocha-tier.mjs <results.json> <file.js>...
+// A stray `.only` fails the tier (forbidOnly); a test that never ran because a hook failed counts
+// as failed (see countNotRun), never as vanished.
 import Mocha from 'mocha';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { countNotRun } from './results.mjs';
 
 const [resultsFile, ...files] = process.argv.slice(2);
-const mocha = new Mocha({ ui: 'bdd', timeout: Number(process.env.SDLC_MOCHA_TIMEOUT ?? 120_000), color: true, reporter: 'spec', grep: process.env.SDLC_TEST_GREP || undefined });
+const mocha = new Mocha({ ui: 'bdd', timeout: Number(process.env.SDLC_MOCHA_TIMEOUT ?? 120_000), color: true, reporter: 'spec', forbidOnly: true, grep: process.env.SDLC_TEST_GREP || undefined });
 for (const f of files) mocha.addFile(resolve(f));
 const results = { passes: 0, failures: [], pending: 0, tests: [] };
 await mocha.loadFilesAsync();
 const runner = mocha.run((failures) => {
+  countNotRun(runner, results);
   writeFileSync(resultsFile, JSON.stringify(results, null, 2));
-  process.exitCode = failures ? 1 : 0;
+  process.exitCode = failures || results.failures.length ? 1 : 0;
 });
 runner.on('pass', (t) => {
   results.passes++;
@@ -21,4 +25,7 @@ runner.on('fail', (t, err) => {
   results.failures.push({ title: t.fullTitle(), error: String(err?.stack ?? err).slice(0, 4000) });
   results.tests.push({ title: t.fullTitle(), state: 'failed' });
 });
-runner.on('pending', () => results.pending++);
+runner.on('pending', (t) => {
+  results.pending++;
+  results.tests.push({ title: t.fullTitle(), state: 'pending' });
+});

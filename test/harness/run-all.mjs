@@ -32,6 +32,9 @@ function mochaTier(name, files, extraEnv = {}) {
 }
 
 const summary = {};
+const grep = process.env.SDLC_TEST_GREP;
+/** A tier (or suite) that ran nothing is a failure, unless SDLC_TEST_GREP filtered it on purpose. */
+const ranNothing = (name, r) => !grep && (r.passes ?? 0) + (r.failures?.length ?? 0) === 0 ? [{ title: `${name}`, error: 'ran no tests (a tier that runs nothing proves nothing)' }] : [];
 for (const tier of tiers) {
   const t0 = Date.now();
   say(`${tier} tests`);
@@ -40,12 +43,13 @@ for (const tier of tiers) {
     if (tier === 'unit') res = mochaTier('unit', list('out/test/unit'));
     else if (tier === 'integration') {
       // Two real hosts: a trusted multi-root window, and Restricted Mode on a hostile repository.
-      res = { passes: 0, failures: [], tests: [] };
+      res = { passes: 0, pending: 0, failures: [], tests: [] };
       for (const suite of ['trusted', 'untrusted']) {
         const r = await runIntegration({ suite });
         res.passes += r.passes ?? 0;
-        res.failures.push(...(r.failures ?? []));
-        for (const t of r.tests ?? []) console.log(`  ${t.state === 'passed' ? '\x1b[32m✔\x1b[0m' : '\x1b[31m✘\x1b[0m'} [${suite}] ${t.title}${t.ms ? ` (${t.ms} ms)` : ''}`);
+        res.pending += r.pending ?? 0;
+        res.failures.push(...(r.failures ?? []), ...ranNothing(`integration (${suite})`, r));
+        for (const t of r.tests ?? []) console.log(`  ${t.state === 'passed' ? '\x1b[32m✔\x1b[0m' : t.state === 'pending' ? '\x1b[33m-\x1b[0m' : '\x1b[31m✘\x1b[0m'} [${suite}] ${t.title}${t.ms ? ` (${t.ms} ms)` : ''}`);
       }
     } else if (tier === 'e2e') {
       ensureAll();
@@ -54,20 +58,25 @@ for (const tier of tiers) {
   } catch (e) {
     res = { passes: 0, failures: [{ title: `${tier} tier`, error: String(e?.stack ?? e) }] };
   }
-  summary[tier] = { passed: res.passes, failed: res.failures.length, seconds: Math.round((Date.now() - t0) / 1000) };
+  res.failures.push(...ranNothing(`${tier} tier`, res));
+  // CI refuses skipped tests: a test that cannot run cannot fail.
+  if (process.env.CI && res.pending) res.failures.push({ title: `${tier} tier`, error: `${res.pending} pending (skipped) test(s): CI runs every test` });
+  summary[tier] = { passed: res.passes, failed: res.failures.length, pending: res.pending ?? 0, seconds: Math.round((Date.now() - t0) / 1000) };
   for (const f of res.failures) console.log(`\n\x1b[31m✘ ${tier}: ${f.title}\x1b[0m\n${f.error}`);
 }
 
 say('summary');
 let passed = 0;
 let failed = 0;
+let pending = 0;
 for (const [tier, s] of Object.entries(summary)) {
-  console.log(`${tier.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed  (${s.seconds} s)`);
+  console.log(`${tier.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed ${String(s.pending).padStart(3)} skipped  (${s.seconds} s)`);
   passed += s.passed;
   failed += s.failed;
+  pending += s.pending;
 }
 if (passed === 0 && failed === 0) failed = 1; // a run that ran nothing is a failure
 console.log(`total time ${Math.round((Date.now() - started) / 1000)} s`);
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed${pending ? `, ${pending} skipped` : ''}`);
 // Exit explicitly: a stray handle must never keep CI waiting after the verdict.
 process.exit(failed ? 1 : 0);

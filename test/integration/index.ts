@@ -6,23 +6,29 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { countNotRun } from '../harness/results.mjs';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, grep: process.env.SDLC_TEST_GREP || undefined });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, forbidOnly: true, grep: process.env.SDLC_TEST_GREP || undefined });
   const dir = __dirname;
   // `npm run bench` sets SDLC_BENCH=1 to run the benchmarks that need the real host instead;
   // the untrusted suite (Restricted Mode, hostile workspace settings) runs `*.untrusted.js`.
   const suffix = process.env.SDLC_BENCH === '1' ? '.bench.js' : process.env.SDLC_TEST_SUITE === 'untrusted' ? '.untrusted.js' : '.test.js';
   for (const f of readdirSync(dir).filter((f) => f.endsWith(suffix)).sort()) mocha.addFile(path.join(dir, f));
-  const results = { passes: 0, failures: [] as Array<{ title: string; error: string }>, tests: [] as Array<{ title: string; state: string; ms?: number }> };
+  const results = { passes: 0, pending: 0, failures: [] as Array<{ title: string; error: string }>, tests: [] as Array<{ title: string; state: string; ms?: number }> };
   const write = () => {
     if (process.env.SDLC_TEST_RESULTS) writeFileSync(process.env.SDLC_TEST_RESULTS, JSON.stringify(results, null, 2));
   };
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
+      countNotRun(runner, results);
       write();
-      if (failures) reject(new Error(`${failures} integration test(s) failed`));
+      if (failures || results.failures.length) reject(new Error(`${results.failures.length || failures} integration test(s) failed`));
       else resolve();
+    });
+    runner.on('pending', (t) => {
+      results.pending++;
+      results.tests.push({ title: t.fullTitle(), state: 'pending' });
     });
     runner.on('pass', (t) => {
       results.passes++;
