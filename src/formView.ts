@@ -27,6 +27,8 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
   private readonly pending = new Set<number>();
   /** Messages the host rejected (kept for tests and the log). */
   rejected = 0;
+  /** Messages whose handling threw (a bug, not bad input): logged, reported to the form, counted. */
+  errors = 0;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -81,6 +83,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     try {
       await this.dispatch(msg);
     } catch (e) {
+      this.errors++;
       this.output.error(`form: ${(e as Error).message}`);
       this.post({ type: 'error', message: (e as Error).message, ...(msg.type === 'create' ? { requestId: msg.requestId } : {}) });
     }
@@ -94,6 +97,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
         return;
       case 'draft':
         await this.memento.update(STORAGE_KEYS.formDraft, msg.draft ?? undefined);
+        this.post({ type: 'draftSaved' });
         return;
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', msg.query.startsWith('sdlcPipeline') ? msg.query : 'sdlcPipeline');

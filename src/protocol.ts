@@ -46,6 +46,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   /** Replies to `create` echo its `requestId`, so the form knows which request finished. */
   z.object({ type: z.literal('created'), requestId: z.number().int(), id: z.number().int().positive(), ran: z.boolean() }),
   z.object({ type: z.literal('error'), requestId: z.number().int().optional(), message: z.string(), field: z.string().optional() }),
+  /** The draft mirror reached workspaceState (it survives a reload from now on). */
+  z.object({ type: z.literal('draftSaved') }),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 

@@ -56,6 +56,7 @@ function restoreDraft(): Draft | undefined {
 let mirrorTimer: ReturnType<typeof setTimeout> | undefined;
 function save(): void {
   vscode.setState({ draft });
+  document.getElementById('app')?.setAttribute('data-draft', 'saving');
   // Mirror to the host (workspaceState) so the draft also survives a window reload.
   clearTimeout(mirrorTimer);
   mirrorTimer = setTimeout(() => vscode.postMessage({ type: 'draft', draft: draft ?? null }), 250);
@@ -311,6 +312,9 @@ window.addEventListener('message', (event: MessageEvent) => {
       save();
       render();
       document.getElementById('title')?.focus();
+      break;
+    case 'draftSaved':
+      document.getElementById('app')?.setAttribute('data-draft', 'saved');
       break;
     case 'error': {
       if (msg.requestId !== undefined && msg.requestId === pendingRequest) {

@@ -45,12 +45,12 @@ describe('e2e: the thin slice in the real workbench', function () {
     await wb.screenshot('thin-slice-terminal');
   });
 
-  it('the ticket survives a window reload', async () => {
+  it('a ticket survives a window reload, and the next number continues', async () => {
+    await wb.openSidebar();
+    const id = await wb.createTicket('Survives reloads', ['plan']);
     await wb.reload();
     await wb.openSidebar();
-    const rows = await wb.page.locator('.monaco-list-row[aria-label*="Ticket 1"]').count();
-    assert.ok(rows >= 1, 'ticket #1 is not in the Tickets tree after reload');
-    // The next number continues (never reused).
-    await wb.form().locator('.footer').filter({ hasText: 'Next ticket: #2' }).waitFor();
+    await wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}: Survives reloads"]`).waitFor();
+    await wb.form().locator('.footer').filter({ hasText: `Next ticket: #${id + 1}` }).waitFor();
   });
 });

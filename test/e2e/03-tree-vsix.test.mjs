@@ -19,39 +19,48 @@ describe('e2e: Tickets tree follows runs; delete asks first', function () {
     await wb?.stop();
   });
 
-  it('a running stage shows as running in the tree, then succeeded with cost', async () => {
-    const f = wb.form();
-    await f.locator('#title input').fill('Tree ticket');
-    // Only clarify enabled.
-    for (const s of ['plan', 'build', 'test', 'review', 'document', 'merge']) await f.locator(`#stage-${s}`).click();
-    await f.locator('#create').click();
-    await f.locator('#status').filter({ hasText: 'Ticket #1 created' }).waitFor();
-    const ticketRow = wb.page.locator('.monaco-list-row[aria-label^="Ticket 1: Tree ticket"]');
-    await ticketRow.click();
+  /** Runs the one stage of a one-stage ticket from the palette; waits until the tree says it succeeded. */
+  const runFromPalette = async (id, label) => {
+    await wb.command(`SDLC: Run ${label} Stage`);
+    await wb.quickPick(`#${id}`);
+    await wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}:"][aria-label*="1/1 stages"]`).waitFor({ timeout: 60_000 });
+  };
+  const expand = async (row) => {
+    await row.click();
     await wb.page.keyboard.press('ArrowRight');
+  };
+
+  it('a running stage shows as running in the tree, then succeeded with cost', async () => {
+    const id = await wb.createTicket('Tree ticket', ['clarify']);
+    const ticketRow = wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}: Tree ticket"]`);
+    await expand(ticketRow);
     const stageRow = wb.page.locator('.monaco-list-row[aria-label^="Clarify stage"]');
     await stageRow.waitFor();
     assert.match(await stageRow.getAttribute('aria-label'), /model haiku, not run/);
     await wb.mock.control({ delayMs: 4000 });
     await wb.command('SDLC: Run Clarify Stage');
-    await wb.quickPick('#1');
+    await wb.quickPick(`#${id}`);
     await wb.page.locator('.monaco-list-row[aria-label="Clarify stage, model haiku, running"]').waitFor({ timeout: 30_000 });
-    await wb.page.locator('.statusbar-item', { hasText: 'SDLC #1 Clarify · haiku' }).waitFor();
+    await wb.page.locator('.statusbar-item', { hasText: `SDLC #${id} Clarify · haiku` }).waitFor();
     await wb.screenshot('tree-running');
     await wb.page.locator('.monaco-list-row[aria-label="Clarify stage, model haiku, succeeded"]').waitFor({ timeout: 60_000 });
+    await wb.mock.control({ delayMs: 0 });
     const desc = await wb.page.locator('.monaco-list-row[aria-label="Clarify stage, model haiku, succeeded"] .label-description').textContent();
     assert.match(desc, /haiku · \$0\.\d+ · [\d.]+ (ms|s)/);
     await wb.screenshot('tree-succeeded');
   });
 
-  it('Show Cost Report charts the run\'s cost per stage and per model, in theme colours', async () => {
+  it('Show Cost Report charts a run\'s cost per stage and per model, in theme colours', async () => {
+    const id = await wb.createTicket('Costed ticket', ['merge']);
+    await runFromPalette(id, 'Merge');
     await wb.command('SDLC: Show Cost Report');
     await wb.page.locator('.tab', { hasText: 'SDLC Cost Report' }).waitFor();
     const report = wb.page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('iframe#active-frame');
     await report.locator('h2', { hasText: 'SDLC Cost Report' }).waitFor();
-    const total = await report.locator('.total').textContent();
-    assert.match(total, /Total spent: \$0\.0020 over 1 run/);
-    assert.strictEqual(await report.locator('svg[aria-label^="Cost per stage"] rect.bar').count(), 1);
+    // haiku: 1000 in × $1 + 200 out × $5 per MTok = $0.0020 (the mock's usage, priced by the CLI).
+    await report.locator('tr', { hasText: `#${id} Costed ticket` }).filter({ hasText: '$0.0020' }).waitFor();
+    assert.ok((await report.locator('svg[aria-label^="Cost per stage"] rect.bar').count()) >= 1);
+    assert.ok((await report.locator('svg[aria-label^="Cost per stage"] text.label').allTextContents()).some((t) => t.includes('Merge')));
     assert.match(await report.locator('svg[aria-label="Cost per model"] text.label').first().textContent(), /claude-haiku/);
     const fill = await report.locator('rect.bar').first().evaluate((r) => getComputedStyle(r).fill);
     assert.notStrictEqual(fill, 'rgb(0, 0, 0)', 'bars are not using a theme colour');
@@ -59,26 +68,59 @@ describe('e2e: Tickets tree follows runs; delete asks first', function () {
     await wb.page.keyboard.press('Control+W');
   });
 
-  it('delete asks first; Cancel keeps the ticket, Delete removes it', async () => {
-    const openDelete = async () => {
-      await row.click({ button: 'right' });
-      const item = wb.page.locator('.context-view .action-item', { hasText: 'Delete Ticket…' });
-      await item.waitFor();
-      await wb.page.waitForTimeout(500); // the menu animates in
-      await item.click();
-    };
-    const row = wb.page.locator('.monaco-list-row[aria-label^="Ticket 1: Tree ticket"]');
+  it('a hostile title is text everywhere it is shown: tree, cost report, quick pick, dialog', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const id = await wb.createTicket(evil, ['clarify']);
+    await runFromPalette(id, 'Clarify');
+    // Tree (workbench DOM).
+    const row = wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}:"]`);
+    await row.waitFor();
+    assert.ok((await row.textContent()).includes('<img src=x'), 'the title is not shown as text in the tree');
+    assert.strictEqual(await wb.page.locator('.monaco-workbench img[src="x"]').count(), 0, 'the tree rendered markup');
+    // Quick pick (Run Stage…).
+    await wb.command('SDLC: Run Stage…');
+    const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: `#${id} <img` });
+    await pick.first().waitFor();
+    assert.strictEqual(await wb.page.locator('.quick-input-widget img[src="x"]').count(), 0, 'the quick pick rendered markup');
+    await wb.page.keyboard.press('Escape');
+    // Cost report (its own webview frame).
+    await wb.command('SDLC: Show Cost Report');
+    const report = wb.page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('iframe#active-frame');
+    const cell = report.locator('td', { hasText: '<img src=x' });
+    await cell.first().waitFor();
+    assert.strictEqual(await report.locator('img').count(), 0, 'the cost report rendered markup');
+    assert.strictEqual(await report.locator('body').evaluate(() => window.__pwned), undefined, 'script ran in the cost report');
+    await wb.page.keyboard.press('Control+W');
+    // Dialog (Delete asks with the title).
+    await wb.contextMenu(row, 'Delete Ticket…');
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    assert.ok((await dialog.textContent()).includes('<img src=x'), 'the dialog does not show the title as text');
+    assert.strictEqual(await dialog.locator('img').count(), 0, 'the dialog rendered markup');
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.strictEqual(await wb.page.evaluate(() => window.__pwned), undefined, 'script ran in the workbench');
+  });
+
+  it('delete asks first; Cancel keeps the ticket, Delete removes it, and its number is not reused after a reload', async () => {
+    const id = await wb.createTicket('Delete me', ['plan']);
+    const row = wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}: Delete me"]`);
+    const openDelete = () => wb.contextMenu(row, 'Delete Ticket…');
     await openDelete();
     const dialog = wb.page.locator('.monaco-dialog-box');
     await dialog.waitFor();
-    assert.match(await dialog.textContent(), /Delete ticket #1 "Tree ticket"\?/);
+    assert.match(await dialog.textContent(), new RegExp(`Delete ticket #${id} "Delete me"\\?`));
     await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
-    await wb.page.waitForTimeout(500);
+    await dialog.waitFor({ state: 'detached' });
     assert.strictEqual(await row.count(), 1, 'Cancel deleted the ticket');
     await openDelete();
     await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
-    await wb.page.locator('.monaco-list-row[aria-label^="Ticket 1:"]').waitFor({ state: 'detached' });
-    await wb.page.locator('text=Create your first ticket').waitFor();
+    await row.waitFor({ state: 'detached' });
+    // The newest ticket is gone; a reloaded window still hands out the next number, not this one.
+    await wb.reload();
+    await wb.openSidebar();
+    await wb.form().locator('.footer').filter({ hasText: `Next ticket: #${id + 1}` }).waitFor();
+    assert.strictEqual(await wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}:"]`).count(), 0);
   });
 });
 
@@ -128,7 +170,7 @@ describe('e2e: a reload mid-run', function () {
     const { execFileSync } = await import('node:child_process');
     const claudeRunning = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(wb.server.runDir) && l.includes('--output-format')).length;
     assert.ok(claudeRunning() > 0, 'no CLI process before reload');
-    await wb.reload();
+    await wb.reload({ hard: true });
     await wb.openSidebar();
     await wb.page.locator('.monaco-list-row[aria-label^="Ticket 1: Reload me"]').click();
     await wb.page.keyboard.press('ArrowRight');

@@ -26,11 +26,16 @@ describe('e2e: an untrusted workspace (Restricted Mode)', function () {
     await f.locator('#status').filter({ hasText: 'Ticket #1 created' }).waitFor();
     await wb.command('SDLC: Run Plan Stage');
     await wb.quickPick('#1');
-    await wb.page.waitForTimeout(1500);
+    // The refusal is decided before anything could start, so once it shows, nothing ran or will.
     await wb.command('Notifications: Show Notifications');
     await wb.page.locator('.notifications-center', { hasText: 'disabled in Restricted Mode' }).waitFor({ timeout: 30_000 });
-    await wb.page.waitForTimeout(1000);
     assert.deepStrictEqual(await wb.stageRequests(1), [], 'a CLI ran in an untrusted workspace');
+    const { execFileSync } = await import('node:child_process');
+    const clis = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(wb.server.runDir) && l.includes('--session-id'));
+    assert.deepStrictEqual(clis, [], 'a CLI process exists in an untrusted workspace');
+    const row = wb.page.locator('.monaco-list-row[aria-label^="Ticket 1: Untrusted ticket"]').first();
+    await row.waitFor();
+    assert.match(await row.getAttribute('aria-label'), /0\/7 stages$/, 'the ticket recorded a run or a cost');
     await wb.screenshot('restricted-mode');
   });
 });

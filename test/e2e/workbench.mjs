@@ -42,8 +42,15 @@ export class Workbench {
     await this.mock.stop();
   }
 
-  async reload() {
-    await this.page.reload();
+  /**
+   * Reloads the window as a user does (Developer: Reload Window), which flushes state first.
+   * `{ hard: true }` reloads the browser page instead, like a window that goes away mid-run.
+   */
+  async reload({ hard = false } = {}) {
+    const loaded = this.page.waitForEvent('load', { timeout: 90_000 });
+    if (hard) await this.page.reload();
+    else await this.command('Developer: Reload Window');
+    await loaded;
     await this.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     await this.page.waitForFunction(() => !!window.driver, null, { timeout: 90_000 });
     await this.page.evaluate(() => window.driver.whenWorkbenchRestored());
@@ -69,23 +76,77 @@ export class Workbench {
     await f.locator(`#model-${stage} vscode-option[value="${model}"]`).click();
   }
 
+  /** After Enter in a quick input: wait until it closed or became another picker (no fixed sleep). */
+  async afterAccept(placeholder) {
+    await this.page.waitForFunction((before) => {
+      const w = document.querySelector('.quick-input-widget');
+      const input = w?.querySelector('input');
+      return !w || getComputedStyle(w).display === 'none' || input?.getAttribute('placeholder') !== before;
+    }, placeholder, { timeout: 30_000 });
+  }
+
   async command(text) {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${text}`);
-    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
-    await this.page.waitForTimeout(200);
+    // Enter only once the list has caught up with what was typed.
+    await this.page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).first().waitFor();
+    const placeholder = await input.getAttribute('placeholder');
     await this.page.keyboard.press('Enter');
+    await this.afterAccept(placeholder);
   }
 
-  /** Types into the open quick pick and accepts the first match. */
+  /** Types into the open quick pick and accepts the first match (or, without text, the focused item). */
   async quickPick(text) {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     if (text !== undefined) await input.fill(text);
-    await this.page.waitForTimeout(300);
+    await this.page.locator('.quick-input-widget .monaco-list-row.focused', text ? { hasText: text } : {}).first().waitFor();
+    const placeholder = await input.getAttribute('placeholder');
     await this.page.keyboard.press('Enter');
+    await this.afterAccept(placeholder);
+  }
+
+  /**
+   * Right-clicks `row` and chooses `label` from its context menu with the keyboard (the menu
+   * ignores mouse clicks while it opens; arrow keys and Enter are handled as soon as it has focus).
+   */
+  async contextMenu(row, label) {
+    await row.click({ button: 'right' });
+    await this.page.locator('.context-view .action-item', { hasText: label }).waitFor();
+    for (let i = 0; i < 30; i++) {
+      const focused = await this.page.evaluate(() => document.querySelector('.context-view .action-item.focused')?.textContent ?? '');
+      if (focused.includes(label)) return this.page.keyboard.press('Enter');
+      await this.page.keyboard.press('ArrowDown');
+    }
+    throw new Error(`context menu item "${label}" never took focus`);
+  }
+
+  /** Creates a ticket from the form with only the given stages on; returns its number. */
+  async createTicket(title, stages = ['clarify']) {
+    const f = this.form();
+    const id = Number(/Next ticket: #(\d+)/.exec(await f.locator('.footer').textContent())[1]);
+    // The form re-renders when the host posts new state (e.g. a run just finished): make sure the
+    // title is in the field right before Create, and try again if the form says it is missing.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for (const s of ['clarify', 'plan', 'build', 'test', 'review', 'document', 'merge']) {
+        const box = f.locator(`#stage-${s}`);
+        if ((await box.evaluate((e) => e.checked)) !== stages.includes(s)) await box.click();
+      }
+      await f.locator('#title input').fill(title);
+      await f.locator('#title').evaluate((e, t) => new Promise((resolve) => {
+        const until = Date.now() + 2000;
+        const check = () => (e.value === t || Date.now() > until ? resolve() : setTimeout(check, 20));
+        check();
+      }), title);
+      await f.locator('#create').click();
+      const created = f.locator('#status').filter({ hasText: `Ticket #${id} created` });
+      const missing = f.locator('#title-error').filter({ hasText: 'Title is required' });
+      await created.or(missing).first().waitFor();
+      if (await created.count()) return id;
+    }
+    throw new Error(`ticket "${title}" was not created`);
   }
 
   async terminalText() {

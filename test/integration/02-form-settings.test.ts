@@ -98,7 +98,9 @@ describe('form state and settings (real extension host)', () => {
       return () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
     })();
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
-    const junk = () => pick<unknown>([null, undefined, 0, -1, 1e308, NaN, '', 'x'.repeat(5000), [], {}, true, { type: 'create' }, '<img src=x onerror=alert(1)>', { __proto__: { polluted: true } }, Symbol.for('s').toString()]);
+    // A real own "__proto__" key, as JSON.parse makes it (an object literal would only set the prototype).
+    const protoMessage = () => JSON.parse('{"type":"create","requestId":9,"run":false,"__proto__":{"polluted":true},"draft":{"title":"p","description":"","type":"bug","stages":{"__proto__":{"polluted":true}}}}');
+    const junk = () => pick<unknown>([null, undefined, 0, -1, 1e308, NaN, '', 'x'.repeat(5000), [], {}, true, { type: 'create' }, '<img src=x onerror=alert(1)>', JSON.parse('{"__proto__":{"polluted":true}}'), Symbol.for('s').toString()]);
     const valid = () => ({ type: 'create', requestId: 3, run: false, draft: draft('ok') }) as Record<string, unknown>;
     const mutate = (): unknown => {
       const m = valid();
@@ -121,6 +123,7 @@ describe('form state and settings (real extension host)', () => {
     const ticketsBefore = a.tickets.all().length;
     const nextBefore = a.tickets.store.peekNextId();
     const rejectedBefore = a.form.rejected;
+    const errorsBefore = a.form.errors;
     let sent = 0;
     let schemaRejects = 0;
     for (let i = 0; i < 1500; i++) {
@@ -138,6 +141,12 @@ describe('form state and settings (real extension host)', () => {
     assert.strictEqual(a.tickets.all().length, ticketsBefore, 'a malformed message changed the tickets');
     assert.strictEqual(a.tickets.store.peekNextId(), nextBefore);
     assert.ok(a.form.rejected - rejectedBefore >= schemaRejects, `rejections logged: ${a.form.rejected - rejectedBefore} < ${schemaRejects}`);
-    assert.strictEqual(({} as Record<string, unknown>).polluted, undefined);
+    // handleMessage never throws (it catches), so count what it caught: bad input is a rejection, never an error.
+    assert.strictEqual(a.form.errors - errorsBefore, 0, 'a malformed message made the host throw');
+    const proto = protoMessage();
+    assert.ok(Object.hasOwn(proto, '__proto__'), 'the hostile message has no own __proto__ key');
+    await a.form.handleMessage(proto);
+    assert.strictEqual(a.form.errors - errorsBefore, 0);
+    assert.strictEqual(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
   });
 });

@@ -10,7 +10,7 @@ function memento(a: Awaited<ReturnType<typeof api>>): vscode.Memento {
 }
 
 describe('ticket store through the real workspaceState (real extension host)', () => {
-  it('10,000 tickets round-trip: create, reload from workspaceState, all equal', async function () {
+  it('10,000 tickets round-trip through the real workspaceState: a second store over the same Memento reads back exactly what was written', async function () {
     this.timeout(300_000);
     const a = await api();
     const kv = memento(a);
@@ -65,6 +65,24 @@ describe('ticket store through the real workspaceState (real extension host)', (
     const { id: _b, ...dup } = a.tickets.get(copy.id)!;
     assert.deepStrictEqual(dup, orig);
     await Promise.all(r.imported.map((x) => a.tickets.delete(x.id)));
+  });
+
+  it('numbers are never reused: delete the newest ticket, load again from workspaceState, the next number moves on', async () => {
+    const a = await api();
+    const t = await a.tickets.create(draft('Newest, then deleted'));
+    await a.tickets.delete(t.id);
+    await a.tickets.load();
+    const next = await a.tickets.create(draft('After the reload'));
+    assert.strictEqual(next.id, t.id + 1, 'the deleted number came back');
+    // An import with a lower number than the next one is renumbered, and the number after it is free.
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'low-number.json');
+    const now = Date.now();
+    const low = { id: 1, title: 'Low', description: '', type: 'bug', createdAt: now, updatedAt: now, archived: false, stages: {}, runs: [] };
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify({ format: 'sdlc-pipeline-tickets', version: 1, exportedAt: now, tickets: [low] })));
+    const r = await vscode.commands.executeCommand<{ imported: Array<{ id: number }> }>('sdlcPipeline.importTickets', { uri: file.toString() });
+    assert.strictEqual(r.imported[0].id, next.id + 1);
+    assert.strictEqual((await a.tickets.create(draft('After the import'))).id, next.id + 2);
+    assert.strictEqual(a.tickets.get(next.id)?.title, 'After the reload', 'an import overwrote a ticket');
   });
 
   it('delete with confirmation really deletes; the key is gone', async () => {

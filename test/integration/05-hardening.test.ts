@@ -321,6 +321,10 @@ describe('safety promises under attack (real extension host)', () => {
       await a.form.handleMessage({ type: 'selectFolder', folder: folderA.uri.toString() });
       assert.deepStrictEqual(a.form.state().defaults.plan, { model: 'sonnet', source: 'workspace', sourceLabel: 'workspace settings' });
 
+      // The ticket's own choice beats the folder's setting.
+      const own = await a.tickets.create({ ...draft('Own choice in folder B', { plan: 'opus' }, ['plan']), folder: folderB.uri.toString() });
+      assert.strictEqual((await a.runner.run({ ticketId: own.id, stage: 'plan' }))?.status, 'succeeded');
+      assert.deepStrictEqual([...new Set((await stageRequests(own.id)).map((r) => r.family))], ['opus']);
       const tB = await a.tickets.create({ ...draft('In folder B', {}, ['plan']), folder: folderB.uri.toString() });
       const tA = await a.tickets.create({ ...draft('In folder A', {}, ['plan']), folder: folderA.uri.toString() });
       assert.strictEqual((await a.runner.run({ ticketId: tB.id, stage: 'plan' }))?.status, 'succeeded');

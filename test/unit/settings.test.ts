@@ -1,14 +1,16 @@
 import * as assert from 'node:assert';
-import { resolveConfig, resolveStageModel, stageDefaults, SCOPES, type RawConfig, type Scope } from '../../src/domain/settings';
+import { resolveConfig, resolveStageModel, stageDefaults, type RawConfig, type Scope } from '../../src/domain/settings';
 import { builtinDefaults, STAGES } from '../../src/domain/stages';
 
 const empty = (): RawConfig => ({ defaultModels: {}, customModels: {}, defaultStages: {}, presets: {} });
 
 describe('model precedence: ticket > folder > workspace > user > built-in', () => {
-  // Every combination of scopes that set plan's model, with and without a ticket choice.
+  // Every combination of scopes that set plan's model, with and without a ticket choice. The order
+  // is written out here (most specific first), never read from the implementation's SCOPES.
+  const MOST_SPECIFIC_FIRST: Scope[] = ['workspaceFolder', 'workspace', 'user'];
   const values: Record<Scope, string> = { workspaceFolder: 'claude-opus-4-8', workspace: 'sonnet', user: 'haiku' };
   const combos: Scope[][] = [];
-  for (let mask = 0; mask < 1 << SCOPES.length; mask++) combos.push(SCOPES.filter((_, i) => mask & (1 << i)));
+  for (let mask = 0; mask < 1 << MOST_SPECIFIC_FIRST.length; mask++) combos.push(MOST_SPECIFIC_FIRST.filter((_, i) => mask & (1 << i)));
   for (const ticket of [undefined, 'opusplan']) {
     for (const set of combos) {
       const expected = ticket ? { model: ticket, source: 'ticket' } : set.length ? { model: values[set[0]], source: set[0] } : { model: 'opus', source: 'default' };
