@@ -52,6 +52,28 @@ describe('safety promises under attack (real extension host)', () => {
     }
   });
 
+  it('interactive and resumed launches keep ticket text off the command line too (terminal shellArgs)', async () => {
+    const a = await api();
+    const title = 'Fix $(touch /tmp/sdlc-pwned-shellargs) `id`; "q" && rm -rf ~';
+    const description = 'Desc $(whoami) and \'quotes\'';
+    const t = await a.tickets.create({ ...draft(title, { review: 'haiku', document: 'haiku' }, ['review', 'document']), description });
+    const pending = a.runner.run({ ticketId: t.id, stage: 'review', mode: 'interactive' });
+    const term = await waitFor(() => vscode.window.terminals.find((x) => x.name === `SDLC #${t.id} · Review · haiku`), 'the interactive terminal');
+    const interactiveArgs = ((term.creationOptions as vscode.TerminalOptions).shellArgs ?? []) as string[];
+    assert.ok(interactiveArgs.includes('--model') && interactiveArgs.includes('--'), JSON.stringify(interactiveArgs));
+    a.runner.stop(t.id, 'review');
+    await pending;
+    const headless = await a.runner.run({ ticketId: t.id, stage: 'document' });
+    assert.strictEqual(headless?.status, 'succeeded');
+    const resumed = await vscode.commands.executeCommand<vscode.Terminal>('sdlcPipeline.resumeSession', { ticketId: t.id, stage: 'document' });
+    const resumeArgv = ((resumed.creationOptions as vscode.TerminalOptions).shellArgs ?? []) as string[];
+    resumed.dispose();
+    for (const [what, argv] of [['interactive', interactiveArgs], ['resume', resumeArgv]] as const) {
+      const line = argv.join(' ');
+      for (const piece of ['touch', 'rm -rf', 'whoami', title.slice(0, 10)]) assert.ok(!line.includes(piece), `${what} argv carries ticket text (${piece}): ${line}`);
+    }
+  });
+
   it('the same stage started twice in one tick starts one CLI; Stop then leaves none', async () => {
     const a = await api();
     await mockControl({ delayMs: 60_000 });
