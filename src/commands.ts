@@ -1,37 +1,24 @@
-/** Command palette and view commands. Every command also accepts arguments (validated). */
+/**
+ * Command palette and view commands: their handlers. Ids and argument schemas are in commandIds.ts;
+ * one wrapper registers each command, validates its argument, and turns a failure into a logged,
+ * shown error. The quick picks are in pickers.ts.
+ */
 import * as vscode from 'vscode';
-import { notify } from './notify';
 import * as z from 'zod';
+import { COMMAND_ARGS, COMMANDS, STAGE_COMMAND_ARGS, STAGE_COMMANDS, type CommandArgs, type CommandName } from './commandIds';
 import type { ConfigurationService } from './configuration';
-import { checkModel, pickerModels, relativeCost } from './domain/models';
-import { resolveStageModel, SOURCE_LABELS } from './domain/settings';
-import { stageCommandId, stageInfo, STAGES, type StageId } from './domain/stages';
-import { enabledStages, lastRun, StageIdSchema, ticketMarkdown, TITLE_MAX, type Ticket } from './domain/ticket';
+import type { CostReport } from './costReport';
+import { checkModel } from './domain/models';
 import { ticketPaths } from './domain/prompt';
+import { stageInfo, STAGES, type StageId } from './domain/stages';
+import { lastRun, ticketMarkdown, TITLE_MAX, type Ticket } from './domain/ticket';
 import type { TicketFormView } from './formView';
+import { notify } from './notify';
+import { pickFilter, pickModel, pickResume, pickRunning, pickStage, pickTicket, stageModel } from './pickers';
 import type { PipelineService } from './pipeline';
 import type { StageRunner } from './runner';
-import type { TicketService } from './storage';
-import type { TicketsTree, TreeFilter } from './ticketsTree';
-import type { CostReport } from './costReport';
-
-/** What commands accept: a tree node or `{ ticketId, stage, model, mode, … }`. */
-export const CommandArgsSchema = z.looseObject({
-  ticketId: z.number().int().positive().optional(),
-  stage: StageIdSchema.optional(),
-  model: z.string().min(1).max(200).optional(),
-  mode: z.enum(['headless', 'interactive']).optional(),
-  resume: z.boolean().optional(),
-  models: z.partialRecord(StageIdSchema, z.string()).optional(),
-  skip: z.array(StageIdSchema).optional(),
-  exclude: z.string().optional(),
-  confirm: z.boolean().optional(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  filter: z.enum(['all', 'active', 'archived']).optional(),
-  uri: z.string().optional(),
-});
-export type CommandArgs = z.infer<typeof CommandArgsSchema>;
+import type { TicketService } from './ticketService';
+import type { TicketsTree } from './ticketsTree';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -45,196 +32,130 @@ export interface Services {
   output: vscode.LogOutputChannel;
 }
 
-function parseArgs(command: string, raw: unknown): CommandArgs | undefined {
-  if (raw === undefined || raw === null) return {};
-  const r = CommandArgsSchema.safeParse(raw);
-  if (r.success) return r.data;
-  void notify.error(`invalid arguments for ${command}: ${z.prettifyError(r.error).split('\n')[0]}`);
-  return undefined;
+/** The commands about one ticket (a tree's ticket node, or a `ticketId`, or a pick). */
+type TicketCommand = 'changeStageModel' | 'resumeSession' | 'editTicket' | 'duplicateTicket' | 'archiveTicket' | 'unarchiveTicket' | 'deleteTicket' | 'openTicketFile' | 'openPlanFile';
+
+/** Command titles from the manifest ("Run Stage…" → "Run Stage"), for messages. */
+function titles(context: vscode.ExtensionContext): (id: string) => string {
+  const r = z.object({ contributes: z.object({ commands: z.array(z.object({ command: z.string(), title: z.string() })) }) }).safeParse(context.extension.packageJSON);
+  const byId = new Map(r.success ? r.data.contributes.commands.map((c) => [c.command, c.title.replace(/…$/, '')]) : []);
+  return (id) => byId.get(id) ?? id;
+}
+
+/**
+ * Registers command `id`. Its first argument is parsed with `schema` (invalid: an error naming the
+ * command and the first problem). A handler that throws is logged and shown, never an unhandled
+ * rejection. Returns what the handler returns (undefined after an error).
+ */
+function registrar(output: vscode.LogOutputChannel, titleOf: (id: string) => string) {
+  return <S extends z.ZodType>(id: string, schema: S, handler: (args: z.output<S>) => unknown): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (raw: unknown) => {
+      const parsed = schema.safeParse(raw ?? {});
+      if (!parsed.success) {
+        const [issue] = parsed.error.issues;
+        void notify.error(`invalid arguments for ${titleOf(id)}: ${issue.path.length ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}`);
+        return undefined;
+      }
+      try {
+        return await handler(parsed.data);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        output.error(`${id} failed: ${e instanceof Error ? (e.stack ?? message) : message}`);
+        void notify.error(`${titleOf(id)} failed: ${message}`);
+        return undefined;
+      }
+    });
 }
 
 export function registerCommands(s: Services): vscode.Disposable[] {
   const { tickets, config, runner, pipeline, tree } = s;
+  const register = registrar(s.output, titles(s.context));
+  // The schema and the handler's argument type both come from `name` (TypeScript cannot follow that).
+  const command = <N extends CommandName>(name: N, handler: (args: CommandArgs<N>) => unknown) => register(COMMANDS[name], COMMAND_ARGS[name], handler as (args: unknown) => unknown);
 
-  const pickTicket = async (args: CommandArgs, placeHolder: string): Promise<Ticket | undefined> => {
-    if (args.ticketId !== undefined) {
-      const t = tickets.get(args.ticketId);
-      if (!t) void notify.error(`ticket #${args.ticketId} does not exist.`);
-      return t;
-    }
-    const all = tickets.all().filter((t) => !t.archived);
-    if (!all.length) {
-      const c = await notify.info('there are no tickets yet.', 'New Ticket');
-      if (c) s.form.reveal();
-      return undefined;
-    }
-    const pick = await vscode.window.showQuickPick(
-      all.map((t) => ({ label: `#${t.id} ${t.title}`, description: t.type, detail: enabledStages(t).map((st) => stageInfo(st).label).join(' → '), ticket: t })),
-      { placeHolder, matchOnDescription: true, matchOnDetail: true },
-    );
-    return pick?.ticket;
+  /** The ticket an argument names, or one the user picks. */
+  const ticketFor = async (ticketId: number | undefined, placeHolder: string): Promise<Ticket | undefined> => {
+    if (ticketId === undefined) return pickTicket(tickets, placeHolder, () => s.form.reveal());
+    const t = tickets.get(ticketId);
+    if (!t) void notify.error(`ticket #${ticketId} does not exist.`);
+    return t;
   };
-
-  const modelOf = (t: Ticket, stage: StageId) => resolveStageModel(stage, config.forFolder(tickets.folderOf(t)?.uri).models, t.stages[stage]?.model);
-
-  const pickStage = async (t: Ticket, args: CommandArgs, placeHolder: string, all = false): Promise<StageId | undefined> => {
-    if (args.stage) return args.stage;
-    const ids = all ? STAGES.map((x) => x.id) : enabledStages(t);
-    const pick = await vscode.window.showQuickPick(
-      ids.map((id) => {
-        const m = modelOf(t, id);
-        const r = lastRun(t, id);
-        return { label: stageInfo(id).label, description: `${m.model} · ${SOURCE_LABELS[m.source]}`, detail: r ? `last run: ${r.status}` : stageInfo(id).summary, stage: id };
-      }),
-      { placeHolder },
-    );
-    return pick?.stage;
-  };
-
-  const pickModel = async (t: Ticket | undefined, stage: StageId, current: string, opts: { exclude?: string; withDefault?: boolean; placeHolder?: string } = {}): Promise<string | null | undefined> => {
-    const cfg = config.forFolder(t ? tickets.folderOf(t)?.uri : undefined).models;
-    type Item = vscode.QuickPickItem & { model?: string | null; other?: boolean };
-    const items: Item[] = [];
-    if (opts.withDefault) {
-      const d = resolveStageModel(stage, cfg);
-      items.push({ label: `$(discard) Use the default (${d.model} · ${SOURCE_LABELS[d.source]})`, model: null });
-    }
-    for (const m of pickerModels(cfg.customModels)) {
-      if (m === opts.exclude) continue;
-      items.push({ label: m, description: `${relativeCost(m)}× cost${m === current ? ' · current' : ''}`, model: m });
-    }
-    items.push({ label: '$(edit) Other model id…', other: true });
-    const qp = vscode.window.createQuickPick<Item>();
-    qp.items = items;
-    qp.placeholder = opts.placeHolder ?? `Model for ${stageInfo(stage).label}`;
-    const active = items.find((i) => i.model === current);
-    if (active) qp.activeItems = [active];
-    const chosen = await new Promise<Item | undefined>((resolve) => {
-      qp.onDidAccept(() => resolve(qp.selectedItems[0] ?? qp.activeItems[0]));
-      qp.onDidHide(() => resolve(undefined));
-      qp.show();
+  /** A command about one ticket: the one its argument names, or one the user picks. */
+  const ticketCommand = <N extends TicketCommand>(name: N, fn: (t: Ticket, args: CommandArgs<N>) => unknown, placeHolder = 'Which ticket?') =>
+    command(name, async (args) => {
+      const t = await ticketFor(args.ticketId, placeHolder);
+      if (t) return fn(t, args);
     });
-    qp.dispose();
-    if (!chosen) return undefined;
-    if (!chosen.other) return chosen.model;
-    const typed = await vscode.window.showInputBox({
-      prompt: `Model for ${stageInfo(stage).label}: an alias, a configured custom model, or a full model id`,
-      value: current,
-      validateInput: (v) => {
-        const c = checkModel(v, cfg.customModels);
-        return c.ok ? undefined : c.message;
-      },
-    });
-    return typed?.trim() || undefined;
+  /** The model checked against the ticket's settings; undefined after saying why not. */
+  const checked = (t: Ticket, model: string): string | undefined => {
+    const c = checkModel(model, config.forTicket(t).models.customModels);
+    if (c.ok) return c.model;
+    void notify.error(c.message);
+    return undefined;
   };
 
-  const runStage = async (raw: unknown, fixedStage?: StageId) => {
-    const args = parseArgs('Run Stage', raw);
-    if (!args) return;
-    const t = await pickTicket(args, 'Run a stage of which ticket?');
+  const runStage = async (args: CommandArgs<'runStage'>, fixedStage?: StageId) => {
+    const t = await ticketFor(args.ticketId, 'Run a stage of which ticket?');
     if (!t) return;
-    const stage = fixedStage ?? (await pickStage(t, args, `Run which stage of #${t.id}?`, true));
+    const stage = fixedStage ?? args.stage ?? (await pickStage(config, t, `Run which stage of #${t.id}?`, true));
     if (!stage) return;
     let model = args.model;
     if (!model && !fixedStage && args.stage === undefined) {
-      const current = modelOf(t, stage).model;
-      const m = await pickModel(t, stage, current, { placeHolder: `Model for ${stageInfo(stage).label} (this run; Enter keeps ${current})` });
+      const current = stageModel(config, t, stage).model;
+      const m = await pickModel(config, t, stage, current, { placeHolder: `Model for ${stageInfo(stage).label} (this run; Enter keeps ${current})` });
       if (m === undefined) return;
       model = m ?? undefined;
     }
-    if (model) {
-      const c = checkModel(model, config.forFolder(tickets.folderOf(t)?.uri).models.customModels);
-      if (!c.ok) {
-        void notify.error(`${c.message}`);
-        return;
-      }
-    }
+    if (model && !checked(t, model)) return;
     return runner.run({ ticketId: t.id, stage, model, mode: args.mode });
   };
 
-  const reg = (id: string, fn: (...a: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
-  const ticketCmd = (id: string, fn: (t: Ticket, args: CommandArgs) => unknown, placeHolder = 'Which ticket?') =>
-    reg(id, async (raw) => {
-      const args = parseArgs(id, raw);
-      if (!args) return;
-      const t = await pickTicket(args, placeHolder);
-      if (t) return fn(t, args);
-    });
-
   return [
-    reg('sdlcPipeline.newTicket', () => s.form.reveal()),
-    reg('sdlcPipeline.runStage', (raw) => runStage(raw)),
-    ...STAGES.map((st) => reg(stageCommandId(st.id), (raw) => runStage(raw, st.id))),
-    reg('sdlcPipeline.runPipeline', async (raw) => {
-      const args = parseArgs('Run Pipeline', raw);
-      if (!args) return;
-      const t = await pickTicket(args, 'Run the pipeline of which ticket?');
+    command('newTicket', () => s.form.reveal()),
+    command('runStage', (args) => runStage(args)),
+    ...STAGES.map((st) => register(STAGE_COMMANDS[st.id], STAGE_COMMAND_ARGS, (args) => runStage(args, st.id))),
+    command('runPipeline', async (args) => {
+      const t = await ticketFor(args.ticketId, 'Run the pipeline of which ticket?');
       if (!t) return;
-      let resume = args.resume;
-      if (resume === undefined) {
-        const done = enabledStages(t).filter((st) => lastRun(t, st)?.status === 'succeeded');
-        const unfinished = enabledStages(t).filter((st) => lastRun(t, st)?.status !== 'succeeded');
-        if (done.length && unfinished.length) {
-          const c = await vscode.window.showQuickPick(
-            [
-              { label: `Resume from ${stageInfo(unfinished[0]).label}`, resume: true },
-              { label: 'Start over from the first stage', resume: false },
-            ],
-            { placeHolder: `Ticket #${t.id}: ${done.length} stage(s) already succeeded` },
-          );
-          if (!c) return;
-          resume = c.resume;
-        }
-      }
+      const resume = args.resume ?? (await pickResume(t));
+      if (resume === undefined) return;
       return pipeline.run(t.id, { resume, models: args.models, skip: args.skip });
     }),
-    reg('sdlcPipeline.stopStage', async (raw) => {
-      const args = parseArgs('Stop Stage', raw);
-      if (!args) return;
-      if (args.ticketId !== undefined && args.stage) {
-        pipeline.cancel(args.ticketId);
-        return runner.stop(args.ticketId, args.stage);
-      }
+    command('stopStage', async (args) => {
+      const stop = (ticketId: number, stage: StageId) => {
+        pipeline.cancel(ticketId);
+        return runner.stop(ticketId, stage);
+      };
+      if (args.ticketId !== undefined && args.stage) return stop(args.ticketId, args.stage);
       const running = runner.running().filter((r) => args.ticketId === undefined || r.ticketId === args.ticketId);
       if (!running.length) {
         void notify.info('no stage is running.');
         return false;
       }
-      const pick = running.length === 1 ? running[0] : (await vscode.window.showQuickPick(running.map((r) => ({ label: `#${r.ticketId} ${stageInfo(r.stage).label}`, description: r.model, r })), { placeHolder: 'Stop which stage?' }))?.r;
-      if (!pick) return false;
-      pipeline.cancel(pick.ticketId);
-      return runner.stop(pick.ticketId, pick.stage);
+      const pick = await pickRunning(running);
+      return pick ? stop(pick.ticketId, pick.stage) : false;
     }),
-    ticketCmd('sdlcPipeline.changeStageModel', async (t, args) => {
-      const stage = await pickStage(t, args, `Change the model of which stage of #${t.id}?`, true);
+    ticketCommand('changeStageModel', async (t, args) => {
+      const stage = args.stage ?? (await pickStage(config, t, `Change the model of which stage of #${t.id}?`, true));
       if (!stage) return;
-      let model: string | null | undefined = args.model;
-      if (model === undefined) model = await pickModel(t, stage, modelOf(t, stage).model, { withDefault: true });
+      const picked = args.model === undefined ? await pickModel(config, t, stage, stageModel(config, t, stage).model, { withDefault: true }) : args.model;
+      if (picked === undefined) return;
+      const model = picked === null ? null : checked(t, picked);
       if (model === undefined) return;
-      if (model !== null) {
-        const c = checkModel(model, config.forFolder(tickets.folderOf(t)?.uri).models.customModels);
-        if (!c.ok) {
-          void notify.error(`${c.message}`);
-          return;
-        }
-        model = c.model;
-      }
       const updated = await tickets.update(t.id, (tt) => {
         tt.stages[stage] = { enabled: tt.stages[stage]?.enabled ?? false, model: model ?? undefined };
       });
-      void vscode.window.setStatusBarMessage(`SDLC Pipeline: #${t.id} ${stageInfo(stage).label} → ${modelOf(updated, stage).model}`, 4000);
+      void vscode.window.setStatusBarMessage(`SDLC Pipeline: #${t.id} ${stageInfo(stage).label} → ${stageModel(config, updated, stage).model}`, 4000);
       return updated.stages[stage];
     }),
-    reg('sdlcPipeline.pickModel', async (raw) => {
-      const args = parseArgs('pickModel', raw);
-      if (!args?.stage) return undefined;
+    command('pickModel', async (args) => {
+      if (!args.stage) return undefined;
       const t = args.ticketId ? tickets.get(args.ticketId) : undefined;
-      const m = await pickModel(t, args.stage, t ? modelOf(t, args.stage).model : '', { exclude: args.exclude });
-      return m ?? undefined;
+      return (await pickModel(config, t, args.stage, t ? stageModel(config, t, args.stage).model : '', { exclude: args.exclude })) ?? undefined;
     }),
-    ticketCmd('sdlcPipeline.resumeSession', async (t, args) => {
+    ticketCommand('resumeSession', async (t, args) => {
       const withSessions = STAGES.map((x) => x.id).filter((st) => lastRun(t, st)?.sessionId && lastRun(t, st)?.mode === 'headless');
-      const stage = args.stage ?? (withSessions.length === 1 ? withSessions[0] : await pickStage(t, { ...args, stage: undefined }, 'Resume the session of which stage?', true));
+      const stage = args.stage ?? (withSessions.length === 1 ? withSessions[0] : await pickStage(config, t, 'Resume the session of which stage?', true));
       if (!stage) return;
       const run = lastRun(t, stage);
       if (!run?.sessionId) {
@@ -243,26 +164,14 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       }
       return runner.resume(t, run);
     }),
-    reg('sdlcPipeline.showRunningTerminal', (raw) => {
-      const args = parseArgs('showRunningTerminal', raw) ?? {};
-      return runner.showTerminal(args.ticketId, args.stage);
-    }),
-    reg('sdlcPipeline.refreshTickets', () => tree.refresh()),
-    reg('sdlcPipeline.showMoreTickets', () => tree.showMore()),
-    reg('sdlcPipeline.filterTickets', async (raw) => {
-      const args = parseArgs('filterTickets', raw);
-      if (!args) return;
-      let f: TreeFilter | undefined = args.filter;
-      if (!f) {
-        const pick = await vscode.window.showQuickPick(
-          (['all', 'active', 'archived'] as const).map((x) => ({ label: x[0].toUpperCase() + x.slice(1), picked: tree.filter === x, f: x, description: tree.filter === x ? 'current' : undefined })),
-          { placeHolder: 'Show which tickets?' },
-        );
-        f = pick?.f;
-      }
+    command('showRunningTerminal', (args) => runner.showTerminal(args.ticketId, args.stage)),
+    command('refreshTickets', () => tree.refresh()),
+    command('showMoreTickets', () => tree.showMore()),
+    command('filterTickets', async (args) => {
+      const f = args.filter ?? (await pickFilter(tree.filter));
       if (f) await tree.setFilter(f);
     }),
-    ticketCmd('sdlcPipeline.editTicket', async (t, args) => {
+    ticketCommand('editTicket', async (t, args) => {
       const title = args.title ?? (await vscode.window.showInputBox({ prompt: `Title of ticket #${t.id}`, value: t.title, validateInput: (v) => (!v.trim() ? 'Title is required' : v.length > TITLE_MAX ? `At most ${TITLE_MAX} characters` : undefined) }));
       if (title === undefined || !title.trim()) return;
       const description = args.description ?? (await vscode.window.showInputBox({ prompt: `Description of ticket #${t.id}`, value: t.description }));
@@ -272,14 +181,14 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         tt.description = description;
       });
     }),
-    ticketCmd('sdlcPipeline.duplicateTicket', async (t) => {
+    ticketCommand('duplicateTicket', async (t) => {
       const copy = await tickets.create({ title: `${t.title} (copy)`.slice(0, TITLE_MAX), description: t.description, type: t.type, folder: t.folder, stages: t.stages });
       tree.reveal(copy.id);
       return copy;
     }),
-    ticketCmd('sdlcPipeline.archiveTicket', (t) => tickets.update(t.id, (tt) => void (tt.archived = true))),
-    ticketCmd('sdlcPipeline.unarchiveTicket', (t) => tickets.update(t.id, (tt) => void (tt.archived = false))),
-    ticketCmd('sdlcPipeline.deleteTicket', async (t, args) => {
+    ticketCommand('archiveTicket', (t) => tickets.update(t.id, (tt) => void (tt.archived = true))),
+    ticketCommand('unarchiveTicket', (t) => tickets.update(t.id, (tt) => void (tt.archived = false))),
+    ticketCommand('deleteTicket', async (t, args) => {
       const busy = pipeline.isRunning(t.id) || runner.isRunning(t.id);
       if (!args.confirm) {
         const action = busy ? 'Stop and Delete' : 'Delete';
@@ -297,22 +206,21 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       await tickets.delete(t.id);
       return true;
     }),
-    ticketCmd('sdlcPipeline.openTicketFile', async (t) => {
+    ticketCommand('openTicketFile', async (t) => {
       // Restricted Mode writes nothing into the workspace: show the text instead.
       if (!vscode.workspace.isTrusted) {
         const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: ticketMarkdown(t) });
         return vscode.window.showTextDocument(doc);
       }
-      const cfg = config.forFolder(tickets.folderOf(t)?.uri);
       try {
-        const { ticketFile } = await tickets.writeTicketFile(t, cfg.run.ticketsDirectory);
+        const { ticketFile } = await tickets.writeTicketFile(t, config.forTicket(t).run.ticketsDirectory);
         return vscode.window.showTextDocument(ticketFile);
       } catch (e) {
         void notify.error(`cannot write the ticket file of #${t.id}: ${(e as Error).message}`);
         return undefined;
       }
     }),
-    ticketCmd('sdlcPipeline.openPlanFile', async (t) => {
+    ticketCommand('openPlanFile', async (t) => {
       const folder = tickets.folderOf(t);
       if (!folder) return;
       const file = vscode.Uri.joinPath(folder.uri, ticketPaths(config.forFolder(folder.uri).run.ticketsDirectory, t.id).planFile);
@@ -323,19 +231,16 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         void notify.info(`ticket #${t.id} has no plan yet — run its Plan stage.`);
       }
     }),
-    reg('sdlcPipeline.exportTickets', async (raw) => {
-      const args = parseArgs('exportTickets', raw);
-      if (!args) return;
-      const target = args.uri ? vscode.Uri.parse(args.uri) : await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: 'Export tickets', defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'sdlc-tickets.json') : undefined });
+    command('exportTickets', async (args) => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: 'Export tickets', defaultUri: folder ? vscode.Uri.joinPath(folder.uri, 'sdlc-tickets.json') : undefined });
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(tickets.exportJson()));
       void notify.info(`exported ${tickets.all().length} tickets.`);
       return target.toString();
     }),
-    reg('sdlcPipeline.importTickets', async (raw) => {
-      const args = parseArgs('importTickets', raw);
-      if (!args) return;
-      const source = args.uri ? vscode.Uri.parse(args.uri) : (await vscode.window.showOpenDialog({ filters: { JSON: ['json'] }, openLabel: 'Import tickets' }))?.[0];
+    command('importTickets', async (args) => {
+      const source = args.uri ? vscode.Uri.parse(args.uri, true) : (await vscode.window.showOpenDialog({ filters: { JSON: ['json'] }, openLabel: 'Import tickets' }))?.[0];
       if (!source) return;
       const parsed = tickets.parseImport(new TextDecoder().decode(await vscode.workspace.fs.readFile(source)));
       if (!parsed.ok) {
@@ -346,11 +251,9 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       void notify.info(`imported ${r.imported.length} tickets${r.renumbered.length ? ` (${r.renumbered.length} renumbered: ${r.renumbered.slice(0, 5).map(([a, b]) => `#${a}→#${b}`).join(', ')})` : ''}.`);
       return r;
     }),
-    reg('sdlcPipeline.showCostReport', () => s.costReport.show()),
-    reg('sdlcPipeline.exportCostCsv', async (raw) => {
-      const args = parseArgs('exportCostCsv', raw);
-      if (!args) return;
-      const target = args.uri ? vscode.Uri.parse(args.uri) : await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export costs' });
+    command('showCostReport', () => s.costReport.show()),
+    command('exportCostCsv', async (args) => {
+      const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export costs' });
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(s.costReport.csv()));
       return target.toString();

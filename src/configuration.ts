@@ -2,8 +2,12 @@
 import * as vscode from 'vscode';
 import { notify } from './notify';
 import { resolveConfig, formatProblem, type RawConfig, type ResolvedConfig, type ScopedValues } from './domain/settings';
-import { parseRunSettings, RUN_SETTING_KEYS, type RawRunSettings, type RunSettings } from './domain/runSettings';
+import { parseRunSettings, type RunSettings } from './domain/runSettings';
+import type { RawRunSettings } from './domain/scopedValues';
+import { RUN_SETTING_KEYS } from './domain/settingsTable';
+import type { Ticket } from './domain/ticket';
 import { Disposable } from './lifecycle';
+import { ticketFolder } from './workspaceFolders';
 import { SECTION, SETTINGS, type SettingKey } from './settingKeys';
 
 export interface Configuration {
@@ -42,6 +46,7 @@ export class ConfigurationService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<Configuration>());
   readonly onDidChange = this.changed.event;
   private warned = new Set<string>();
+  private readonly perFolder = new Map<string, Configuration>();
 
   constructor(private readonly output: vscode.LogOutputChannel) {
     super();
@@ -54,9 +59,12 @@ export class ConfigurationService extends Disposable {
     );
     // Trusting the workspace makes its restricted settings count: read them again.
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()));
+    // Folder settings come and go with their folders.
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.perFolder.clear()));
   }
 
   private reload(): void {
+    this.perFolder.clear();
     this.current = readConfiguration();
     this.report();
     this.changed.fire(this.current);
@@ -66,8 +74,18 @@ export class ConfigurationService extends Disposable {
     return this.current;
   }
 
+  /** Settings as a folder sees them; read and validated once per folder until a setting changes. */
   forFolder(folder?: vscode.Uri): Configuration {
-    return folder ? readConfiguration(folder) : this.current;
+    if (!folder) return this.current;
+    const key = folder.toString();
+    let cfg = this.perFolder.get(key);
+    if (!cfg) this.perFolder.set(key, (cfg = readConfiguration(folder)));
+    return cfg;
+  }
+
+  /** Settings as a ticket's folder sees them (what its stages run with). */
+  forTicket(ticket: Pick<Ticket, 'folder'> | undefined): Configuration {
+    return this.forFolder(ticketFolder(ticket)?.uri);
   }
 
   private report(): void {

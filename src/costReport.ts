@@ -4,9 +4,10 @@ import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
 import { costRows, rollup, toCsv } from './domain/cost';
 import { STAGES } from './domain/stages';
-import { formatUsd } from './domain/stream';
+import { formatUsd } from './domain/format';
+import { COMMANDS } from './commandIds';
 import { Disposable } from './lifecycle';
-import type { TicketService } from './storage';
+import type { TicketService } from './ticketService';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -53,12 +54,19 @@ export class CostReport extends Disposable {
     }
     this.panel = vscode.window.createWebviewPanel('sdlcPipeline.costReport', 'SDLC Cost Report', vscode.ViewColumn.Active, {
       enableScripts: false,
-      enableCommandUris: ['sdlcPipeline.exportCostCsv'],
+      enableCommandUris: [COMMANDS.exportCostCsv],
       localResourceRoots: [],
     });
     this.panel.onDidDispose(() => (this.panel = undefined));
     this.update();
     return this.panel;
+  }
+
+  /** The report owns its panel: closing the window or deactivating disposes it with the rest. */
+  override dispose(): void {
+    this.panel?.dispose();
+    this.panel = undefined;
+    super.dispose();
   }
 
   html(): string {
@@ -76,7 +84,7 @@ export class CostReport extends Disposable {
     }
     const nonce = randomBytes(16).toString('base64');
     const body = rows.length
-      ? `<p class="total">Total spent: <strong>${formatUsd(all.total)}</strong> over ${rows.length} run(s) · <a href="command:sdlcPipeline.exportCostCsv">Export CSV</a></p>
+      ? `<p class="total">Total spent: <strong>${formatUsd(all.total)}</strong> over ${rows.length} run(s) · <a href="command:${COMMANDS.exportCostCsv}">Export CSV</a></p>
 <div class="charts">${bars('Cost per stage (thin bar: estimate)', stageData)}${bars('Cost per model', modelData)}</div>
 <table><caption>Per ticket</caption><thead><tr><th scope="col">Ticket</th><th scope="col">Spent</th></tr></thead><tbody>
 ${[...byTicket.entries()].map(([id, t]) => `<tr><td>#${id} ${esc(t.title)}</td><td>${formatUsd(t.total)}</td></tr>`).join('\n')}

@@ -4,10 +4,12 @@ import { registerCommands } from './commands';
 import { ConfigurationService } from './configuration';
 import { CostReport } from './costReport';
 import { TicketFormView } from './formView';
+import { retryModelPicker } from './pickers';
 import { PipelineService } from './pipeline';
 import { StageRunner } from './runner';
+import { ExtensionState } from './state';
 import { RunStatusBar } from './statusBar';
-import { TicketService } from './storage';
+import { TicketService } from './ticketService';
 import { TicketsTree } from './ticketsTree';
 
 export interface Api {
@@ -25,12 +27,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const config = new ConfigurationService(output);
   const tickets = new TicketService(context.workspaceState, output);
   await tickets.load();
-  const runner = new StageRunner(context, tickets, config, output);
+  const state = new ExtensionState(context.workspaceState, context.globalState);
+  const runner = new StageRunner(context, tickets, config, state, output);
   const interrupted = await runner.markInterrupted();
   if (interrupted) output.warn(`${interrupted} run(s) left running by a closed window are now "interrupted"`);
-  const pipeline = new PipelineService(tickets, runner, config, output);
-  const tree = new TicketsTree(context, tickets, runner, config);
-  const form = new TicketFormView(context.extensionUri, context.workspaceState, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
+  const pipeline = new PipelineService(tickets, runner, config, output, retryModelPicker(config));
+  const tree = new TicketsTree(tickets, runner, config, state);
+  const form = new TicketFormView(context.extensionUri, state, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
   const costReport = new CostReport(tickets, config);
   const statusBar = new RunStatusBar(runner);
   context.subscriptions.push(output, config, tickets, runner, pipeline, tree, form, costReport, statusBar);

@@ -8,9 +8,9 @@ import { SOURCE_LABELS, stageDefaults } from './domain/settings';
 import { STAGES } from './domain/stages';
 import { TICKET_TYPES, type Run } from './domain/ticket';
 import { Disposable } from './lifecycle';
-import { readModelIds, STORAGE_KEYS } from './domain/store';
-import { DraftSchema, HostMessageSchema, parseMessage, WebviewMessageSchema, type Draft, type FormState, type HostMessage, type WebviewMessage } from './protocol';
-import type { TicketService } from './storage';
+import type { ExtensionState } from './state';
+import { HostMessageSchema, parseMessage, WebviewMessageSchema, type FormState, type HostMessage, type WebviewMessage } from './protocol';
+import type { TicketService } from './ticketService';
 
 export const FORM_VIEW_ID = 'sdlcPipeline.ticketForm';
 
@@ -32,7 +32,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly memento: vscode.Memento,
+    private readonly saved: ExtensionState,
     private readonly tickets: TicketService,
     private readonly config: ConfigurationService,
     private readonly actions: FormActions,
@@ -96,7 +96,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
         this.postState();
         return;
       case 'draft':
-        await this.memento.update(STORAGE_KEYS.formDraft, msg.draft ?? undefined);
+        await this.saved.setFormDraft(msg.draft ?? undefined);
         this.post({ type: 'draftSaved' });
         return;
       case 'openSettings':
@@ -147,7 +147,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       if (!c.ok) return this.reject(`the model for ${stage}: ${c.message}`, { requestId, field: `model-${stage}`, message: c.message });
     }
     const ticket = await this.tickets.create(msg.draft);
-    await this.memento.update(STORAGE_KEYS.formDraft, undefined);
+    await this.saved.setFormDraft(undefined);
     this.post({ type: 'created', requestId, id: ticket.id, ran: msg.run });
     void vscode.window.setStatusBarMessage(`SDLC Pipeline: ticket #${ticket.id} created`, 4000);
     if (msg.run) this.actions.runPipeline(ticket.id);
@@ -161,7 +161,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       return { id, label: b?.label ?? id, relativeCost: relativeCost(id), description: b?.description ?? 'Custom model' };
     });
     const history: Run[] = this.tickets.all().flatMap((t) => t.runs);
-    const learned = readModelIds(this.memento.get(STORAGE_KEYS.modelIds));
+    const learned = this.saved.modelIds();
     const estimates = Object.fromEntries(
       STAGES.map((s) => {
         // Typical tokens once per stage; priced per model by the id each alias actually ran as.
@@ -184,15 +184,11 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       trusted: vscode.workspace.isTrusted,
       folder: folder?.uri.toString(),
       nextTicketId: this.tickets.store.peekNextId(),
-      draft: this.savedDraft(),
+      draft: this.saved.formDraft(),
       estimates,
     };
   }
 
-  private savedDraft(): Draft | undefined {
-    const p = DraftSchema.safeParse(this.memento.get(STORAGE_KEYS.formDraft));
-    return p.success ? p.data : undefined;
-  }
 
   private postState(): void {
     if (!this.ready) return;

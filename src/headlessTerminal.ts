@@ -8,7 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { outcomeLines, runOutcome, type RunFinal } from './domain/runOutcome';
 import type { StageId } from './domain/stages';
-import { ansi, LineSplitter, sanitizeTerminalText, StreamRenderer } from './domain/stream';
+import { ansi, LineSplitter, StreamRenderer } from './domain/stream';
+import { sanitizeTerminalText } from './domain/terminalText';
 
 export interface LaunchSpec {
   name: string;

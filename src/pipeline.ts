@@ -9,8 +9,9 @@ import { escalationPlan } from './domain/runSettings';
 import { stageInfo, type StageId } from './domain/stages';
 import { enabledStages, ticketSpend, unfinishedStages, type Run } from './domain/ticket';
 import { Disposable } from './lifecycle';
+import type { RetryModelPicker } from './pickers';
 import type { StageRunner } from './runner';
-import type { TicketService } from './storage';
+import type { TicketService } from './ticketService';
 
 export interface PipelineOptions {
   /** Start from the first unfinished stage instead of the first stage. */
@@ -38,6 +39,8 @@ export class PipelineService extends Disposable {
     private readonly runner: StageRunner,
     private readonly config: ConfigurationService,
     private readonly output: vscode.LogOutputChannel,
+    /** Asks for the model of "Retry with Another Model…" (pickers.ts `retryModelPicker`). */
+    private readonly pickModel: RetryModelPicker,
   ) {
     super();
   }
@@ -109,7 +112,7 @@ export class PipelineService extends Disposable {
 
   private configOf(ticketId: number) {
     const t = this.tickets.get(ticketId);
-    return t ? this.config.forFolder(this.tickets.folderOf(t)?.uri) : undefined;
+    return t ? this.config.forTicket(t) : undefined;
   }
 
   /** A stage that did not start (refused, ticket deleted, ticket cap reached) ends the pipeline. */
@@ -139,7 +142,8 @@ export class PipelineService extends Disposable {
         if (escalate && choice === `Retry with ${escalate}`) return this.run(ticketId, { resume: true, models: { [stage]: escalate } });
         if (choice === 'Skip') return this.run(ticketId, { resume: true, skip: [stage] });
         if (choice === 'Show Terminal') return this.runner.showTerminal(ticketId, stage);
-        const model = await vscode.commands.executeCommand<string | undefined>('sdlcPipeline.pickModel', { ticketId, stage, exclude: run.modelAsked });
+        const ticket = this.tickets.get(ticketId);
+        const model = ticket && (await this.pickModel(ticket, stage, run.modelAsked));
         if (model) return this.run(ticketId, { resume: true, models: { [stage]: model } });
       });
   }

@@ -6,11 +6,10 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
 import { PROJECT_SETTINGS_FILES, projectSettingsArgs, projectSettingsRisks } from './domain/projectSettings';
-import type { ProjectClaudeSettings } from './domain/runSettings';
-import { STORAGE_KEYS } from './domain/store';
+import type { ProjectClaudeSettings } from './domain/permissions';
 import { notify } from './notify';
+import type { ExtensionState } from './state';
 
 const MAX_BYTES = 1024 * 1024;
 
@@ -25,13 +24,8 @@ async function readSmall(file: string): Promise<string | undefined> {
   }
 }
 
-interface Decision {
-  fingerprint: string;
-  decision: 'load' | 'ignore';
-}
-
 /** The flags to add for this folder, or undefined when the user declined to run. */
-export async function projectSettingsFlags(mode: ProjectClaudeSettings, folder: string, memento: vscode.Memento): Promise<string[] | undefined> {
+export async function projectSettingsFlags(mode: ProjectClaudeSettings, folder: string, state: ExtensionState): Promise<string[] | undefined> {
   if (mode !== 'ask') return projectSettingsArgs(mode);
   const files: Array<{ name: string; text: string }> = [];
   for (const name of PROJECT_SETTINGS_FILES) {
@@ -41,8 +35,8 @@ export async function projectSettingsFlags(mode: ProjectClaudeSettings, folder: 
   const risks = projectSettingsRisks(files);
   if (!risks.length) return [];
   const fingerprint = createHash('sha256').update(JSON.stringify([folder, files])).digest('hex');
-  const saved = memento.get<Decision>(STORAGE_KEYS.projectSettingsDecision);
-  if (saved && saved.fingerprint === fingerprint && (saved.decision === 'load' || saved.decision === 'ignore')) return projectSettingsArgs(saved.decision);
+  const saved = state.projectSettingsDecision();
+  if (saved?.fingerprint === fingerprint) return projectSettingsArgs(saved.decision);
   const use = 'Use Them';
   const ignore = 'Ignore Them';
   const choice = await notify.confirm(
@@ -52,6 +46,6 @@ export async function projectSettingsFlags(mode: ProjectClaudeSettings, folder: 
   );
   if (!choice) return undefined;
   const decision = choice === use ? 'load' : 'ignore';
-  await memento.update(STORAGE_KEYS.projectSettingsDecision, { fingerprint, decision } satisfies Decision);
+  await state.setProjectSettingsDecision({ fingerprint, decision });
   return projectSettingsArgs(decision);
 }

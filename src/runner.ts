@@ -10,21 +10,21 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { notify } from './notify';
-import { locateClaude, notFoundMessage } from './claudeLocator';
-import type { Configuration, ConfigurationService } from './configuration';
-import { headlessArgs, interactiveArgs, resumeArgs, unsafeWindowsArg, type RunMode } from './domain/cli';
+import type { ConfigurationService } from './configuration';
+import { resumeArgs, type RunMode } from './domain/cli';
 import { checkModel } from './domain/models';
-import { slashCommandPrompt, stagePrompt, systemPromptFile, type PromptVars } from './domain/prompt';
+import { planRun } from './domain/planRun';
+import { systemPromptFile } from './domain/prompt';
 import type { RunFinal } from './domain/runOutcome';
 import { resolveStageModel } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
-import { formatUsd } from './domain/stream';
 import { isSessionId, ticketSpend, type Run, type Ticket } from './domain/ticket';
-import { readModelIds, STORAGE_KEYS } from './domain/store';
 import { HeadlessTerminal } from './headlessTerminal';
+import { InteractiveTerminal } from './interactiveTerminal';
+import { LaunchGuards, type Where } from './launchGuards';
 import { Disposable } from './lifecycle';
-import { projectSettingsFlags } from './projectSettings';
-import type { TicketService } from './storage';
+import type { ExtensionState } from './state';
+import type { TicketService } from './ticketService';
 
 export interface RunRequest {
   ticketId: number;
@@ -63,17 +63,20 @@ export class StageRunner extends Disposable {
   private readonly wrote = this.register(new vscode.EventEmitter<{ ticketId: number; stage: StageId; data: string }>());
   /** What a headless terminal shows, as written (tests check what reaches the user's terminal). */
   readonly onDidWriteTerminal = this.wrote.event;
-  private readonly refused = this.register(new vscode.EventEmitter<{ ticketId?: number; stage?: StageId; message: string }>());
+  private readonly guards: LaunchGuards;
   /** Fires with the message shown when a stage or resume is refused. */
-  readonly onDidRefuse = this.refused.event;
+  readonly onDidRefuse: vscode.Event<Where & { message: string }>;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly tickets: TicketService,
     private readonly config: ConfigurationService,
+    private readonly state: ExtensionState,
     private readonly output: vscode.LogOutputChannel,
   ) {
     super();
+    this.guards = this.register(new LaunchGuards(state, output));
+    this.onDidRefuse = this.guards.onDidRefuse;
   }
 
   /** Window closing or reloading: end every CLI we started before returning (they run in their own process groups). */
@@ -140,52 +143,13 @@ export class StageRunner extends Disposable {
     return n;
   }
 
-  /** Shows and logs why a stage could not start. */
-  private refuse(where: { ticketId?: number; stage?: StageId }, message: string, ...actions: string[]): Thenable<string | undefined> {
-    this.output.warn(`not started: ${message}`);
-    this.refused.fire({ ...where, message });
-    return notify.error(`${message}`, ...actions);
-  }
-
-  /** Restricted Mode: nothing that launches the CLI runs. */
-  private refuseUntrusted(where: { ticketId?: number; stage?: StageId }, what: string): boolean {
-    if (vscode.workspace.isTrusted) return false;
-    void this.refuse(where, `${what} launches the Claude Code CLI, which is disabled in Restricted Mode. Trust this workspace to run stages.`, 'Manage Workspace Trust').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
-    return true;
-  }
-
-  private async findClaude(cfg: Configuration, where: { ticketId?: number; stage?: StageId }): Promise<string | undefined> {
-    const claude = await locateClaude(cfg.run.claudePath);
-    if (claude.ok) return claude.path;
-    void this.refuse(where, notFoundMessage(claude, vscode.env.remoteName), 'Set Claude Path', 'How to Install').then((c) => {
-      if (c === 'Set Claude Path') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.claudePath');
-      if (c === 'How to Install') void vscode.env.openExternal(vscode.Uri.parse(claude.installUrl));
-    });
-    return undefined;
-  }
-
-  /** `bypassPermissions` lets the agent run anything unasked: only from user settings, and once confirmed. */
-  private async confirmPermissionMode(cfg: Configuration): Promise<boolean> {
-    if (cfg.run.permissionMode !== 'bypassPermissions') return true;
-    if (this.context.globalState.get(STORAGE_KEYS.bypassConfirmed) === true) return true;
-    const allow = 'Allow for All Stages';
-    const c = await notify.confirm('Your user settings run stages with --permission-mode bypassPermissions: the agent may edit files and run any command without asking. Allow this?',
-      allow,
-    );
-    if (c !== allow) return false;
-    await this.context.globalState.update(STORAGE_KEYS.bypassConfirmed, true);
-    return true;
-  }
-
   /** Runs a stage; resolves with the finished run record (undefined if it could not start). */
   async run(req: RunRequest): Promise<Run | undefined> {
     const where = { ticketId: req.ticketId, stage: req.stage };
-    if (this.refuseUntrusted(where, 'Running stages')) return undefined;
+    if (this.guards.untrusted(where, 'Running stages')) return undefined;
     const ticket = this.tickets.get(req.ticketId);
     if (!ticket) {
-      void this.refuse(where, `ticket #${req.ticketId} does not exist.`);
+      void this.guards.refuse(where, `ticket #${req.ticketId} does not exist.`);
       return undefined;
     }
     const key = runKey(ticket.id, req.stage);
@@ -219,32 +183,24 @@ export class StageRunner extends Disposable {
     const resolved = resolveStageModel(req.stage, cfg.models, ticket.stages[req.stage]?.model);
     const check = checkModel(req.model ?? resolved.model, cfg.models.customModels);
     if (!check.ok) {
-      void this.refuse(where, `cannot run ${label}: ${check.message}.`);
+      void this.guards.refuse(where, `cannot run ${label}: ${check.message}.`);
       return undefined;
     }
     const model = check.model;
     entry.model = model;
     this.changed.fire();
     const spent = ticketSpend(ticket.runs);
-    const ticketCap = cfg.run.maxTicketBudgetUsd;
-    if (ticketCap !== undefined && spent >= ticketCap) {
-      void this.refuse(where, `ticket #${ticket.id} has spent ${formatUsd(spent)}, which reaches its cap of ${formatUsd(ticketCap)} (sdlcPipeline.maxTicketBudgetUsd). ${label} was not started.`, 'Open Settings').then((c) => {
-        if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.maxTicketBudgetUsd');
-      });
-      return undefined;
-    }
-    const claudePath = await this.findClaude(cfg, where);
-    if (!claudePath || !(await this.confirmPermissionMode(cfg))) return undefined;
-    const settingArgs = folder ? await projectSettingsFlags(cfg.run.projectClaudeSettings, folder.uri.fsPath, this.context.workspaceState) : [];
-    if (!settingArgs) {
-      this.output.info(`not started: ${label} of #${ticket.id}: the repository's Claude Code settings were neither used nor ignored`);
-      return undefined;
-    }
+    // The ticket cap is checked before anything is written or asked (planRun checks it again).
+    const cap = cfg.run.maxTicketBudgetUsd;
+    if (cap !== undefined && spent >= cap) return this.guards.ticketCap(where, label, spent, cap);
+    const launch = await this.guards.launch(cfg, folder?.uri.fsPath, where);
+    if (!launch) return undefined;
+    const { claudePath, settingArgs } = launch;
     let files;
     try {
       files = await this.tickets.writeTicketFile(ticket, cfg.run.ticketsDirectory);
     } catch (e) {
-      void this.refuse(where, `cannot write the ticket file of #${ticket.id}: ${(e as Error).message}`);
+      void this.guards.refuse(where, `cannot write the ticket file of #${ticket.id}: ${(e as Error).message}`);
       return undefined;
     }
     if (entry.cancelled) return undefined;
@@ -256,40 +212,17 @@ export class StageRunner extends Disposable {
     const systemFile = vscode.Uri.joinPath(runDir, 'system.md');
     await vscode.workspace.fs.writeFile(systemFile, new TextEncoder().encode(systemPromptFile(ticket, req.stage, files.rel)));
 
-    const vars: PromptVars = {
-      ticketId: String(ticket.id),
-      stage: req.stage,
-      ticketFile: files.rel.ticketFile,
-      planFile: files.rel.planFile,
-      questionsFile: files.rel.questionsFile,
-      reviewFile: files.rel.reviewFile,
-      workspaceFolder: files.folder.uri.fsPath,
-    };
-    const command = cfg.run.stageCommands[req.stage];
-    const prompt = command ? slashCommandPrompt(command, files.rel.ticketFile) : stagePrompt(req.stage, vars, cfg.run.stagePrompts[req.stage]);
     const mode = req.mode ?? cfg.run.runMode;
-    // A run may spend at most what is left of the ticket's cap (headless runs enforce it).
-    const stageCap = cfg.run.maxBudgetUsd[req.stage];
-    const remaining = ticketCap !== undefined ? ticketCap - spent : undefined;
-    const maxBudgetUsd = stageCap !== undefined && remaining !== undefined ? Math.min(stageCap, remaining) : stageCap ?? remaining;
-    const options = {
-      model,
-      prompt,
-      sessionId,
-      systemPromptFile: systemFile.fsPath,
-      permissionMode: cfg.run.permissionMode,
-      allowedTools: cfg.run.allowedTools,
-      extraArgs: cfg.run.extraArgs,
-      maxBudgetUsd,
-      fallbackModel: cfg.run.fallbackModel,
-      settingArgs,
-    };
-    const args = mode === 'headless' ? headlessArgs(options) : interactiveArgs(options);
-    const unsafe = process.platform === 'win32' && mode === 'interactive' ? unsafeWindowsArg(args) : undefined;
-    if (unsafe !== undefined) {
-      void this.refuse(where, `cannot start ${label} interactively: the argument ${JSON.stringify(unsafe.slice(0, 80))} holds a quote or control character, which a Windows terminal could split. Run it headless or change the setting that produced it.`);
+    const plan = planRun({
+      ticketId: ticket.id, stage: req.stage, mode, model, sessionId, paths: files.rel, workspaceFolder: files.folder.uri.fsPath,
+      systemPromptFile: systemFile.fsPath, settings: cfg.run, spentUsd: spent, settingArgs,
+    });
+    if (!plan.ok) {
+      if (plan.reason === 'ticket-cap') return this.guards.ticketCap(where, label, plan.spentUsd, plan.capUsd);
+      void this.guards.refuse(where, `cannot start ${label} interactively: the argument ${JSON.stringify(plan.arg.slice(0, 80))} holds a quote or control character, which a Windows terminal could split. Run it headless or change the setting that produced it.`);
       return undefined;
     }
+    const { args } = plan;
     if (entry.cancelled) return undefined;
     this.output.info(`run ${runId}: ticket #${ticket.id} ${req.stage} model=${model} (${resolved.source}) mode=${mode}`);
     this.output.debug(`argv: ${JSON.stringify([claudePath, ...args])}`);
@@ -305,7 +238,7 @@ export class StageRunner extends Disposable {
       const cwd = files.folder.uri.fsPath;
       final = await (mode === 'headless'
         ? this.startHeadless(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...process.env, CLAUDE_CODE_ENTRYPOINT: process.env.CLAUDE_CODE_ENTRYPOINT ?? 'sdk-cli' }, stage: req.stage, model })
-        : this.startInteractive(entry, name, iconPath, claudePath, args, cwd));
+        : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd }));
     } catch (e) {
       final = { status: 'failed', message: `The run could not be started: ${(e as Error).message}` };
     }
@@ -333,8 +266,7 @@ export class StageRunner extends Disposable {
 
   private async learnModelId(alias: string, id: string): Promise<void> {
     // Learn which id an alias resolved to in this user's CLI version (estimates price by it).
-    const learned = { ...readModelIds(this.context.workspaceState.get(STORAGE_KEYS.modelIds)), [alias]: id };
-    await this.context.workspaceState.update(STORAGE_KEYS.modelIds, learned);
+    await this.state.learnModelId(alias, id);
   }
 
   private startHeadless(entry: ActiveRun, spec: ConstructorParameters<typeof HeadlessTerminal>[0]): Promise<RunFinal> {
@@ -355,53 +287,36 @@ export class StageRunner extends Disposable {
     });
   }
 
-  private startInteractive(entry: ActiveRun, name: string, iconPath: vscode.ThemeIcon, claudePath: string, args: string[], cwd: string): Promise<RunFinal> {
-    return new Promise((resolve) => {
-      let stopped = false;
-      const terminal = vscode.window.createTerminal({ name, shellPath: claudePath, shellArgs: args, cwd, iconPath, isTransient: true });
-      const sub = vscode.window.onDidCloseTerminal((t) => {
-        if (t !== terminal) return;
-        sub.dispose();
-        const code = t.exitStatus?.code;
-        resolve({
-          status: stopped ? 'cancelled' : code === 0 ? 'succeeded' : 'failed',
-          exitCode: code ?? null,
-          message: stopped ? 'Stopped by the user.' : code === 0 ? undefined : `The CLI exited with ${code ?? 'no exit code'}.`,
-        });
-      });
-      void terminal.processId.then((pid) => this.spawned.fire({ ticketId: entry.ticketId, stage: entry.stage, pid }));
-      const stop = () => {
-        stopped = true;
-        terminal.dispose();
-      };
-      const stoppedEarly = entry.cancelled;
-      Object.assign(entry, { terminal, stop, killNow: stop });
-      if (stoppedEarly) stop();
-      this.changed.fire();
-      terminal.show();
-    });
+  private startInteractive(entry: ActiveRun, spec: ConstructorParameters<typeof InteractiveTerminal>[0]): Promise<RunFinal> {
+    const t = new InteractiveTerminal(spec);
+    void t.terminal.processId.then((pid) => this.spawned.fire({ ticketId: entry.ticketId, stage: entry.stage, pid }));
+    const stoppedEarly = entry.cancelled;
+    Object.assign(entry, { terminal: t.terminal, stop: () => t.stop(), killNow: () => t.stop() });
+    if (stoppedEarly) t.stop();
+    this.changed.fire();
+    t.terminal.show();
+    return t.done;
   }
 
   /** Opens an interactive terminal that resumes a finished headless run's session. */
   async resume(ticket: Ticket, run: Run): Promise<vscode.Terminal | undefined> {
     const where = { ticketId: ticket.id, stage: run.stage };
-    if (this.refuseUntrusted(where, 'Resuming a session')) return undefined;
+    if (this.guards.untrusted(where, 'Resuming a session')) return undefined;
     // Stored and imported records are checked already; check again where it meets a command line.
     if (!isSessionId(run.sessionId)) {
-      void this.refuse(where, `the ${stageInfo(run.stage).label} run of #${ticket.id} has no valid session id to resume.`);
+      void this.guards.refuse(where, `the ${stageInfo(run.stage).label} run of #${ticket.id} has no valid session id to resume.`);
       return undefined;
     }
     const folder = this.tickets.folderOf(ticket);
     const cfg = this.config.forFolder(folder?.uri);
     const model = checkModel(run.modelAsked, cfg.models.customModels);
     if (!model.ok) {
-      void this.refuse(where, `cannot resume: ${model.message}.`);
+      void this.guards.refuse(where, `cannot resume: ${model.message}.`);
       return undefined;
     }
-    const claudePath = await this.findClaude(cfg, where);
-    if (!claudePath || !(await this.confirmPermissionMode(cfg))) return undefined;
-    const settingArgs = folder ? await projectSettingsFlags(cfg.run.projectClaudeSettings, folder.uri.fsPath, this.context.workspaceState) : [];
-    if (!settingArgs) return undefined;
+    const launch = await this.guards.launch(cfg, folder?.uri.fsPath, where);
+    if (!launch) return undefined;
+    const { claudePath, settingArgs } = launch;
     const shown = run.modelRan && checkModel(run.modelRan).ok ? run.modelRan : model.model;
     const terminal = vscode.window.createTerminal({
       name: `${terminalName(ticket.id, run.stage, shown)} · resumed`,

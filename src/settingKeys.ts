@@ -1,27 +1,10 @@
-/** Every setting key, in one place. Pure: no `vscode` import. */
-export const SECTION = 'sdlcPipeline';
+/**
+ * Every setting key, generated from the settings table (src/domain/settingsTable.ts): add a
+ * setting there, not here. `SETTINGS.x` is the key under `sdlcPipeline.`; `fullKey` prefixes it.
+ * Pure: no `vscode` import.
+ */
+import { SETTING_KEYS, type SettingKey } from './domain/settingsTable';
 
-export const SETTINGS = {
-  defaultModels: 'defaultModels',
-  defaultStages: 'defaultStages',
-  customModels: 'customModels',
-  presets: 'presets',
-  runMode: 'runMode',
-  projectClaudeSettings: 'projectClaudeSettings',
-  claudePath: 'claudePath',
-  permissionMode: 'permissionMode',
-  allowedTools: 'allowedTools',
-  extraArgs: 'extraArgs',
-  maxBudgetUsd: 'maxBudgetUsd',
-  maxTicketBudgetUsd: 'maxTicketBudgetUsd',
-  stagePrompts: 'stagePrompts',
-  stageCommands: 'stageCommands',
-  ticketsDirectory: 'ticketsDirectory',
-  prices: 'prices',
-  escalation: 'escalation',
-  escalationMode: 'escalationMode',
-  fallbackModel: 'fallbackModel',
-} as const;
+export { fullKey, SECTION, type SettingKey } from './domain/settingsTable';
 
-export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
-export const fullKey = (k: SettingKey) => `${SECTION}.${k}`;
+export const SETTINGS = Object.freeze(Object.fromEntries(SETTING_KEYS.map((k) => [k, k]))) as { readonly [K in SettingKey]: K };

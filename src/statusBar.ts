@@ -1,5 +1,6 @@
 /** A status-bar item that shows what is running; clicking it shows that terminal. */
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
 import { stageInfo } from './domain/stages';
 import { Disposable } from './lifecycle';
 import type { StageRunner } from './runner';
@@ -25,7 +26,7 @@ export class RunStatusBar extends Disposable {
     const model = (r: (typeof running)[number]) => r.model || 'starting…';
     this.item.text = `$(sync~spin) SDLC #${first.ticketId} ${stageInfo(first.stage).label} · ${model(first)}${more}`;
     this.item.tooltip = running.map((r) => `#${r.ticketId} ${stageInfo(r.stage).label} · ${model(r)}`).join('\n') + '\nClick to show the terminal';
-    this.item.command = { command: 'sdlcPipeline.showRunningTerminal', title: 'Show terminal', arguments: [{ ticketId: first.ticketId, stage: first.stage }] };
+    this.item.command = { command: COMMANDS.showRunningTerminal, title: 'Show terminal', arguments: [{ ticketId: first.ticketId, stage: first.stage }] };
     this.item.show();
   }
 }

@@ -1,10 +1,11 @@
-/** Tickets in workspaceState (one key per ticket) and their files in the workspace folder. */
+/** The ticket service: the store of tickets in workspaceState (one key per ticket, see domain/store) and their files in the workspace folder. */
 import * as vscode from 'vscode';
 import { ticketPaths } from './domain/prompt';
 import { exportTickets, parseExportFile, TicketStore, type ImportedTicket, type LoadReport } from './domain/store';
 import { newTicket, ticketMarkdown, type Ticket, type TicketDraft } from './domain/ticket';
 import { Disposable } from './lifecycle';
 import { safeWriteFile } from './safeFiles';
+import { ticketFolder } from './workspaceFolders';
 
 export class TicketService extends Disposable {
   readonly store: TicketStore;
@@ -13,7 +14,8 @@ export class TicketService extends Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    memento: vscode.Memento,
+    /** The workspaceState the tickets live in (read-only access for diagnostics and tests). */
+    readonly memento: vscode.Memento,
     private readonly output: vscode.LogOutputChannel,
   ) {
     super();
@@ -81,8 +83,7 @@ export class TicketService extends Disposable {
 
   /** The workspace folder a ticket belongs to. */
   folderOf(ticket: Ticket): vscode.WorkspaceFolder | undefined {
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    return folders.find((f) => f.uri.toString() === ticket.folder) ?? folders[0];
+    return ticketFolder(ticket);
   }
 
   /**

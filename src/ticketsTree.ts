@@ -1,19 +1,20 @@
 /** The native Tickets tree: ticket → its stages, with model, status, cost and duration. */
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
 import type { ConfigurationService } from './configuration';
 import { rollup } from './domain/cost';
 import { resolveStageModel, SOURCE_LABELS } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
-import { STORAGE_KEYS } from './domain/store';
-import { formatDuration, formatUsd } from './domain/stream';
+import { formatDuration, formatUsd } from './domain/format';
 import { enabledStages, lastRun, type RunStatus, type Ticket } from './domain/ticket';
 import { Disposable } from './lifecycle';
+import type { ExtensionState, TreeFilter } from './state';
 import type { StageRunner } from './runner';
-import type { TicketService } from './storage';
+import type { TicketService } from './ticketService';
 
 export const TREE_VIEW_ID = 'sdlcPipeline.tickets';
 export const PAGE_SIZE = 200;
-export type TreeFilter = 'all' | 'active' | 'archived';
+export type { TreeFilter } from './state';
 
 export type Node =
   | { kind: 'ticket'; ticketId: number }
@@ -39,10 +40,10 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
   private ticketNodes = new Map<number, Node>();
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
     private readonly tickets: TicketService,
     private readonly runner: StageRunner,
     private readonly config: ConfigurationService,
+    private readonly state: ExtensionState,
   ) {
     super();
     this.view = this.register(vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
@@ -53,12 +54,11 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
   }
 
   get filter(): TreeFilter {
-    const f = this.context.workspaceState.get(STORAGE_KEYS.treeFilter);
-    return f === 'active' || f === 'archived' ? f : 'all';
+    return this.state.treeFilter();
   }
 
   async setFilter(f: TreeFilter): Promise<void> {
-    await this.context.workspaceState.update(STORAGE_KEYS.treeFilter, f);
+    await this.state.setTreeFilter(f);
     this.limit = PAGE_SIZE;
     this.refresh();
   }
@@ -116,7 +116,7 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'more') {
       const item = new vscode.TreeItem(`Show more… (${node.shown} shown)`);
-      item.command = { command: 'sdlcPipeline.showMoreTickets', title: 'Show more' };
+      item.command = { command: COMMANDS.showMoreTickets, title: 'Show more' };
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       return item;
     }
@@ -146,8 +146,7 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
 
   private stageItem(t: Ticket, stage: StageId): vscode.TreeItem {
     const info = stageInfo(stage);
-    const folder = this.tickets.folderOf(t);
-    const resolved = resolveStageModel(stage, this.config.forFolder(folder?.uri).models, t.stages[stage]?.model);
+    const resolved = resolveStageModel(stage, this.config.forTicket(t).models, t.stages[stage]?.model);
     const run = lastRun(t, stage);
     const running = this.runner.isRunning(t.id, stage);
     const item = new vscode.TreeItem(info.label);
@@ -170,7 +169,7 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     const [icon, colour] = status ? STATUS_ICONS[status] : ['circle-large-outline', undefined];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = running ? 'stage-running' : 'stage';
-    item.command = running ? { command: 'sdlcPipeline.showRunningTerminal', title: 'Show terminal', arguments: [{ ticketId: t.id, stage }] } : undefined;
+    item.command = running ? { command: COMMANDS.showRunningTerminal, title: 'Show terminal', arguments: [{ ticketId: t.id, stage }] } : undefined;
     item.accessibilityInformation = { label: `${info.label} stage, model ${resolved.model}, ${status ?? 'not run'}` };
     return item;
   }

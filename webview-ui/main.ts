@@ -2,6 +2,8 @@
  * The ticket form (browser side). Built from DOM nodes (never innerHTML with user text),
  * toolkit web components, and the shared zod protocol: host messages are validated here.
  * The draft lives in webview state, so it survives hiding the view and reloading the window.
+ * This file only renders and wires events; the draft logic (defaults, merging host state, presets,
+ * hints, totals, the `create` message) is the DOM-free draft.ts.
  */
 import {
   provideVSCodeDesignSystem,
@@ -15,8 +17,8 @@ import {
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 import { DraftSchema, HostMessageSchema, type Draft, type FormState, type WebviewMessage } from '../src/protocol';
-import type { StageId } from '../src/domain/stages';
 import { TITLE_MAX } from '../src/domain/ticket';
+import { applyPreset, createMessage, freshDraft, reconcile, resetModels, stageHint, titleMissing, totals, totalsText } from './draft';
 
 provideVSCodeDesignSystem().register(
   vsCodeButton(),
@@ -68,33 +70,6 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<
   for (const c of children) e.append(c); // strings become text nodes: never parsed as HTML
   return e;
 }
-
-function freshDraft(s: FormState): Draft {
-  return {
-    title: '',
-    description: '',
-    type: 'feature',
-    folder: s.folders[0]?.uri,
-    stages: Object.fromEntries(
-      s.stages.map((st) => [st.id, { enabled: s.defaultStages.includes(st.id), model: s.defaults[st.id].model, touched: false }]),
-    ) as Draft['stages'],
-  };
-}
-
-/** Merge new host state into the draft: untouched pickers follow the (new) defaults. */
-function reconcile(s: FormState, d: Draft | undefined): Draft {
-  if (!d) return freshDraft(s);
-  const modelIds = s.models.map((m) => m.id);
-  for (const st of s.stages) {
-    const cur = d.stages[st.id];
-    if (!cur) d.stages[st.id] = { enabled: s.defaultStages.includes(st.id), model: s.defaults[st.id].model, touched: false };
-    else if (!cur.touched || !modelIds.includes(cur.model)) d.stages[st.id] = { ...cur, model: s.defaults[st.id].model, touched: cur.touched && modelIds.includes(cur.model) };
-  }
-  if (s.folders.length && !s.folders.some((f) => f.uri === d.folder)) d.folder = s.folders[0].uri;
-  return d;
-}
-
-const money = (usd: number) => (usd < 0.01 ? `$${usd.toFixed(3)}` : `$${usd.toFixed(2)}`);
 
 function render(): void {
   const app = document.getElementById('app')!;
@@ -168,20 +143,15 @@ function render(): void {
   preset.append(el('vscode-option', { value: '' }, d.preset ? 'Custom' : 'Choose a preset…'));
   for (const p of s.presets) preset.append(el('vscode-option', { value: p.name }, p.name));
   preset.addEventListener('change', () => {
-    const p = s.presets.find((x) => x.name === preset.value);
-    if (!p) return;
-    for (const st of s.stages) {
-      const m = p.models[st.id];
-      if (m) d.stages[st.id] = { ...d.stages[st.id], model: m, touched: true };
-    }
-    d.preset = p.name;
+    const next = applyPreset(s, d, preset.value);
+    if (!next) return;
+    draft = next;
     save();
     render();
   });
   const reset = el('vscode-button', { id: 'reset', appearance: 'secondary', 'aria-label': 'Reset models to defaults' }, 'Reset to defaults');
   reset.addEventListener('click', () => {
-    for (const st of s.stages) d.stages[st.id] = { ...d.stages[st.id], model: s.defaults[st.id].model, touched: false };
-    d.preset = undefined;
+    draft = resetModels(s, d);
     save();
     render();
   });
@@ -190,7 +160,6 @@ function render(): void {
 
   // Stages
   const list = el('div', { class: 'stages', role: 'group', 'aria-label': 'Pipeline stages' });
-  const costOf = (id: StageId) => s.estimates[id]?.usdByModel[d.stages[id].model];
   for (const st of s.stages) {
     const choice = d.stages[st.id];
     const toggle = el('vscode-checkbox', { id: `stage-${st.id}`, 'aria-label': `Run ${st.label} stage`, title: st.summary }, st.label) as Field;
@@ -198,10 +167,7 @@ function render(): void {
     const picker = el('vscode-dropdown', { id: `model-${st.id}`, 'aria-label': `Model for ${st.label} stage`, position: 'below' }) as Field;
     for (const m of s.models) picker.append(el('vscode-option', { value: m.id, title: m.description }, `${m.id} · ${m.relativeCost}×`));
     if (!choice.enabled) picker.setAttribute('disabled', '');
-    const def = s.defaults[st.id];
-    const source = choice.touched ? (choice.model === def.model ? `${def.model} · ${def.sourceLabel}` : 'chosen on this ticket') : `${def.model} · ${def.sourceLabel}`;
-    const usd = costOf(st.id);
-    const hint = el('div', { class: 'hint', id: `hint-${st.id}` }, source, usd !== undefined && choice.enabled ? ` · ~${money(usd)}` : '');
+    const hint = el('div', { class: 'hint', id: `hint-${st.id}` }, stageHint(s, d, st.id));
     const error = el('div', { class: 'error', id: `model-${st.id}-error`, role: 'alert' });
     toggle.addEventListener('change', () => {
       choice.enabled = !!toggle.checked;
@@ -216,8 +182,7 @@ function render(): void {
       choice.touched = true;
       d.preset = undefined;
       save();
-      const u = costOf(st.id);
-      hint.textContent = `chosen on this ticket${u !== undefined ? ` · ~${money(u)}` : ''}`;
+      hint.textContent = stageHint(s, d, st.id, { justPicked: true });
       renderTotals();
     });
     list.append(el('div', { class: 'stage' }, el('div', { class: 'stage-row' }, toggle, picker), hint, error));
@@ -226,22 +191,13 @@ function render(): void {
   form.append(el('fieldset', { class: 'stages-set' }, el('legend', {}, 'Stages and models'), list));
 
   // Totals
-  const totals = el('div', { id: 'totals', class: 'totals', role: 'status' });
+  const totalsBox = el('div', { id: 'totals', class: 'totals', role: 'status' });
   const renderTotals = () => {
-    const enabled = s.stages.filter((st) => d.stages[st.id].enabled);
-    const rel = (id: string) => s.models.find((m) => m.id === id)?.relativeCost ?? 5;
-    const opusRel = s.models.find((m) => m.id === 'opus')?.relativeCost ?? 5;
-    const usd = enabled.reduce((a, st) => a + (costOf(st.id) ?? 0), 0);
-    const opusUsd = enabled.reduce((a, st) => a + (s.estimates[st.id]?.usdByModel.opus ?? 0), 0);
-    const pct = enabled.length ? Math.round((100 * enabled.reduce((a, st) => a + rel(d.stages[st.id].model), 0)) / (opusRel * enabled.length)) : 0;
-    const basis = enabled.some((st) => s.estimates[st.id]?.basis === 'history') ? 'from this workspace’s past runs' : 'from built-in priors';
-    totals.replaceChildren(
-      el('div', {}, el('strong', {}, `Estimated ${money(usd)}`), ` for ${enabled.length} stage${enabled.length === 1 ? '' : 's'} (${basis})`),
-      el('div', { id: 'relative-cost' }, `Relative cost ${pct}% of all-opus`, opusUsd > usd ? ` · saves ~${money(opusUsd - usd)}` : ''),
-    );
+    const t = totalsText(totals(s, d));
+    totalsBox.replaceChildren(el('div', {}, el('strong', {}, t.estimate), t.scope), el('div', { id: 'relative-cost' }, t.relative, t.saving));
   };
   renderTotals();
-  form.append(totals);
+  form.append(totalsBox);
 
   // Actions
   const status = el('div', { id: 'status', class: 'status', role: 'status' }, lastCreated ?? '');
@@ -257,20 +213,17 @@ function render(): void {
   }
   const submit = (run: boolean) => {
     if (pendingRequest !== undefined) return;
-    if (!d.title.trim()) {
+    if (titleMissing(d)) {
       titleError.textContent = 'Title is required.';
       title.setAttribute('aria-invalid', 'true');
       title.focus();
       return;
     }
-    const stages = Object.fromEntries(
-      s.stages.map((st) => [st.id, { enabled: d.stages[st.id].enabled, ...(d.stages[st.id].touched ? { model: d.stages[st.id].model } : {}) }]),
-    );
     pendingRequest = newRequestId();
     create.setAttribute('disabled', '');
     createRun.setAttribute('disabled', '');
     status.textContent = 'Creating…';
-    vscode.postMessage({ type: 'create', requestId: pendingRequest, run, draft: { title: d.title.trim(), description: d.description, type: d.type, folder: d.folder, stages } });
+    vscode.postMessage(createMessage(s, d, pendingRequest, run));
   };
   create.addEventListener('click', () => submit(false));
   createRun.addEventListener('click', () => submit(true));

@@ -4,7 +4,7 @@
  * value, a ticket title, an import, the CLI's output) must not form one: `](` is broken apart.
  * Control characters go too, and the length is capped. Pure: no `vscode` import.
  */
-import { sanitizeTerminalText } from './stream';
+import { sanitizeTerminalText } from './terminalText';
 
 export const NOTICE_MAX = 1000;
 

@@ -5,7 +5,9 @@
  * Pure: no `vscode` import.
  */
 import { stageInfo, type StageId } from './stages';
-import { ansi, formatDuration, formatUsd, sanitizeTerminalText, type StreamSummary } from './stream';
+import { formatDuration, formatUsd } from './format';
+import { ansi, type StreamSummary } from './stream';
+import { sanitizeTerminalText } from './terminalText';
 import { RunSchema, type Run, type RunStatus } from './ticket';
 
 export interface ProcessEnd {

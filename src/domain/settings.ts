@@ -1,10 +1,12 @@
 /**
  * Validates raw settings values (as read per scope) and resolves each stage's model with
  * the documented precedence: ticket > workspace folder > workspace > user > built-in.
- * Pure: no `vscode` import; the configuration adapter feeds it `inspect()` results.
+ * Pure: no `vscode` import; the configuration adapter feeds it `inspect()` results. The model
+ * settings' keys, scopes, defaults and schema are rows of settingsTable.ts.
  */
 import * as z from 'zod';
 import { checkModel, describeValue } from './models';
+import type { ModelSettingKey } from './settingsTable';
 import { builtinDefaults, isStageId, STAGE_IDS, STAGES, type StageId } from './stages';
 
 export const SCOPES = ['workspaceFolder', 'workspace', 'user'] as const;
@@ -57,12 +59,8 @@ export interface ResolvedConfig {
   problems: SettingProblem[];
 }
 
-export interface RawConfig {
-  defaultModels: ScopedValues;
-  customModels: ScopedValues;
-  defaultStages: ScopedValues;
-  presets: ScopedValues;
-}
+/** Raw values of each model setting (`defaultModels`, `customModels`, `defaultStages`, `presets`: the settings table's `models` rows) at each scope. */
+export type RawConfig = Record<ModelSettingKey, ScopedValues>;
 
 /** Most specific defined value wins (folder > workspace > user). */
 function effective(values: ScopedValues): { scope: Scope; value: unknown } | undefined {

@@ -23,15 +23,15 @@ const MUTATIONS = [
   ['--fallback-model gets the main model', 'src/domain/cli.ts', "args.push('--fallback-model', o.fallbackModel)", "args.push('--fallback-model', o.model)"],
   ['resume passes the session as a separate argument', 'src/domain/cli.ts', "const args = model ? ['--model', model, `--resume=${sessionId}`] : [`--resume=${sessionId}`];", "const args = model ? ['--model', model, '--resume', sessionId] : ['--resume', sessionId];"],
   ['rollup credits the model asked for', 'src/domain/cost.ts', 'const key = r.modelRan ?? r.modelAsked;', 'const key = r.modelAsked;'],
-  ['terminal text not sanitized', 'src/domain/stream.ts', 'export function sanitizeTerminalText(s: string): string {', 'export function sanitizeTerminalText(s: string): string {\n  if (s !== "\\u0000") return s;'],
+  ['terminal text not sanitized', 'src/domain/terminalText.ts', 'export function sanitizeTerminalText(s: string): string {', 'export function sanitizeTerminalText(s: string): string {\n  if (s !== "\\u0000") return s;'],
   ['notification links left intact', 'src/domain/notice.ts', ".replace(/\\]\\s*\\(/g, '] (')", ''],
   ['symlinked ticket file written through', 'src/safeFiles.ts', 'if (st?.isSymbolicLink()) throw', 'if (st?.isSymbolicLink() && false) throw'],
   ['a model may start with "-"', 'src/domain/models.ts', "if (model.startsWith('-')) return", "if (model.startsWith('-') && false) return"],
   ['a stored session id may be any string', 'src/domain/ticket.ts', 'export const SessionIdSchema = z.uuid();', 'export const SessionIdSchema = z.string();'],
-  ['caps: a workspace may raise a stage cap', 'src/domain/runSettings.ts', 's.maxBudgetUsd[stage] = Math.min(cap, s.maxBudgetUsd[stage] ?? Infinity);', 's.maxBudgetUsd[stage] = cap;'],
-  ['caps: a workspace may raise the ticket cap', 'src/domain/runSettings.ts', 's.maxTicketBudgetUsd = Math.min(p.data, s.maxTicketBudgetUsd ?? Infinity);', 's.maxTicketBudgetUsd = p.data;'],
-  ['a workspace may widen the permission mode', 'src/domain/runSettings.ts', 'if (PERMISSIVENESS[m] > PERMISSIVENESS[userMode]) {', 'if (false) {'],
-  ['escalation chains may repeat a model', 'src/domain/runSettings.ts', 'if (chain.includes(c.model)) return', 'if (chain.includes(c.model) && false) return'],
+  ['caps: a workspace may raise a stage cap', 'src/domain/scopedValues.ts', 'caps[stage] = Math.min(cap, caps[stage] ?? Infinity);', 'caps[stage] = cap;'],
+  ['caps: a workspace may raise the ticket cap', 'src/domain/scopedValues.ts', 'if (r.ok) cap = Math.min(r.value, cap ?? Infinity);', 'if (r.ok) cap = r.value;'],
+  ['a workspace may widen the permission mode', 'src/domain/runSettingRules.ts', 'if (PERMISSIVENESS[m] > PERMISSIVENESS[userMode]) {', 'if (false) {'],
+  ['escalation chains may repeat a model', 'src/domain/runSettingRules.ts', 'if (chain.includes(c.model)) return', 'if (chain.includes(c.model) && false) return'],
   ['imported ids are not capped', 'src/domain/store.ts', '|| wanted >= MAX_TICKET_ID;', ';'],
   ['stream amounts not range-checked', 'src/domain/stream.ts', 'const Amount = z.number().nonnegative();', 'const Amount = z.number();'],
 ];
@@ -54,6 +54,7 @@ try {
   cpSync(join(repoRoot, 'src'), join(scratch, 'src'), { recursive: true });
   cpSync(join(repoRoot, 'test/unit'), join(scratch, 'test/unit'), { recursive: true });
   cpSync(join(repoRoot, 'package.json'), join(scratch, 'package.json'));
+  cpSync(join(repoRoot, 'webview-ui'), join(scratch, 'webview-ui'), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'));
   const baseline = await unitTier(scratch);
   if (baseline.failed) throw new Error(`the unit tier fails without any mutation: ${baseline.tail}`);

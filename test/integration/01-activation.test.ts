@@ -15,7 +15,7 @@ describe('activation and the thin slice (real extension host)', () => {
   it('a created ticket is stored in workspaceState, one key per ticket', async () => {
     const a = await api();
     const t = await a.tickets.create(draft('Stored ticket', { plan: 'sonnet' }));
-    const memento = (a.tickets.store as unknown as { kv: vscode.Memento }).kv;
+    const memento = a.tickets.memento;
     const record = memento.get<{ v: number; data: { id: number; stages: { plan: { model: string } } } }>(`sdlcPipeline.ticket.${t.id}`);
     assert.strictEqual(record?.v, 2);
     assert.strictEqual(record?.data.id, t.id);

@@ -6,7 +6,7 @@ import { api, draft, EXTENSION_ID } from './helpers';
 
 /** The extension's real workspaceState Memento (the same object the store uses). */
 function memento(a: Awaited<ReturnType<typeof api>>): vscode.Memento {
-  return (a.tickets.store as unknown as { kv: vscode.Memento }).kv;
+  return a.tickets.memento;
 }
 
 describe('ticket store through the real workspaceState (real extension host)', () => {

@@ -1,6 +1,9 @@
 import * as assert from 'node:assert';
 import { headlessArgs } from '../../src/domain/cli';
-import { checkExtraArgs, escalationPlan, nextEscalation, parseRunSettings, RUN_SETTING_KEYS, type RawRunSettings } from '../../src/domain/runSettings';
+import { checkExtraArgs } from '../../src/domain/extraArgs';
+import { escalationPlan, nextEscalation, parseRunSettings } from '../../src/domain/runSettings';
+import type { RawRunSettings } from '../../src/domain/scopedValues';
+import { RUN_SETTING_KEYS } from '../../src/domain/settingsTable';
 import { SETTINGS } from '../../src/settingKeys';
 
 const trusted = (raw: RawRunSettings, customModels: string[] = []) => parseRunSettings(raw, { trusted: true, customModels });

@@ -1,0 +1,83 @@
+/**
+ * Every command the extension registers: its id and the schema of its argument. Callers name a
+ * command through `COMMANDS`, never a string literal; a unit test checks the ids against
+ * package.json. Pure: no `vscode` import.
+ */
+import * as z from 'zod';
+import { stageCommandId, STAGES, type StageId } from './domain/stages';
+import { StageIdSchema } from './domain/ticket';
+
+export const COMMANDS = {
+  newTicket: 'sdlcPipeline.newTicket',
+  runStage: 'sdlcPipeline.runStage',
+  runPipeline: 'sdlcPipeline.runPipeline',
+  stopStage: 'sdlcPipeline.stopStage',
+  changeStageModel: 'sdlcPipeline.changeStageModel',
+  pickModel: 'sdlcPipeline.pickModel',
+  resumeSession: 'sdlcPipeline.resumeSession',
+  showRunningTerminal: 'sdlcPipeline.showRunningTerminal',
+  refreshTickets: 'sdlcPipeline.refreshTickets',
+  showMoreTickets: 'sdlcPipeline.showMoreTickets',
+  filterTickets: 'sdlcPipeline.filterTickets',
+  editTicket: 'sdlcPipeline.editTicket',
+  duplicateTicket: 'sdlcPipeline.duplicateTicket',
+  archiveTicket: 'sdlcPipeline.archiveTicket',
+  unarchiveTicket: 'sdlcPipeline.unarchiveTicket',
+  deleteTicket: 'sdlcPipeline.deleteTicket',
+  openTicketFile: 'sdlcPipeline.openTicketFile',
+  openPlanFile: 'sdlcPipeline.openPlanFile',
+  exportTickets: 'sdlcPipeline.exportTickets',
+  importTickets: 'sdlcPipeline.importTickets',
+  showCostReport: 'sdlcPipeline.showCostReport',
+  exportCostCsv: 'sdlcPipeline.exportCostCsv',
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+export type CommandId = (typeof COMMANDS)[CommandName];
+
+/** "Run <Stage> Stage", one per stage, from the stage table (`sdlcPipeline.runPlanStage`, …). */
+export const STAGE_COMMANDS = Object.fromEntries(STAGES.map((s) => [s.id, stageCommandId(s.id)])) as Readonly<Record<StageId, string>>;
+
+/** Every id above: what package.json contributes, no more and no less. */
+export const ALL_COMMAND_IDS: readonly string[] = [...Object.values(COMMANDS), ...Object.values(STAGE_COMMANDS)];
+
+// Argument schemas. A command given no argument parses `{}`. Unknown keys are dropped: context
+// menus pass the tree node ({ kind, ticketId, stage? }), view-title buttons the focused node.
+const NoArgs = z.unknown();
+const TicketArgs = z.object({ ticketId: z.number().int().positive().optional() });
+const StageArgs = TicketArgs.extend({ stage: StageIdSchema.optional() });
+const Model = z.string().min(1).max(200);
+const RunArgs = TicketArgs.extend({ model: Model.optional(), mode: z.enum(['headless', 'interactive']).optional() });
+/** A file to write or read: a `file:` URI only, so a `command:` link cannot reach another scheme. */
+const FileArgs = z.object({ uri: z.string().regex(/^file:\/\//, 'expected a file: URI (file://…)').optional() });
+
+export const COMMAND_ARGS = {
+  newTicket: NoArgs,
+  runStage: RunArgs.extend({ stage: StageIdSchema.optional() }),
+  runPipeline: TicketArgs.extend({ resume: z.boolean().optional(), models: z.partialRecord(StageIdSchema, z.string()).optional(), skip: z.array(StageIdSchema).optional() }),
+  stopStage: StageArgs,
+  /** `model: null` goes back to the default. */
+  changeStageModel: StageArgs.extend({ model: Model.nullable().optional() }),
+  pickModel: StageArgs.extend({ exclude: z.string().optional() }),
+  resumeSession: StageArgs,
+  showRunningTerminal: StageArgs,
+  refreshTickets: NoArgs,
+  showMoreTickets: NoArgs,
+  filterTickets: z.object({ filter: z.enum(['all', 'active', 'archived']).optional() }),
+  editTicket: TicketArgs.extend({ title: z.string().optional(), description: z.string().optional() }),
+  duplicateTicket: TicketArgs,
+  archiveTicket: TicketArgs,
+  unarchiveTicket: TicketArgs,
+  deleteTicket: TicketArgs.extend({ confirm: z.boolean().optional() }),
+  openTicketFile: TicketArgs,
+  openPlanFile: TicketArgs,
+  exportTickets: FileArgs,
+  importTickets: FileArgs,
+  showCostReport: NoArgs,
+  exportCostCsv: FileArgs,
+} as const satisfies Record<CommandName, z.ZodType>;
+
+/** The argument of each "Run <Stage> Stage" command (the stage is the command's own). */
+export const STAGE_COMMAND_ARGS = RunArgs;
+
+export type CommandArgs<N extends CommandName> = z.output<(typeof COMMAND_ARGS)[N]>;

@@ -1,0 +1,244 @@
+/**
+ * How each run setting is validated: one rule per run setting in the settings table, shaped
+ * by the row's `combine` (the compiler rejects a missing rule or one of the wrong shape).
+ * `parseRunSettings` applies them; a rule reports each value it refuses and never throws.
+ * Pure: no `vscode` import.
+ */
+import * as z from 'zod';
+import { PERMISSION_MODES, type PermissionMode } from './cli';
+import { MAX_PRICE_PER_MTOK, type Price } from './cost';
+import { checkExtraArgs, describeAllowedFlags, quoteArg, UNQUOTABLE } from './extraArgs';
+import { checkModel, describeValue } from './models';
+import { PERMISSIVENESS, PROJECT_CLAUDE_SETTINGS, WORKSPACE_PERMISSION_MODES, type ProjectClaudeSettings } from './permissions';
+import { unknownPlaceholders } from './prompt';
+import type { RunSettings } from './runSettings';
+import { checkWith, firstValid, keyPart, type Check, type Checked, type Entry, type Problems } from './scopedValues';
+import type { Scope } from './settings';
+import type { CombineOf, RunSettingKey } from './settingsTable';
+import type { StageId } from './stages';
+
+export interface RuleContext {
+  readonly problems: Problems;
+  /** Valid custom model names (from `resolveConfig`). */
+  readonly customModels: readonly string[];
+  /** The value of each run setting that no scope sets. */
+  readonly defaults: Readonly<RunSettings>;
+}
+
+/** `mostSpecific`: takes or refuses (and reports) one scope's value; the most specific value it takes wins. */
+export interface MostSpecificRule<T> {
+  accept(value: unknown, scope: Scope, ctx: RuleContext): T | undefined;
+}
+/** `perStage`: checks one stage's value; `what` names a value in messages, `ignored` ends a refusal. `review` sees the settled map. */
+export interface PerStageRule<T> {
+  readonly what: string;
+  readonly ignored?: string;
+  check(value: unknown, ctx: RuleContext): Checked<T>;
+  review?(settled: Partial<Record<StageId, T>>, ctx: RuleContext): void;
+}
+/** `lowest` and `perStageLowest`: checks one cap (`what` names it in messages). */
+export interface CapRule {
+  readonly what: string;
+  readonly check: Check<number>;
+}
+/** `narrowsUser` and `merged`: settles the setting from every readable scope's value (most specific first). */
+export interface SettleRule {
+  settle(entries: Entry[], s: RunSettings, ctx: RuleContext): void;
+}
+
+type Value<K extends RunSettingKey> = NonNullable<RunSettings[K]>;
+type StageValue<K extends RunSettingKey> = Value<K> extends Partial<Record<StageId, infer T>> ? T : never;
+type Shapes<K extends RunSettingKey> = {
+  mostSpecific: MostSpecificRule<Value<K>>;
+  perStage: PerStageRule<StageValue<K>>;
+  lowest: Value<K> extends number ? CapRule : never;
+  perStageLowest: StageValue<K> extends number ? CapRule : never;
+  narrowsUser: SettleRule;
+  merged: SettleRule;
+};
+/** The rule a run setting's `combine` asks for. */
+export type RuleFor<K extends RunSettingKey> = Shapes<K>[CombineOf<K>];
+
+const Cap = z.number().positive().refine(Number.isFinite);
+const USD = 'a positive number of USD';
+const priceField = z.number().nonnegative().max(MAX_PRICE_PER_MTOK).refine(Number.isFinite);
+const PriceSchema = z.object({ input: priceField, output: priceField, cacheWrite: priceField, cacheRead: priceField });
+/** `ticketsDirectory`: relative, "/"-separated folder names of letters, digits, ".", "_" and "-". */
+const TICKETS_DIR = /^[\w.-]+(?:\/[\w.-]+)*\/?$/;
+
+/** One of `values` (each quoted in the message), or reported and ignored. */
+const oneOf = <const T extends string>(key: RunSettingKey, values: readonly T[], expected = `one of ${values.map((x) => `"${x}"`).join(', ')}`): MostSpecificRule<T> => ({
+  accept(v, scope, { problems }) {
+    if ((values as readonly unknown[]).includes(v)) return v as T;
+    problems.at(key, scope, `expected ${expected}, got ${describeValue(v)}; ignored`);
+  },
+});
+
+/** An `allowedTools` list: trimmed, without empty entries; refused (reported) with a quote, a control character or a leading "-". */
+function toolList(v: unknown, scope: Scope, problems: Problems): string[] | undefined {
+  const p = z.array(z.string()).safeParse(v);
+  if (!p.success) {
+    problems.at('allowedTools', scope, `expected a list of strings, got ${describeValue(v)}; ignored`);
+    return undefined;
+  }
+  const tools = p.data.map((t) => t.trim()).filter(Boolean);
+  const quoted = tools.filter((t) => UNQUOTABLE.test(t));
+  if (quoted.length) {
+    problems.at('allowedTools', scope, `${quoted.map(quoteArg).join(', ')} contain${quoted.length === 1 ? 's' : ''} a quote or a control character; the list is ignored`);
+    return undefined;
+  }
+  const flags = tools.filter((t) => t.startsWith('-'));
+  if (flags.length) {
+    problems.at('allowedTools', scope, `${flags.map(quoteArg).join(', ')} start${flags.length === 1 ? 's' : ''} with "-" and would be read as a CLI flag, not a tool; the list is ignored`);
+    return undefined;
+  }
+  return tools;
+}
+
+/** One rule per run setting. */
+export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = {
+  runMode: oneOf('runMode', ['headless', 'interactive'], '"headless" or "interactive"'),
+  projectClaudeSettings: oneOf<ProjectClaudeSettings>('projectClaudeSettings', PROJECT_CLAUDE_SETTINGS),
+  claudePath: {
+    accept(v, scope, { problems }) {
+      if (typeof v === 'string' && v.trim()) return v.trim();
+      problems.at('claudePath', scope, `expected a path, got ${describeValue(v)}; looking for "claude" on PATH`);
+    },
+  },
+  // A repository (workspace or folder settings) may narrow what the agent may do, never widen it,
+  // trusted or not: its permission mode may be no more permissive than the user's, and its
+  // allowed tools must be ones the user's own list allows.
+  permissionMode: {
+    settle(modeEntries, s, { problems, defaults }) {
+      const validMode = (v: unknown, scope: Scope): PermissionMode | undefined => {
+        if ((PERMISSION_MODES as readonly unknown[]).includes(v)) return v as PermissionMode;
+        problems.at('permissionMode', scope, `expected one of ${PERMISSION_MODES.join(', ')}, got ${describeValue(v)}; ignored`);
+        return undefined;
+      };
+      const userModeEntry = modeEntries.find((e) => e.scope === 'user');
+      const userModeValid = userModeEntry ? validMode(userModeEntry.value, 'user') : undefined;
+      const userMode = userModeValid ?? defaults.permissionMode;
+      const mode = firstValid(modeEntries, (v, scope): PermissionMode | undefined => {
+        if (scope === 'user') return userModeValid;
+        const m = validMode(v, scope);
+        if (!m) return undefined;
+        if (!(WORKSPACE_PERMISSION_MODES as readonly string[]).includes(m)) {
+          problems.at('permissionMode', scope, `"${m}" is honoured only in user settings (a workspace may choose ${WORKSPACE_PERMISSION_MODES.join(', ')}); ignored`);
+          return undefined;
+        }
+        if (PERMISSIVENESS[m] > PERMISSIVENESS[userMode]) {
+          problems.at('permissionMode', scope, `"${m}" would let the agent do more than your user settings allow ("${userMode}"); a workspace may only narrow it; ignored`);
+          return undefined;
+        }
+        return m;
+      });
+      if (mode) {
+        s.permissionMode = mode.value;
+        s.permissionModeSource = mode.scope;
+      }
+    },
+  },
+  allowedTools: {
+    settle(toolEntries, s, { problems }) {
+      const userToolsEntry = toolEntries.find((e) => e.scope === 'user');
+      const userToolsValid = userToolsEntry ? toolList(userToolsEntry.value, 'user', problems) : undefined;
+      const userTools = userToolsValid ?? [];
+      const allowedTools = firstValid(toolEntries, (v, scope) => {
+        if (scope === 'user') return userToolsValid;
+        const tools = toolList(v, scope, problems);
+        if (!tools) return undefined;
+        const wider = tools.filter((t) => !userTools.includes(t));
+        if (wider.length) {
+          problems.at('allowedTools', scope, `${wider.map(quoteArg).join(', ')} ${wider.length === 1 ? 'is' : 'are'} not allowed by your user settings; a workspace may only narrow this list; ignored`);
+          return undefined;
+        }
+        return tools;
+      });
+      if (allowedTools) s.allowedTools = allowedTools.value;
+    },
+  },
+  extraArgs: {
+    accept(v, scope, { problems }) {
+      const p = z.array(z.string()).safeParse(v);
+      if (!p.success) {
+        problems.at('extraArgs', scope, `expected a list of strings, got ${describeValue(v)}; ignored`);
+        return undefined;
+      }
+      const refused = checkExtraArgs(p.data);
+      if (refused.length) {
+        problems.at('extraArgs', scope, `${refused.join('; ')}. Allowed: ${describeAllowedFlags().join(', ')}. The whole extraArgs list is ignored`);
+        return undefined;
+      }
+      return p.data;
+    },
+  },
+  maxBudgetUsd: { what: USD, check: checkWith(Cap, USD) },
+  maxTicketBudgetUsd: { what: USD, check: checkWith(Cap, USD) },
+  stagePrompts: {
+    what: 'prompt template',
+    check: checkWith(z.string().min(1), 'a prompt template'),
+    review(settled, { problems }) {
+      for (const [stage, tpl] of Object.entries(settled)) {
+        const unknown = unknownPlaceholders(tpl);
+        if (unknown.length) problems.about(`stagePrompts.${stage}`, `unknown placeholder ${unknown.map((u) => '${' + u + '}').join(', ')} is left as written`);
+      }
+    },
+  },
+  stageCommands: { what: 'command name', check: checkWith(z.string().regex(/^\/?[\w:.-]+$/), 'a command name such as "plan-ticket"') },
+  ticketsDirectory: {
+    accept(v, scope, { problems }) {
+      // Plain folder names joined by "/": what the prompt names is exactly what is written (no ".", "..", "\\", drive or root).
+      if (typeof v === 'string' && TICKETS_DIR.test(v.trim()) && !v.trim().split('/').some((p) => p === '.' || p === '..')) return v.trim().replace(/\/+$/, '');
+      problems.at('ticketsDirectory', scope, `expected a relative folder inside the workspace, got ${describeValue(v)}; ignored`);
+    },
+  },
+  prices: {
+    settle(entries, s, { problems }) {
+      for (const e of entries) {
+        if (typeof e.value !== 'object' || Array.isArray(e.value)) {
+          problems.at('prices', e.scope, `expected an object of model → price, got ${describeValue(e.value)}; using built-in prices`);
+          continue;
+        }
+        for (const [model, price] of Object.entries(e.value as object)) {
+          const p = PriceSchema.safeParse(price);
+          if (p.success) s.prices[model] = p.data satisfies Price;
+          else problems.at(`prices.${keyPart(model)}`, e.scope, `expected { input, output, cacheWrite, cacheRead }, each a number from 0 to ${MAX_PRICE_PER_MTOK} USD per million tokens; the built-in price applies`);
+        }
+      }
+    },
+  },
+  escalation: {
+    what: 'list of models',
+    ignored: 'chain ignored',
+    check(value, { customModels }) {
+      const p = z.array(z.string()).safeParse(value);
+      if (!p.success) return { ok: false, message: `expected a list of models, got ${describeValue(value)}` };
+      const chain: string[] = [];
+      for (const m of p.data) {
+        const c = checkModel(m, customModels);
+        if (!c.ok) return { ok: false, message: c.message };
+        if (chain.includes(c.model)) return { ok: false, message: `"${c.model}" appears twice (a chain names each model once, or it could retry forever)` };
+        chain.push(c.model);
+      }
+      return { ok: true, value: chain };
+    },
+  },
+  escalationMode: {
+    accept(v, scope, { problems }) {
+      // "auto" spends without asking: only the user can choose it.
+      if (v === 'auto' && scope !== 'user') {
+        problems.at('escalationMode', scope, '"auto" (re-run failed stages on costlier models without asking) is honoured only in user settings; ignored');
+        return undefined;
+      }
+      if (v === 'off' || v === 'ask' || v === 'auto') return v;
+      problems.at('escalationMode', scope, `expected "off", "ask" or "auto", got ${describeValue(v)}; ignored`);
+    },
+  },
+  fallbackModel: {
+    accept(v, scope, { problems, customModels }) {
+      const c = checkModel(v, customModels);
+      if (c.ok) return c.model;
+      problems.at('fallbackModel', scope, `${c.message}; ignored`);
+    },
+  },
+};

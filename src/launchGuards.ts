@@ -1,0 +1,89 @@
+/**
+ * What must hold before the extension launches the Claude Code CLI (a stage run or a resumed
+ * session): a trusted workspace, an executable that exists, a confirmed `bypassPermissions`,
+ * room under the ticket's cap, and the user's choice about the repository's own Claude Code
+ * settings. Each refusal is logged, shown (through notify) and fired for tests.
+ */
+import * as vscode from 'vscode';
+import { locateClaude, notFoundMessage } from './claudeLocator';
+import type { Configuration } from './configuration';
+import { formatUsd } from './domain/format';
+import type { StageId } from './domain/stages';
+import { notify } from './notify';
+import { projectSettingsFlags } from './projectSettings';
+import type { ExtensionState } from './state';
+
+export interface Where {
+  ticketId?: number;
+  stage?: StageId;
+}
+
+export class LaunchGuards implements vscode.Disposable {
+  private readonly refused = new vscode.EventEmitter<Where & { message: string }>();
+  /** Fires with the message shown when a launch is refused. */
+  readonly onDidRefuse = this.refused.event;
+
+  constructor(
+    private readonly state: ExtensionState,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  dispose(): void {
+    this.refused.dispose();
+  }
+
+  /** Shows and logs why a stage could not start. */
+  refuse(where: Where, message: string, ...actions: string[]): Thenable<string | undefined> {
+    this.output.warn(`not started: ${message}`);
+    this.refused.fire({ ...where, message });
+    return notify.error(message, ...actions);
+  }
+
+  /** Restricted Mode: nothing that launches the CLI runs. True when refused. */
+  untrusted(where: Where, what: string): boolean {
+    if (vscode.workspace.isTrusted) return false;
+    void this.refuse(where, `${what} launches the Claude Code CLI, which is disabled in Restricted Mode. Trust this workspace to run stages.`, 'Manage Workspace Trust').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return true;
+  }
+
+  async claude(cfg: Configuration, where: Where): Promise<string | undefined> {
+    const claude = await locateClaude(cfg.run.claudePath);
+    if (claude.ok) return claude.path;
+    void this.refuse(where, notFoundMessage(claude, vscode.env.remoteName), 'Set Claude Path', 'How to Install').then((c) => {
+      if (c === 'Set Claude Path') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.claudePath');
+      if (c === 'How to Install') void vscode.env.openExternal(vscode.Uri.parse(claude.installUrl));
+    });
+    return undefined;
+  }
+
+  ticketCap(where: Where & { ticketId: number }, label: string, spent: number, cap: number): undefined {
+    void this.refuse(where, `ticket #${where.ticketId} has spent ${formatUsd(spent)}, which reaches its cap of ${formatUsd(cap)} (sdlcPipeline.maxTicketBudgetUsd). ${label} was not started.`, 'Open Settings').then((c) => {
+      if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.maxTicketBudgetUsd');
+    });
+    return undefined;
+  }
+
+  /** The executable, the bypass confirmation and the project-settings flags; undefined when any is missing or declined. */
+  async launch(cfg: Configuration, folder: string | undefined, where: Where): Promise<{ claudePath: string; settingArgs: string[] } | undefined> {
+    const claudePath = await this.claude(cfg, where);
+    if (!claudePath || !(await this.confirmPermissionMode(cfg))) return undefined;
+    const settingArgs = folder ? await projectSettingsFlags(cfg.run.projectClaudeSettings, folder, this.state) : [];
+    if (!settingArgs) {
+      this.output.info('not started: the repository\'s Claude Code settings were neither used nor ignored');
+      return undefined;
+    }
+    return { claudePath, settingArgs };
+  }
+
+  /** `bypassPermissions` lets the agent run anything unasked: only from user settings, and once confirmed. */
+  private async confirmPermissionMode(cfg: Configuration): Promise<boolean> {
+    if (cfg.run.permissionMode !== 'bypassPermissions' || this.state.bypassConfirmed()) return true;
+    const allow = 'Allow for All Stages';
+    const c = await notify.confirm('Your user settings run stages with --permission-mode bypassPermissions: the agent may edit files and run any command without asking. Allow this?', allow);
+    if (c !== allow) return false;
+    await this.state.confirmBypass();
+    return true;
+  }
+}
