@@ -1,6 +1,7 @@
 // Writes (--write) or checks (--check) the generated parts of package.json: the settings schema and
 // the restricted configurations of untrusted workspaces (from the settings table,
-// src/domain/settingsTable.ts) and the per-stage commands, as src/domain/manifest.ts builds them.
+// src/domain/settingsTable.ts, and the settings' package.json text, src/domain/settingsSchema.ts)
+// and the per-stage commands, as src/domain/manifest.ts builds them.
 import * as esbuild from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +22,7 @@ next.contributes.commands = [...others.slice(0, at + 1), ...stageCommandContribu
 const text = JSON.stringify(next, null, 2) + '\n';
 if (process.argv.includes('--check')) {
   if (text !== readFileSync('package.json', 'utf8')) {
-    console.error('package.json is out of date with src/domain/settingsTable.ts / manifest.ts: run npm run manifest');
+    console.error('package.json is out of date with src/domain/settingsTable.ts / settingsSchema.ts / manifest.ts: run npm run manifest');
     process.exit(1);
   }
 } else writeFileSync('package.json', text);

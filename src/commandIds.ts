@@ -3,9 +3,10 @@
  * command through `COMMANDS`, never a string literal; a unit test checks the ids against
  * package.json. Pure: no `vscode` import.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { stageCommandId, STAGES, type StageId } from './domain/stages';
 import { StageIdSchema } from './domain/ticket';
+import './domain/zodLocale';
 
 export const COMMANDS = {
   newTicket: 'sdlcPipeline.newTicket',
@@ -44,38 +45,38 @@ export const ALL_COMMAND_IDS: readonly string[] = [...Object.values(COMMANDS), .
 // Argument schemas. A command given no argument parses `{}`. Unknown keys are dropped: context
 // menus pass the tree node ({ kind, ticketId, stage? }), view-title buttons the focused node.
 const NoArgs = z.unknown();
-const TicketArgs = z.object({ ticketId: z.number().int().positive().optional() });
-const StageArgs = TicketArgs.extend({ stage: StageIdSchema.optional() });
-const Model = z.string().min(1).max(200);
-const RunArgs = TicketArgs.extend({ model: Model.optional(), mode: z.enum(['headless', 'interactive']).optional() });
+const TicketArgs = z.object({ ticketId: z.optional(z.int().check(z.positive())) });
+const StageArgs = z.extend(TicketArgs, { stage: z.optional(StageIdSchema) });
+const Model = z.string().check(z.minLength(1), z.maxLength(200));
+const RunArgs = z.extend(TicketArgs, { model: z.optional(Model), mode: z.optional(z.enum(['headless', 'interactive'])) });
 /** A file to write or read: a `file:` URI only, so a `command:` link cannot reach another scheme. */
-const FileArgs = z.object({ uri: z.string().regex(/^file:\/\//, 'expected a file: URI (file://…)').optional() });
+const FileArgs = z.object({ uri: z.optional(z.string().check(z.regex(/^file:\/\//, 'expected a file: URI (file://…)'))) });
 
 export const COMMAND_ARGS = {
   newTicket: NoArgs,
-  runStage: RunArgs.extend({ stage: StageIdSchema.optional() }),
-  runPipeline: TicketArgs.extend({ resume: z.boolean().optional(), models: z.partialRecord(StageIdSchema, z.string()).optional(), skip: z.array(StageIdSchema).optional() }),
+  runStage: z.extend(RunArgs, { stage: z.optional(StageIdSchema) }),
+  runPipeline: z.extend(TicketArgs, { resume: z.optional(z.boolean()), models: z.optional(z.partialRecord(StageIdSchema, z.string())), skip: z.optional(z.array(StageIdSchema)) }),
   stopStage: StageArgs,
   /** `model: null` goes back to the default. */
-  changeStageModel: StageArgs.extend({ model: Model.nullable().optional() }),
-  pickModel: StageArgs.extend({ exclude: z.string().optional() }),
+  changeStageModel: z.extend(StageArgs, { model: z.optional(z.nullable(Model)) }),
+  pickModel: z.extend(StageArgs, { exclude: z.optional(z.string()) }),
   resumeSession: StageArgs,
   showRunningTerminal: StageArgs,
   refreshTickets: NoArgs,
   showMoreTickets: NoArgs,
-  filterTickets: z.object({ filter: z.enum(['all', 'active', 'archived']).optional() }),
-  editTicket: TicketArgs.extend({ title: z.string().optional(), description: z.string().optional() }),
+  filterTickets: z.object({ filter: z.optional(z.enum(['all', 'active', 'archived'])) }),
+  editTicket: z.extend(TicketArgs, { title: z.optional(z.string()), description: z.optional(z.string()) }),
   duplicateTicket: TicketArgs,
   archiveTicket: TicketArgs,
   unarchiveTicket: TicketArgs,
-  deleteTicket: TicketArgs.extend({ confirm: z.boolean().optional() }),
+  deleteTicket: z.extend(TicketArgs, { confirm: z.optional(z.boolean()) }),
   openTicketFile: TicketArgs,
   openPlanFile: TicketArgs,
   exportTickets: FileArgs,
   importTickets: FileArgs,
   showCostReport: NoArgs,
   exportCostCsv: FileArgs,
-} as const satisfies Record<CommandName, z.ZodType>;
+} as const satisfies Record<CommandName, z.ZodMiniType>;
 
 /** The argument of each "Run <Stage> Stage" command (the stage is the command's own). */
 export const STAGE_COMMAND_ARGS = RunArgs;

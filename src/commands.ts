@@ -4,7 +4,7 @@
  * shown error. The quick picks are in pickers.ts.
  */
 import * as vscode from 'vscode';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { COMMAND_ARGS, COMMANDS, STAGE_COMMAND_ARGS, STAGE_COMMANDS, type CommandArgs, type CommandName } from './commandIds';
 import type { ConfigurationService } from './configuration';
 import type { CostReport } from './costReport';
@@ -48,7 +48,7 @@ function titles(context: vscode.ExtensionContext): (id: string) => string {
  * rejection. Returns what the handler returns (undefined after an error).
  */
 function registrar(output: vscode.LogOutputChannel, titleOf: (id: string) => string) {
-  return <S extends z.ZodType>(id: string, schema: S, handler: (args: z.output<S>) => unknown): vscode.Disposable =>
+  return <S extends z.ZodMiniType>(id: string, schema: S, handler: (args: z.output<S>) => unknown): vscode.Disposable =>
     vscode.commands.registerCommand(id, async (raw: unknown) => {
       const parsed = schema.safeParse(raw ?? {});
       if (!parsed.success) {

@@ -7,6 +7,7 @@ import { builtinModel, pickerModels, relativeCost, checkModel } from './domain/m
 import { SOURCE_LABELS, stageDefaults } from './domain/settings';
 import { STAGES } from './domain/stages';
 import { TICKET_TYPES, type Run } from './domain/ticket';
+import './domain/zodLocale';
 import { Disposable } from './lifecycle';
 import type { ExtensionState } from './state';
 import { HostMessageSchema, parseMessage, WebviewMessageSchema, type FormState, type HostMessage, type WebviewMessage } from './protocol';

@@ -3,7 +3,7 @@
  * Every message in either direction is a zod schema; both sides `safeParse` what they receive.
  * Pure: no `vscode` import (the webview bundles it too).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { StageIdSchema, TicketDraftSchema, TICKET_TYPES } from './domain/ticket';
 
 const ModelSourceSchema = z.enum(['ticket', 'workspaceFolder', 'workspace', 'user', 'default']);
@@ -13,8 +13,8 @@ export const DraftSchema = z.object({
   title: z.string(),
   description: z.string(),
   type: z.enum(TICKET_TYPES),
-  folder: z.string().optional(),
-  preset: z.string().optional(),
+  folder: z.optional(z.string()),
+  preset: z.optional(z.string()),
   stages: z.record(StageIdSchema, z.object({ enabled: z.boolean(), model: z.string(), touched: z.boolean() })),
 });
 export type Draft = z.infer<typeof DraftSchema>;
@@ -29,10 +29,10 @@ export const FormStateSchema = z.object({
   types: z.array(z.enum(TICKET_TYPES)),
   trusted: z.boolean(),
   /** The workspace folder whose settings `defaults`, `presets` and `defaultStages` come from. */
-  folder: z.string().optional(),
-  nextTicketId: z.number().int().positive(),
+  folder: z.optional(z.string()),
+  nextTicketId: z.int().check(z.positive()),
   /** The last draft the host saw (restores the form when webview state was lost). */
-  draft: DraftSchema.optional(),
+  draft: z.optional(DraftSchema),
   /** Per stage: estimated USD per model id, and what the estimate is based on. */
   estimates: z.record(
     StageIdSchema,
@@ -44,25 +44,26 @@ export type FormState = z.infer<typeof FormStateSchema>;
 export const HostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: FormStateSchema }),
   /** Replies to `create` echo its `requestId`, so the form knows which request finished. */
-  z.object({ type: z.literal('created'), requestId: z.number().int(), id: z.number().int().positive(), ran: z.boolean() }),
-  z.object({ type: z.literal('error'), requestId: z.number().int().optional(), message: z.string(), field: z.string().optional() }),
+  z.object({ type: z.literal('created'), requestId: z.int(), id: z.int().check(z.positive()), ran: z.boolean() }),
+  z.object({ type: z.literal('error'), requestId: z.optional(z.int()), message: z.string(), field: z.optional(z.string()) }),
   /** The draft mirror reached workspaceState (it survives a reload from now on). */
   z.object({ type: z.literal('draftSaved') }),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 
-export const WebviewMessageSchema = z.discriminatedUnion('type', [
+// Only the host parses these: marked pure so that the webview bundle leaves the schema out (see ticket.ts).
+export const WebviewMessageSchema = /* @__PURE__ */ (() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('create'), requestId: z.number().int(), draft: TicketDraftSchema, run: z.boolean() }),
+  z.object({ type: z.literal('create'), requestId: z.int(), draft: TicketDraftSchema, run: z.boolean() }),
   /** The folder picked in a multi-root window: the host answers with that folder's defaults. */
-  z.object({ type: z.literal('selectFolder'), folder: z.string().max(4096) }),
-  z.object({ type: z.literal('openSettings'), query: z.string().max(200) }),
-  z.object({ type: z.literal('draft'), draft: DraftSchema.nullable() }),
-]);
+  z.object({ type: z.literal('selectFolder'), folder: z.string().check(z.maxLength(4096)) }),
+  z.object({ type: z.literal('openSettings'), query: z.string().check(z.maxLength(200)) }),
+  z.object({ type: z.literal('draft'), draft: z.nullable(DraftSchema) }),
+]))();
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
 /** Safe parse that returns a readable error instead of throwing. */
-export function parseMessage<T>(schema: z.ZodType<T>, data: unknown): { ok: true; value: T } | { ok: false; error: string } {
+export function parseMessage<T>(schema: z.ZodMiniType<T>, data: unknown): { ok: true; value: T } | { ok: false; error: string } {
   const r = schema.safeParse(data);
   return r.success ? { ok: true, value: r.data } : { ok: false, error: z.prettifyError(r.error) };
 }

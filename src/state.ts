@@ -4,7 +4,7 @@
  * the documented default, never throws). Keys come from STORAGE_KEYS (domain/store).
  */
 import type * as vscode from 'vscode';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readModelIds, STORAGE_KEYS } from './domain/store';
 import { DraftSchema, type Draft } from './protocol';
 

@@ -4,6 +4,7 @@
  * holds a second copy of a setting's scope, default or order. `npm run manifest` writes them;
  * a unit test fails when package.json is stale.
  */
+import { SETTING_SCHEMAS } from './settingsSchema';
 import { fullKey, RESTRICTED_SETTINGS, SETTING_ROWS } from './settingsTable';
 import { stageCommandId, STAGES } from './stages';
 
@@ -13,7 +14,7 @@ export function configurationContribution() {
     title: 'SDLC Pipeline',
     properties: Object.fromEntries(
       SETTING_ROWS.map((row, i) => {
-        const { type, ...schema } = row.schema;
+        const { type, ...schema } = SETTING_SCHEMAS[row.key];
         return [fullKey(row.key), { order: i + 1, type, scope: row.scope, default: row.default, ...schema }];
       }),
     ),

@@ -4,6 +4,7 @@
  * lines the terminal shows. Everything from the CLI is sanitized before it is shown or kept.
  * Pure: no `vscode` import.
  */
+import * as z from 'zod/mini';
 import { stageInfo, type StageId } from './stages';
 import { formatDuration, formatUsd } from './format';
 import { ansi, type StreamSummary } from './stream';
@@ -69,7 +70,7 @@ export function runOutcome(summary: StreamSummary, end: ProcessEnd): RunFinal {
     malformedLines: malformed || undefined,
   };
   // The stream schema already matches the stored one; if it ever drifts, keep the status and drop the numbers.
-  const check = RunSchema.pick({ exitCode: true, modelRan: true, costUsd: true, usage: true, modelUsage: true, numTurns: true, durationMs: true, malformedLines: true }).safeParse(final);
+  const check = z.pick(RunSchema, { exitCode: true, modelRan: true, costUsd: true, usage: true, modelUsage: true, numTurns: true, durationMs: true, malformedLines: true }).safeParse(final);
   if (!check.success) return { status, exitCode: end.code, durationMs: Math.max(0, end.now - end.startedAt), message: `${message ? message + ' ' : ''}(The CLI reported values out of range; they were not recorded.)` };
   return final;
 }

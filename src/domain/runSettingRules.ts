@@ -4,7 +4,7 @@
  * `parseRunSettings` applies them; a rule reports each value it refuses and never throws.
  * Pure: no `vscode` import.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PERMISSION_MODES, type PermissionMode } from './cli';
 import { MAX_PRICE_PER_MTOK, type Price } from './cost';
 import { checkExtraArgs, describeAllowedFlags, quoteArg, UNQUOTABLE } from './extraArgs';
@@ -59,9 +59,9 @@ type Shapes<K extends RunSettingKey> = {
 /** The rule a run setting's `combine` asks for. */
 export type RuleFor<K extends RunSettingKey> = Shapes<K>[CombineOf<K>];
 
-const Cap = z.number().positive().refine(Number.isFinite);
+const Cap = z.number().check(z.positive(), z.refine(Number.isFinite));
 const USD = 'a positive number of USD';
-const priceField = z.number().nonnegative().max(MAX_PRICE_PER_MTOK).refine(Number.isFinite);
+const priceField = z.number().check(z.nonnegative(), z.maximum(MAX_PRICE_PER_MTOK), z.refine(Number.isFinite));
 const PriceSchema = z.object({ input: priceField, output: priceField, cacheWrite: priceField, cacheRead: priceField });
 /** `ticketsDirectory`: relative, "/"-separated folder names of letters, digits, ".", "_" and "-". */
 const TICKETS_DIR = /^[\w.-]+(?:\/[\w.-]+)*\/?$/;
@@ -176,7 +176,7 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
   maxTicketBudgetUsd: { what: USD, check: checkWith(Cap, USD) },
   stagePrompts: {
     what: 'prompt template',
-    check: checkWith(z.string().min(1), 'a prompt template'),
+    check: checkWith(z.string().check(z.minLength(1)), 'a prompt template'),
     review(settled, { problems }) {
       for (const [stage, tpl] of Object.entries(settled)) {
         const unknown = unknownPlaceholders(tpl);
@@ -184,7 +184,7 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
       }
     },
   },
-  stageCommands: { what: 'command name', check: checkWith(z.string().regex(/^\/?[\w:.-]+$/), 'a command name such as "plan-ticket"') },
+  stageCommands: { what: 'command name', check: checkWith(z.string().check(z.regex(/^\/?[\w:.-]+$/)), 'a command name such as "plan-ticket"') },
   ticketsDirectory: {
     accept(v, scope, { problems }) {
       // Plain folder names joined by "/": what the prompt names is exactly what is written (no ".", "..", "\\", drive or root).

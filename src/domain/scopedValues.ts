@@ -4,7 +4,7 @@
  * maps, and the problems found, each naming the setting and the scope. Used by
  * `parseRunSettings` and the rules in runSettingRules.ts. Pure: no `vscode` import.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { quoteArg } from './extraArgs';
 import { describeValue } from './models';
 import { formatProblem, SCOPES, type Scope, type ScopedValues } from './settings';
@@ -73,7 +73,7 @@ export function firstValid<T>(entries: Entry[], accept: (value: unknown, scope: 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 export type Check<T> = (value: unknown) => Checked<T>;
 
-export const checkWith = <T>(schema: z.ZodType<T>, what: string): Check<T> => (value) => {
+export const checkWith = <T>(schema: z.ZodMiniType<T>, what: string): Check<T> => (value) => {
   const p = schema.safeParse(value);
   return p.success ? { ok: true, value: p.data } : { ok: false, message: `expected ${what}, got ${describeValue(value)}` };
 };

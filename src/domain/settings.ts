@@ -4,7 +4,7 @@
  * Pure: no `vscode` import; the configuration adapter feeds it `inspect()` results. The model
  * settings' keys, scopes, defaults and schema are rows of settingsTable.ts.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { checkModel, describeValue } from './models';
 import type { ModelSettingKey } from './settingsTable';
 import { builtinDefaults, isStageId, STAGE_IDS, STAGES, type StageId } from './stages';

@@ -3,9 +3,10 @@
  * parsed with zod and migrated forward, a quarantine for records that do not parse.
  * Works over any Memento-like key-value store. Pure: no `vscode` import.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { STAGE_IDS } from './stages';
 import { completeStages, MAX_TICKET_ID, RunSchema, SessionIdSchema, TicketSchema, type Ticket } from './ticket';
+import './zodLocale';
 
 /** Every storage key lives here. */
 export const STORAGE_KEYS = {
@@ -38,13 +39,13 @@ export const TICKET_VERSION = 2;
 
 /** v1 (0.0.x previews): models and enabled stages kept apart, no runs. */
 const TicketV1 = z.object({
-  id: z.number().int().positive(),
+  id: z.int().check(z.positive()),
   title: z.string(),
-  description: z.string().default(''),
-  type: z.enum(['feature', 'bug', 'chore']).default('feature'),
+  description: z._default(z.string(), ''),
+  type: z._default(z.enum(['feature', 'bug', 'chore']), 'feature'),
   createdAt: z.number(),
-  models: z.record(z.string(), z.string()).default({}),
-  enabled: z.array(z.string()).default([]),
+  models: z._default(z.record(z.string(), z.string()), {}),
+  enabled: z._default(z.array(z.string()), []),
 });
 
 function migrateV1(v1: z.infer<typeof TicketV1>): unknown {
@@ -79,7 +80,7 @@ export function parseRecord(raw: unknown): ParseOutcome {
 }
 
 /** The small index: only the next ticket number (ticket keys are listed by `keys()`). */
-const IndexSchema = z.object({ v: z.literal(1), data: z.object({ nextId: z.number().int().positive() }) });
+const IndexSchema = z.object({ v: z.literal(1), data: z.object({ nextId: z.int().check(z.positive()) }) });
 
 export interface QuarantineEntry {
   key: string;
@@ -229,12 +230,12 @@ export class TicketStore {
  * What an import accepts: stricter than a stored record where text could reach a command line
  * (a session id that is not a UUID is refused, not dropped), looser on the number (renumbered).
  */
-const ImportRunSchema = RunSchema.extend({
-  sessionId: SessionIdSchema.optional(),
+const ImportRunSchema = z.extend(RunSchema, {
+  sessionId: z.optional(SessionIdSchema),
 });
-export const ImportTicketSchema = TicketSchema.extend({
-  id: z.number().int().positive(),
-  runs: z.array(ImportRunSchema).default([]),
+export const ImportTicketSchema = z.extend(TicketSchema, {
+  id: z.int().check(z.positive()),
+  runs: z._default(z.array(ImportRunSchema), []),
 });
 export type ImportedTicket = z.infer<typeof ImportTicketSchema>;
 

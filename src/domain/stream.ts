@@ -7,7 +7,7 @@
  * file name cannot write escape sequences (clipboard, hyperlinks, title, cursor, colours)
  * to the user's terminal.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { sanitizeTerminalText } from './terminalText';
 
 
@@ -15,21 +15,21 @@ const InitEvent = z.object({
   type: z.literal('system'),
   subtype: z.literal('init'),
   model: z.string(),
-  session_id: z.string().optional(),
-  permissionMode: z.string().optional(),
-  cwd: z.string().optional(),
+  session_id: z.optional(z.string()),
+  permissionMode: z.optional(z.string()),
+  cwd: z.optional(z.string()),
 });
 
 const ContentBlock = z.union([
   z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('tool_use'), name: z.string(), input: z.unknown().optional() }),
-  z.object({ type: z.literal('tool_result'), is_error: z.boolean().optional(), content: z.unknown().optional() }),
+  z.object({ type: z.literal('tool_use'), name: z.string(), input: z.optional(z.unknown()) }),
+  z.object({ type: z.literal('tool_result'), is_error: z.optional(z.boolean()), content: z.optional(z.unknown()) }),
   z.object({ type: z.string() }),
 ]);
 
 const MessageEvent = z.object({
   type: z.enum(['assistant', 'user']),
-  message: z.object({ content: z.union([z.string(), z.array(ContentBlock)]), model: z.string().optional() }),
+  message: z.object({ content: z.union([z.string(), z.array(ContentBlock)]), model: z.optional(z.string()) }),
 });
 
 /**
@@ -39,15 +39,15 @@ const MessageEvent = z.object({
  * here cannot make the run's final save fail. A result line with any value out of range is a
  * malformed line: the run then has no result.
  */
-const Amount = z.number().nonnegative();
-const Count = z.number().int().nonnegative();
+const Amount = z.number().check(z.nonnegative());
+const Count = z.int().check(z.nonnegative());
 
 const ModelUsageEntry = z.object({
-  inputTokens: Amount.optional(),
-  outputTokens: Amount.optional(),
-  cacheReadInputTokens: Amount.optional(),
-  cacheCreationInputTokens: Amount.optional(),
-  costUSD: Amount.optional(),
+  inputTokens: z.optional(Amount),
+  outputTokens: z.optional(Amount),
+  cacheReadInputTokens: z.optional(Amount),
+  cacheCreationInputTokens: z.optional(Amount),
+  costUSD: z.optional(Amount),
 });
 export type ModelUsageEntry = z.infer<typeof ModelUsageEntry>;
 
@@ -57,35 +57,35 @@ export type ModelUsageEntry = z.infer<typeof ModelUsageEntry>;
  * no setter runs) and never a `__proto__` key: keys such as `constructor` or `toString` are
  * plain entries and no prototype can be changed.
  */
-const ModelUsage = z.record(z.string(), ModelUsageEntry).transform((rec) => {
+const ModelUsage = z.pipe(z.record(z.string(), ModelUsageEntry), z.transform((rec: Record<string, ModelUsageEntry>) => {
   const out = Object.create(null) as Record<string, ModelUsageEntry>;
   for (const key of Object.keys(rec)) {
     if (key === '__proto__') continue;
     Object.defineProperty(out, key, { value: rec[key], enumerable: true, writable: true, configurable: true });
   }
   return out;
-});
+}));
 
 const ResultEvent = z.object({
   type: z.literal('result'),
-  subtype: z.string().optional(),
+  subtype: z.optional(z.string()),
   is_error: z.boolean(),
-  result: z.string().optional(),
-  total_cost_usd: Amount.optional(),
-  duration_ms: Amount.optional(),
-  num_turns: Count.optional(),
-  session_id: z.string().optional(),
-  usage: z
-    .object({
-      input_tokens: Amount.optional(),
-      output_tokens: Amount.optional(),
-      cache_creation_input_tokens: Amount.optional(),
-      cache_read_input_tokens: Amount.optional(),
-    })
-    .optional(),
-  modelUsage: ModelUsage.optional(),
-  permission_denials: z.array(z.unknown()).optional(),
-  errors: z.array(z.unknown()).optional(),
+  result: z.optional(z.string()),
+  total_cost_usd: z.optional(Amount),
+  duration_ms: z.optional(Amount),
+  num_turns: z.optional(Count),
+  session_id: z.optional(z.string()),
+  usage: z.optional(
+    z.object({
+      input_tokens: z.optional(Amount),
+      output_tokens: z.optional(Amount),
+      cache_creation_input_tokens: z.optional(Amount),
+      cache_read_input_tokens: z.optional(Amount),
+    }),
+  ),
+  modelUsage: z.optional(ModelUsage),
+  permission_denials: z.optional(z.array(z.unknown())),
+  errors: z.optional(z.array(z.unknown())),
 });
 export type ResultEvent = z.infer<typeof ResultEvent>;
 

@@ -1,6 +1,10 @@
 /** Tickets, their per-stage choices and their runs. Pure: no `vscode` import. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { STAGE_IDS, STAGES, type StageId } from './stages';
+
+// The webview imports this module for its constants and `StageIdSchema` only. Each schema it does
+// not use is marked `/* @__PURE__ */` (wrapped in an arrow when built from nested calls, which
+// esbuild would otherwise keep) so that the webview bundle leaves it out.
 
 export const TICKET_TYPES = ['feature', 'bug', 'chore'] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
@@ -16,15 +20,24 @@ export const StageIdSchema = z.enum(STAGE_IDS);
 export const MAX_TICKET_ID = 999_999_999;
 
 /** A CLI session id: what we pass to `--session-id` and `--resume`. Anything else never reaches a command line. */
-export const SessionIdSchema = z.uuid();
+export const SessionIdSchema = /* @__PURE__ */ z.uuid();
 export const isSessionId = (v: unknown): v is string => SessionIdSchema.safeParse(v).success;
 
-export const StageChoiceSchema = z.object({
+export const StageChoiceSchema = /* @__PURE__ */ (() => z.object({
   enabled: z.boolean(),
   /** The ticket's own model choice; absent means "use the configured default". */
-  model: z.string().min(1).max(200).optional(),
-});
+  model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+}))();
 export type StageChoice = z.infer<typeof StageChoiceSchema>;
+
+/**
+ * `z.catch(innerType, value)`, built as zod/mini builds it. mini's own `z.catch` reaches its
+ * constant wrapper through `core.util`, a path esbuild cannot tree-shake: it would pull all of
+ * zod's utilities (~9 KB) into each bundle.
+ */
+function catchAs<T extends z.ZodMiniType>(innerType: T, value: z.output<T>): z.ZodMiniCatch<T> {
+  return new z.ZodMiniCatch({ type: 'catch', innerType, catchValue: () => value }) as z.ZodMiniCatch<T>;
+}
 
 export const RUN_STATUSES = [
   'queued',
@@ -37,75 +50,71 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const UsageSchema = z.object({
-  input_tokens: z.number().nonnegative().default(0),
-  output_tokens: z.number().nonnegative().default(0),
-  cache_creation_input_tokens: z.number().nonnegative().default(0),
-  cache_read_input_tokens: z.number().nonnegative().default(0),
-});
+export const UsageSchema = /* @__PURE__ */ (() => z.object({
+  input_tokens: z._default(z.number().check(z.nonnegative()), 0),
+  output_tokens: z._default(z.number().check(z.nonnegative()), 0),
+  cache_creation_input_tokens: z._default(z.number().check(z.nonnegative()), 0),
+  cache_read_input_tokens: z._default(z.number().check(z.nonnegative()), 0),
+}))();
 export type Usage = z.infer<typeof UsageSchema>;
 
-export const ModelUsageSchema = z.record(
+export const ModelUsageSchema = /* @__PURE__ */ (() => z.record(
   z.string(),
   z.object({
-    inputTokens: z.number().optional(),
-    outputTokens: z.number().optional(),
-    cacheReadInputTokens: z.number().optional(),
-    cacheCreationInputTokens: z.number().optional(),
-    costUSD: z.number().optional(),
+    inputTokens: z.optional(z.number()),
+    outputTokens: z.optional(z.number()),
+    cacheReadInputTokens: z.optional(z.number()),
+    cacheCreationInputTokens: z.optional(z.number()),
+    costUSD: z.optional(z.number()),
   }),
-);
+))();
 
-export const RunSchema = z.object({
+export const RunSchema = /* @__PURE__ */ (() => z.object({
   id: z.string(),
   stage: StageIdSchema,
   mode: z.enum(['headless', 'interactive']),
   modelAsked: z.string(),
-  modelRan: z.string().optional(),
+  modelRan: z.optional(z.string()),
   startedAt: z.number(),
-  endedAt: z.number().optional(),
-  exitCode: z.number().nullable().optional(),
+  endedAt: z.optional(z.number()),
+  exitCode: z.optional(z.nullable(z.number())),
   status: z.enum(RUN_STATUSES),
   /** Stored records: a session id that is not a UUID is dropped (the run just cannot be resumed). */
-  sessionId: SessionIdSchema.optional().catch(undefined),
-  usage: UsageSchema.optional(),
-  modelUsage: ModelUsageSchema.optional(),
+  sessionId: catchAs(z.optional(SessionIdSchema), undefined),
+  usage: z.optional(UsageSchema),
+  modelUsage: z.optional(ModelUsageSchema),
   /** Spend counts against caps: a cost that is not a non-negative number is dropped (stored or imported), never trusted. */
-  costUsd: z.number().nonnegative().optional().catch(undefined),
-  numTurns: z.number().int().nonnegative().optional().catch(undefined),
-  durationMs: z.number().nonnegative().optional().catch(undefined),
-  message: z.string().optional(),
-  malformedLines: z.number().optional(),
-});
+  costUsd: catchAs(z.optional(z.number().check(z.nonnegative())), undefined),
+  numTurns: catchAs(z.optional(z.int().check(z.nonnegative())), undefined),
+  durationMs: catchAs(z.optional(z.number().check(z.nonnegative())), undefined),
+  message: z.optional(z.string()),
+  malformedLines: z.optional(z.number()),
+}))();
 export type Run = z.infer<typeof RunSchema>;
 
-export const TicketSchema = z.object({
-  id: z.number().int().positive().max(MAX_TICKET_ID),
-  title: z.string().min(1).max(TITLE_MAX),
-  description: z.string().max(DESCRIPTION_MAX),
+export const TicketSchema = /* @__PURE__ */ (() => z.object({
+  id: z.int().check(z.positive(), z.maximum(MAX_TICKET_ID)),
+  title: z.string().check(z.minLength(1), z.maxLength(TITLE_MAX)),
+  description: z.string().check(z.maxLength(DESCRIPTION_MAX)),
   type: z.enum(TICKET_TYPES),
   /** Workspace folder URI (string) the ticket belongs to; absent = first folder. */
-  folder: z.string().optional(),
+  folder: z.optional(z.string()),
   createdAt: z.number(),
   updatedAt: z.number(),
-  archived: z.boolean().default(false),
+  archived: z._default(z.boolean(), false),
   stages: z.partialRecord(StageIdSchema, StageChoiceSchema),
-  runs: z.array(RunSchema).default([]),
-});
+  runs: z._default(z.array(RunSchema), []),
+}))();
 export type Ticket = z.infer<typeof TicketSchema>;
 
 /** What the form submits: a ticket without id and bookkeeping. */
-export const TicketDraftSchema = z.object({
-  title: z
-    .string()
-    .trim()
-    .min(1, 'Title is required')
-    .max(TITLE_MAX, `Title must be at most ${TITLE_MAX} characters`),
-  description: z.string().max(DESCRIPTION_MAX, `Description must be at most ${DESCRIPTION_MAX} characters`),
+export const TicketDraftSchema = /* @__PURE__ */ (() => z.object({
+  title: z.string().check(z.trim(), z.minLength(1, 'Title is required'), z.maxLength(TITLE_MAX, `Title must be at most ${TITLE_MAX} characters`)),
+  description: z.string().check(z.maxLength(DESCRIPTION_MAX, `Description must be at most ${DESCRIPTION_MAX} characters`)),
   type: z.enum(TICKET_TYPES),
-  folder: z.string().optional(),
+  folder: z.optional(z.string()),
   stages: z.partialRecord(StageIdSchema, StageChoiceSchema),
-});
+}))();
 export type TicketDraft = z.infer<typeof TicketDraftSchema>;
 
 export function newTicket(id: number, draft: TicketDraft, now = Date.now()): Ticket {

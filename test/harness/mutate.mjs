@@ -27,13 +27,13 @@ const MUTATIONS = [
   ['notification links left intact', 'src/domain/notice.ts', ".replace(/\\]\\s*\\(/g, '] (')", ''],
   ['symlinked ticket file written through', 'src/safeFiles.ts', 'if (st?.isSymbolicLink()) throw', 'if (st?.isSymbolicLink() && false) throw'],
   ['a model may start with "-"', 'src/domain/models.ts', "if (model.startsWith('-')) return", "if (model.startsWith('-') && false) return"],
-  ['a stored session id may be any string', 'src/domain/ticket.ts', 'export const SessionIdSchema = z.uuid();', 'export const SessionIdSchema = z.string();'],
+  ['a stored session id may be any string', 'src/domain/ticket.ts', 'export const SessionIdSchema = /* @__PURE__ */ z.uuid();', 'export const SessionIdSchema = /* @__PURE__ */ z.string();'],
   ['caps: a workspace may raise a stage cap', 'src/domain/scopedValues.ts', 'caps[stage] = Math.min(cap, caps[stage] ?? Infinity);', 'caps[stage] = cap;'],
   ['caps: a workspace may raise the ticket cap', 'src/domain/scopedValues.ts', 'if (r.ok) cap = Math.min(r.value, cap ?? Infinity);', 'if (r.ok) cap = r.value;'],
   ['a workspace may widen the permission mode', 'src/domain/runSettingRules.ts', 'if (PERMISSIVENESS[m] > PERMISSIVENESS[userMode]) {', 'if (false) {'],
   ['escalation chains may repeat a model', 'src/domain/runSettingRules.ts', 'if (chain.includes(c.model)) return', 'if (chain.includes(c.model) && false) return'],
   ['imported ids are not capped', 'src/domain/store.ts', '|| wanted >= MAX_TICKET_ID;', ';'],
-  ['stream amounts not range-checked', 'src/domain/stream.ts', 'const Amount = z.number().nonnegative();', 'const Amount = z.number();'],
+  ['stream amounts not range-checked', 'src/domain/stream.ts', 'const Amount = z.number().check(z.nonnegative());', 'const Amount = z.number();'],
 ];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
