@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -99,4 +99,18 @@ export function fakeCli(name: string, script: string): string {
   writeFileSync(file, `#!/bin/sh\n${script}\n`);
   chmodSync(file, 0o755);
   return file;
+}
+
+/** Median and spread of a benchmark's samples. */
+export const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1], n: s.length };
+};
+
+export function benchResult(key: string, value: unknown): void {
+  const file = process.env.SDLC_BENCH_RESULTS;
+  if (!file) return;
+  const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  all[key] = value;
+  writeFileSync(file, JSON.stringify(all, null, 2));
 }

@@ -3,9 +3,8 @@
  * "Run Stage" command → CLI child process spawned, against a bare createTerminal of the same
  * executable in the same run. Writes its figures to SDLC_BENCH_RESULTS.
  */
-import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { api, draft, mockControl, mockReset } from './helpers';
+import { api, benchResult, draft, mockControl, mockReset, stats } from './helpers';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -43,8 +42,7 @@ describe('bench: command → child process spawned', () => {
       term.dispose();
     }
     for (const t of vscode.window.terminals) t.dispose();
-    const result = { runs: N, oursMedianMs: median(ours), bareMedianMs: median(bare), overheadPct: (100 * (median(ours) - median(bare))) / median(bare), ours, bare };
-    if (process.env.SDLC_BENCH_RESULTS) writeFileSync(process.env.SDLC_BENCH_RESULTS, JSON.stringify(result, null, 2));
-    console.log(JSON.stringify(result));
+    const result = { runs: N, ours: stats(ours), bare: stats(bare), overheadPct: (100 * (median(ours) - median(bare))) / median(bare) };
+    benchResult('spawn', result);
   });
 });
