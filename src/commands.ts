@@ -236,7 +236,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: 'Export tickets', defaultUri: folder ? vscode.Uri.joinPath(folder.uri, 'sdlc-tickets.json') : undefined });
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(tickets.exportJson()));
-      void notify.info(`exported ${tickets.all().length} tickets.`);
+      void notify.info(`exported ${tickets.store.size} tickets.`);
       return target.toString();
     }),
     command('importTickets', async (args) => {

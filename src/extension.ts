@@ -42,7 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   context.subscriptions.push(output, config, tickets, runner, pipeline, tree, form, costReport, statusBar);
   context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, output }));
   const activationMs = performance.now() - started;
-  output.info(`activated in ${activationMs.toFixed(1)} ms (${tickets.all().length} tickets)`);
+  output.info(`activated in ${activationMs.toFixed(1)} ms (${tickets.store.size} tickets)`);
   return { activationMs, tickets, runner, pipeline, form, config, tree, costReport };
 }
 

@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { outcomeLines, runOutcome, type RunFinal } from './domain/runOutcome';
 import type { StageId } from './domain/stages';
-import { ansi, LineSplitter, StreamRenderer } from './domain/stream';
+import { ansi, crlf, LineSplitter, StreamRenderer } from './domain/stream';
 import { sanitizeTerminalText } from './domain/terminalText';
 
 export interface LaunchSpec {
@@ -95,10 +95,6 @@ export class HeadlessTerminal implements vscode.Disposable {
     });
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
   private emit(text: string): void {
     if (!text) return;
     this.write.fire(text);
@@ -143,7 +139,7 @@ export class HeadlessTerminal implements vscode.Disposable {
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-4000);
       const clean = sanitizeTerminalText(chunk);
-      if (clean) this.emit(ansi.red(clean.replace(/\n/g, '\r\n')));
+      if (clean) this.emit(ansi.red(crlf(clean)));
     });
     child.on('error', (e) => {
       this.emit(ansi.red(sanitizeTerminalText(`Could not start ${command}: ${e.message}`)) + '\r\n');

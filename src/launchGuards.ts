@@ -1,8 +1,9 @@
 /**
  * What must hold before the extension launches the Claude Code CLI (a stage run or a resumed
  * session): a trusted workspace, an executable that exists, a confirmed `bypassPermissions`,
- * room under the ticket's cap, and the user's choice about the repository's own Claude Code
- * settings. Each refusal is logged, shown (through notify) and fired for tests.
+ * and the user's choice about the repository's own Claude Code settings; plus the message when
+ * the ticket's cap is reached (the runner checks it). Each refusal is logged, shown (through
+ * notify) and fired, so the pipeline can report it.
  */
 import * as vscode from 'vscode';
 import { locateClaude, notFoundMessage } from './claudeLocator';

@@ -7,7 +7,7 @@ import { notify } from './notify';
 import type { ConfigurationService } from './configuration';
 import { escalationPlan } from './domain/runSettings';
 import { stageInfo, type StageId } from './domain/stages';
-import { enabledStages, ticketSpend, unfinishedStages, type Run } from './domain/ticket';
+import { enabledStages, unfinishedStages, type Run } from './domain/ticket';
 import { Disposable } from './lifecycle';
 import type { RetryModelPicker } from './pickers';
 import type { StageRunner } from './runner';
@@ -115,15 +115,9 @@ export class PipelineService extends Disposable {
     return t ? this.config.forTicket(t) : undefined;
   }
 
-  /** A stage that did not start (refused, ticket deleted, ticket cap reached) ends the pipeline. */
+  /** A stage that did not start (refused, ticket deleted, ticket cap reached) ends the pipeline, with the runner's reason. */
   private stopped(ticketId: number, runs: Run[], stage: StageId): PipelineResult {
-    const t = this.tickets.get(ticketId);
-    const cap = this.configOf(ticketId)?.run.maxTicketBudgetUsd;
-    const reason = !t
-      ? `ticket #${ticketId} was deleted`
-      : cap !== undefined && ticketSpend(t.runs) >= cap
-        ? `ticket #${ticketId} reached its spending cap`
-        : `${stageInfo(stage).label} could not start`;
+    const reason = !this.tickets.get(ticketId) ? `ticket #${ticketId} was deleted` : this.runner.lastRefusal(ticketId) ?? `${stageInfo(stage).label} could not start`;
     this.output.info(`pipeline #${ticketId}: stopped before ${stage}: ${reason}`);
     return { status: runs.length ? 'failed' : 'not-started', runs, failedStage: stage, reason };
   }

@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import { notify } from './notify';
 import type { ConfigurationService } from './configuration';
 import { resumeArgs, type RunMode } from './domain/cli';
+import { quoteArg } from './domain/extraArgs';
 import { checkModel } from './domain/models';
 import { planRun } from './domain/planRun';
 import { systemPromptFile } from './domain/prompt';
@@ -64,6 +65,8 @@ export class StageRunner extends Disposable {
   /** What a headless terminal shows, as written (tests check what reaches the user's terminal). */
   readonly onDidWriteTerminal = this.wrote.event;
   private readonly guards: LaunchGuards;
+  /** The last refusal per ticket, so the pipeline can say why it stopped without guessing. */
+  private readonly refusals = new Map<number, string>();
   /** Fires with the message shown when a stage or resume is refused. */
   readonly onDidRefuse: vscode.Event<Where & { message: string }>;
 
@@ -77,6 +80,7 @@ export class StageRunner extends Disposable {
     super();
     this.guards = this.register(new LaunchGuards(state, output));
     this.onDidRefuse = this.guards.onDidRefuse;
+    this.register(this.guards.onDidRefuse((e) => e.ticketId !== undefined && this.refusals.set(e.ticketId, e.message)));
   }
 
   /** Window closing or reloading: end every CLI we started before returning (they run in their own process groups). */
@@ -97,6 +101,11 @@ export class StageRunner extends Disposable {
       }
     }
     return n;
+  }
+
+  /** Why the last start of this ticket's stage was refused (cleared when a stage starts). */
+  lastRefusal(ticketId: number): string | undefined {
+    return this.refusals.get(ticketId);
   }
 
   running(): ActiveRun[] {
@@ -166,6 +175,7 @@ export class StageRunner extends Disposable {
       killNow: () => void (entry.cancelled = true),
     };
     this.active.set(key, entry);
+    this.refusals.delete(ticket.id);
     this.changed.fire();
     try {
       return await this.prepareAndRun(req, ticket, entry);
@@ -219,7 +229,7 @@ export class StageRunner extends Disposable {
     });
     if (!plan.ok) {
       if (plan.reason === 'ticket-cap') return this.guards.ticketCap(where, label, plan.spentUsd, plan.capUsd);
-      void this.guards.refuse(where, `cannot start ${label} interactively: the argument ${JSON.stringify(plan.arg.slice(0, 80))} holds a quote or control character, which a Windows terminal could split. Run it headless or change the setting that produced it.`);
+      void this.guards.refuse(where, `cannot start ${label} interactively: the argument ${quoteArg(plan.arg.slice(0, 80))} holds a quote or control character, which a Windows terminal could split. Run it headless or change the setting that produced it.`);
       return undefined;
     }
     const { args } = plan;
@@ -243,30 +253,25 @@ export class StageRunner extends Disposable {
       final = { status: 'failed', message: `The run could not be started: ${(e as Error).message}` };
     }
     const result = await this.record(ticket.id, runId, final);
-    if (result?.modelRan && result.modelRan !== result.modelAsked) await this.learnModelId(result.modelAsked, result.modelRan);
+    if (result?.modelRan && result.modelRan !== result.modelAsked) await this.state.learnModelId(result.modelAsked, result.modelRan); // estimates price aliases by the id that ran
     this.output.info(`run ${runId}: ${result?.status} exit=${result?.exitCode} cost=${result?.costUsd ?? '-'}`);
     return result;
   }
 
   /** Saves a run's final state; if that fails (or the ticket is gone), still ends the run with a status. */
   private async record(ticketId: number, runId: string, final: Partial<RunFinal>): Promise<Run | undefined> {
-    const apply = (extra: Partial<Run>) => this.tickets.update(ticketId, (t) => {
+    const apply = () => this.tickets.update(ticketId, (t) => {
       const r = t.runs.find((x) => x.id === runId);
-      if (r) Object.assign(r, final, extra, { endedAt: Date.now() });
+      if (r) Object.assign(r, final, { endedAt: Date.now() });
     });
     try {
-      return (await apply({})).runs.find((r) => r.id === runId);
+      return (await apply()).runs.find((r) => r.id === runId);
     } catch (e) {
       if (!this.tickets.get(ticketId)) return undefined; // deleted while it ran
       this.output.error(`run ${runId}: could not record its result (${(e as Error).message}); recording the status only`);
       final = { status: final.status === 'succeeded' ? 'failed' : final.status ?? 'failed', message: 'The run ended, but its result could not be recorded.' };
-      return (await apply({})).runs.find((r) => r.id === runId);
+      return (await apply()).runs.find((r) => r.id === runId);
     }
-  }
-
-  private async learnModelId(alias: string, id: string): Promise<void> {
-    // Learn which id an alias resolved to in this user's CLI version (estimates price by it).
-    await this.state.learnModelId(alias, id);
   }
 
   private startHeadless(entry: ActiveRun, spec: ConstructorParameters<typeof HeadlessTerminal>[0]): Promise<RunFinal> {

@@ -21,7 +21,7 @@ async function lstatOrUndefined(p: string) {
 }
 
 /** True when `target` is `root` or inside it (both absolute, already resolved). */
-export function isInside(root: string, target: string): boolean {
+function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
@@ -30,7 +30,7 @@ export function isInside(root: string, target: string): boolean {
  * Makes each folder of `relDir` under `root` (real path), refusing links and non-folders.
  * Returns the absolute folder.
  */
-export async function safeMkdirs(root: string, relDir: string): Promise<string> {
+async function safeMkdirs(root: string, relDir: string): Promise<string> {
   const realRoot = await fs.realpath(root);
   const parts = relDir.split(/[\\/]+/).filter(Boolean);
   if (parts.some((p) => p === '..' || p === '.')) throw new UnsafePathError(`"${relDir}" must be a plain relative folder.`);

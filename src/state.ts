@@ -11,6 +11,7 @@ import { DraftSchema, type Draft } from './protocol';
 export const TREE_FILTERS = ['all', 'active', 'archived'] as const;
 export type TreeFilter = (typeof TREE_FILTERS)[number];
 
+const TreeFilterSchema = z.enum(TREE_FILTERS);
 const DecisionSchema = z.object({ fingerprint: z.string(), decision: z.enum(['load', 'ignore']) });
 export type ProjectSettingsDecision = z.infer<typeof DecisionSchema>;
 
@@ -38,7 +39,7 @@ export class ExtensionState {
   }
 
   treeFilter(): TreeFilter {
-    const p = z.enum(TREE_FILTERS).safeParse(this.workspace.get(STORAGE_KEYS.treeFilter));
+    const p = TreeFilterSchema.safeParse(this.workspace.get(STORAGE_KEYS.treeFilter));
     return p.success ? p.data : 'all';
   }
   async setTreeFilter(filter: TreeFilter): Promise<void> {

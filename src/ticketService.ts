@@ -4,6 +4,7 @@ import { ticketPaths } from './domain/prompt';
 import { exportTickets, parseExportFile, TicketStore, type ImportedTicket, type LoadReport } from './domain/store';
 import { newTicket, ticketMarkdown, type Ticket, type TicketDraft } from './domain/ticket';
 import { Disposable } from './lifecycle';
+import { notify } from './notify';
 import { safeWriteFile } from './safeFiles';
 import { ticketFolder } from './workspaceFolders';
 
@@ -28,12 +29,8 @@ export class TicketService extends Disposable {
     this.output.info(`loaded ${report.loaded} tickets in ${(performance.now() - started).toFixed(1)} ms (${report.migrated} migrated, ${report.quarantined.length} quarantined)`);
     if (report.quarantined.length) {
       for (const q of report.quarantined) this.output.error(`quarantined ${q.key}: ${q.error}`);
-      void vscode.window
-        .showWarningMessage(
-          `SDLC Pipeline: ${report.quarantined.length} stored ticket record(s) could not be read and were moved to quarantine. Your other tickets loaded normally.`,
-          'Show Details',
-          'Export',
-        )
+      void notify
+        .warn(`${report.quarantined.length} stored ticket record(s) could not be read and were moved to quarantine. Your other tickets loaded normally.`, 'Show Details', 'Export')
         .then((choice) => {
           if (choice === 'Show Details') void this.showQuarantine();
           if (choice === 'Export') void this.exportQuarantine();

@@ -2,11 +2,10 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import type { ConfigurationService } from './configuration';
-import { rollup } from './domain/cost';
 import { resolveStageModel, SOURCE_LABELS } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
 import { formatDuration, formatUsd } from './domain/format';
-import { enabledStages, lastRun, type RunStatus, type Ticket } from './domain/ticket';
+import { enabledStages, lastRun, ticketSpend, type RunStatus, type Ticket } from './domain/ticket';
 import { Disposable } from './lifecycle';
 import type { ExtensionState, TreeFilter } from './state';
 import type { StageRunner } from './runner';
@@ -131,7 +130,7 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     item.id = `ticket-${t.id}`;
     const stages = enabledStages(t);
     const done = stages.filter((s) => lastRun(t, s)?.status === 'succeeded').length;
-    const cost = rollup(t.runs).total;
+    const cost = ticketSpend(t.runs);
     item.description = [t.type, `${done}/${stages.length} stages`, cost > 0 ? formatUsd(cost) : undefined, t.archived ? 'archived' : undefined].filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown('**').appendText(`#${t.id} ${t.title}`).appendMarkdown('**\n\n');

@@ -250,13 +250,18 @@ window.addEventListener('message', (event: MessageEvent) => {
   const msg = parsed.data;
   switch (msg.type) {
     case 'state':
+    {
       state = msg.state;
+      const before = JSON.stringify(draft ?? null);
       draft = reconcile(msg.state, draft ?? msg.state.draft);
-      save();
+      // Save (and mirror to the host) only when the new state changed the draft: a run finishing
+      // posts state too, and must not start a write round trip each time.
+      if (JSON.stringify(draft) !== before) save();
       render();
       // A restored draft for another folder: ask for that folder's defaults (the host answers with state for it).
       if (draft.folder && msg.state.folders.length > 1 && draft.folder !== msg.state.folder) vscode.postMessage({ type: 'selectFolder', folder: draft.folder });
       break;
+    }
     case 'created':
       if (msg.requestId !== pendingRequest) break; // a reply to a request this form no longer waits for
       pendingRequest = undefined;

@@ -59,10 +59,13 @@ function common(args: string[], o: CliOptions): void {
   if (o.extraArgs?.length) args.push(...o.extraArgs.filter((a) => a !== '--'));
 }
 
+/** A quote or control character: node-pty's Windows quoting can split such an argument in two. */
+export const UNQUOTABLE = /["\u0000-\u001f\u007f]/;
+
 /**
  * On Windows a terminal's argv is joined into one command line (node-pty), where an argument
  * holding `"` can split into several: such a launch is refused. Returns the offending argument.
  */
 export function unsafeWindowsArg(args: readonly string[]): string | undefined {
-  return args.find((a) => /["\u0000-\u001f\u007f]/.test(a));
+  return args.find((a) => UNQUOTABLE.test(a));
 }

@@ -1,9 +1,10 @@
 /**
  * The allowlist for `sdlcPipeline.extraArgs`: which CLI flags a user may add to every stage,
  * which flags the extension reserves for itself, and `checkExtraArgs`, which names every
- * argument it refuses. Also `UNQUOTABLE`, the characters no argument may contain. Pure: no
+ * argument it refuses. It refuses arguments holding `UNQUOTABLE` characters (cli.ts). Pure: no
  * `vscode` import.
  */
+import { UNQUOTABLE } from './cli';
 
 export interface AllowedFlag {
   /** Long flag as written on the command line. */
@@ -51,9 +52,6 @@ export function describeAllowedFlags(): string[] {
 
 /** An argument (or a settings key) as a message quotes it: JSON-quoted, at most 80 characters. */
 export const quoteArg = (a: string) => JSON.stringify(a.length > 80 ? a.slice(0, 77) + '…' : a);
-
-/** A quote or control character: node-pty's Windows quoting can split such an argument in two. */
-export const UNQUOTABLE = /["\u0000-\u001f\u007f]/;
 
 /**
  * Checks an extraArgs list against the allowlist. Returns the refusals, each naming the

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { stageInfo, type StageId } from './stages';
 import { formatDuration, formatUsd } from './format';
 import { ansi, type StreamSummary } from './stream';
-import { sanitizeTerminalText } from './terminalText';
+import { oneLine } from './terminalText';
 import { RunSchema, type Run, type RunStatus } from './ticket';
 
 export interface ProcessEnd {
@@ -26,7 +26,6 @@ export interface ProcessEnd {
 
 export type RunFinal = Pick<Run, 'status' | 'exitCode' | 'modelRan' | 'costUsd' | 'usage' | 'modelUsage' | 'numTurns' | 'durationMs' | 'message' | 'malformedLines'>;
 
-const oneLine = (s: string, max = 500) => sanitizeTerminalText(s).replace(/\s*\n\s*/g, ' ').trim().slice(0, max);
 
 /** Status, message and usage of a finished headless run. Never throws; the result always parses as a Run's fields. */
 export function runOutcome(summary: StreamSummary, end: ProcessEnd): RunFinal {

@@ -5,9 +5,9 @@
  * Pure: no `vscode` import.
  */
 import * as z from 'zod/mini';
-import { PERMISSION_MODES, type PermissionMode } from './cli';
+import { PERMISSION_MODES, UNQUOTABLE, type PermissionMode } from './cli';
 import { MAX_PRICE_PER_MTOK, type Price } from './cost';
-import { checkExtraArgs, describeAllowedFlags, quoteArg, UNQUOTABLE } from './extraArgs';
+import { checkExtraArgs, describeAllowedFlags, quoteArg } from './extraArgs';
 import { checkModel, describeValue } from './models';
 import { PERMISSIVENESS, PROJECT_CLAUDE_SETTINGS, WORKSPACE_PERMISSION_MODES, type ProjectClaudeSettings } from './permissions';
 import { unknownPlaceholders } from './prompt';

@@ -26,8 +26,6 @@ import type { Scope } from './settings';
 import { RUN_SETTING_ROWS, type DefaultOf, type RunSettingKey } from './settingsTable';
 import type { StageId } from './stages';
 
-// Moved to their own modules; still exported here for the modules that import them from here.
-
 export interface RunSettings {
   runMode: RunMode;
   /** What the CLI may take from the repository's own `.claude/` settings (hooks, permissions, env, MCP). */

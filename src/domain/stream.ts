@@ -8,7 +8,7 @@
  * to the user's terminal.
  */
 import * as z from 'zod/mini';
-import { sanitizeTerminalText } from './terminalText';
+import { oneLine, sanitizeTerminalText } from './terminalText';
 
 
 const InitEvent = z.object({
@@ -261,31 +261,29 @@ export class StreamRenderer {
    * sanitized too, since the runner prints them.
    */
   render(event: StreamEvent): string {
-    const safe = sanitizeTerminalText;
     // Fields that are one line by nature stay one line (a "\n" in them could start a fake line at column 0).
-    const line = (s: string) => safe(s).replace(/\s*\n\s*/g, ' ').slice(0, 500);
     switch (event.kind) {
       case 'init': {
-        const model = line(event.model);
-        const mode = event.permissionMode ? line(event.permissionMode) : '';
+        const model = oneLine(event.model);
+        const mode = event.permissionMode ? oneLine(event.permissionMode) : '';
         this.summary.modelRan = model;
         this.summary.sessionId = event.sessionId;
         return ansi.dim(`● model ${model}${mode ? ` · permissions ${mode}` : ''}`) + '\r\n';
       }
       case 'text':
-        return crlf(safe(event.text).trimEnd()) + '\r\n\r\n';
+        return crlf(sanitizeTerminalText(event.text).trimEnd()) + '\r\n\r\n';
       case 'tool': {
-        const detail = line(event.detail);
-        return ansi.cyan(`⏺ ${line(event.name)}`) + (detail ? ansi.dim(` ${detail}`) : '') + '\r\n';
+        const detail = oneLine(event.detail);
+        return ansi.cyan(`⏺ ${oneLine(event.name)}`) + (detail ? ansi.dim(` ${detail}`) : '') + '\r\n';
       }
       case 'toolError':
-        return ansi.red(`  ✗ ${line(event.detail)}`) + '\r\n';
+        return ansi.red(`  ✗ ${oneLine(event.detail)}`) + '\r\n';
       case 'result': {
         const r = event.result;
         this.summary.result = {
           ...r,
-          ...(r.result !== undefined && { result: safe(r.result) }),
-          ...(r.subtype !== undefined && { subtype: safe(r.subtype) }),
+          ...(r.result !== undefined && { result: sanitizeTerminalText(r.result) }),
+          ...(r.subtype !== undefined && { subtype: sanitizeTerminalText(r.subtype) }),
         };
         if (r.session_id) this.summary.sessionId = r.session_id;
         return '';

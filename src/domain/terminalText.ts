@@ -2,8 +2,9 @@
  * Makes outside text safe to write to a terminal: `sanitizeTerminalText` removes escape
  * sequences (CSI, OSC, DCS/SOS/PM/APC and other `ESC` sequences, 7- and 8-bit forms), the
  * remaining C0 and C1 controls except `\n` and `\t`, `\r`, DEL and the bidi controls, in one
- * linear pass. Used for everything the CLI sends before it reaches a terminal or a
- * notification. Pure: no `vscode` import.
+ * linear pass; `oneLine` also folds newlines and caps the length, for one-line slots. Used
+ * for everything the CLI sends before it reaches a terminal or a notification. Pure: no
+ * `vscode` import.
  */
 
 const C0_ESC = 0x1b;
@@ -104,4 +105,9 @@ export function sanitizeTerminalText(s: string): string {
   }
   if (kept < n) out.push(s.slice(kept));
   return out.join('');
+}
+
+/** Outside text for a one-line slot (a summary, a tool name, a notification): sanitized, newlines folded, capped. */
+export function oneLine(s: string, max = 500): string {
+  return sanitizeTerminalText(s).replace(/\s*\n\s*/g, ' ').trim().slice(0, max);
 }
