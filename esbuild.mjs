@@ -29,6 +29,16 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
   },
+  // Loaded on first use (src/lazy.ts): the git worktree feature.
+  {
+    ...common,
+    entryPoints: ['src/worktrees.ts'],
+    outfile: 'dist/worktrees.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   {
     ...common,
     entryPoints: { main: 'webview-ui/main.ts' },

@@ -7,8 +7,12 @@ import { statSync } from 'node:fs';
 /** [file, goal KB, limit KB]: the limit is the goal once it is met. */
 const LIMITS = [
   // zod/mini took it from 206 KB to 136 KB; the rest is our own code (≈ 97 KB): ratchet until then.
-  ['dist/extension.js', 100, 140],
+  // 140 → 144: the worktree per ticket (issue 11) adds its settings, queue, review gate and tree
+  // rows here (≈ 11 KB); the git code itself (dist/worktrees.js) loads on first use.
+  ['dist/extension.js', 100, 144],
   ['dist/webview/main.js', 170, 170],
+  // Loaded on first use by a ticket on its own branch (src/lazy.ts), never at activation.
+  ['dist/worktrees.js', 40, 40],
 ];
 
 execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'ignore' });

@@ -7,31 +7,9 @@ import * as z from 'zod/mini';
 import { stageCommandId, STAGES, type StageId } from './domain/stages';
 import { StageIdSchema } from './domain/ticket';
 import './domain/zodLocale';
+import { COMMANDS } from './commandNames';
 
-export const COMMANDS = {
-  newTicket: 'sdlcPipeline.newTicket',
-  runStage: 'sdlcPipeline.runStage',
-  runPipeline: 'sdlcPipeline.runPipeline',
-  stopStage: 'sdlcPipeline.stopStage',
-  changeStageModel: 'sdlcPipeline.changeStageModel',
-  pickModel: 'sdlcPipeline.pickModel',
-  resumeSession: 'sdlcPipeline.resumeSession',
-  showRunningTerminal: 'sdlcPipeline.showRunningTerminal',
-  refreshTickets: 'sdlcPipeline.refreshTickets',
-  showMoreTickets: 'sdlcPipeline.showMoreTickets',
-  filterTickets: 'sdlcPipeline.filterTickets',
-  editTicket: 'sdlcPipeline.editTicket',
-  duplicateTicket: 'sdlcPipeline.duplicateTicket',
-  archiveTicket: 'sdlcPipeline.archiveTicket',
-  unarchiveTicket: 'sdlcPipeline.unarchiveTicket',
-  deleteTicket: 'sdlcPipeline.deleteTicket',
-  openTicketFile: 'sdlcPipeline.openTicketFile',
-  openPlanFile: 'sdlcPipeline.openPlanFile',
-  exportTickets: 'sdlcPipeline.exportTickets',
-  importTickets: 'sdlcPipeline.importTickets',
-  showCostReport: 'sdlcPipeline.showCostReport',
-  exportCostCsv: 'sdlcPipeline.exportCostCsv',
-} as const;
+export { COMMANDS };
 
 export type CommandName = keyof typeof COMMANDS;
 export type CommandId = (typeof COMMANDS)[CommandName];
@@ -76,6 +54,19 @@ export const COMMAND_ARGS = {
   importTickets: FileArgs,
   showCostReport: NoArgs,
   exportCostCsv: FileArgs,
+  openWorktree: TicketArgs,
+  revealInSourceControl: TicketArgs,
+  reviewChanges: TicketArgs,
+  approveTicket: TicketArgs,
+  requestChanges: z.extend(TicketArgs, { note: z.optional(z.string().check(z.minLength(1), z.maxLength(20_000))) }),
+  /** `confirm`: merge without asking first (the question is the caller's). */
+  mergeTicket: z.extend(TicketArgs, { confirm: z.optional(z.boolean()) }),
+  updateFromBase: TicketArgs,
+  /**
+   * `confirm`: remove without asking when nothing would be lost. Unmerged commits or uncommitted
+   * files are only thrown away when `discard` names exactly how many commits and changes go.
+   */
+  removeWorktree: z.extend(TicketArgs, { confirm: z.optional(z.boolean()), discard: z.optional(z.object({ commits: z.int(), uncommitted: z.int() })) }),
 } as const satisfies Record<CommandName, z.ZodMiniType>;
 
 /** The argument of each "Run <Stage> Stage" command (the stage is the command's own). */

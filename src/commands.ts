@@ -19,6 +19,9 @@ import type { PipelineService } from './pipeline';
 import type { StageRunner } from './runner';
 import type { TicketService } from './ticketService';
 import type { TicketsTree } from './ticketsTree';
+import type { Workspaces } from './workspaces';
+import { lazy } from './lazy';
+import type { WorktreeCommand } from './worktreeCommands';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -30,10 +33,13 @@ export interface Services {
   form: TicketFormView;
   costReport: CostReport;
   output: vscode.LogOutputChannel;
+  workspaces: Workspaces;
 }
 
 /** The commands about one ticket (a tree's ticket node, or a `ticketId`, or a pick). */
-type TicketCommand = 'changeStageModel' | 'resumeSession' | 'editTicket' | 'duplicateTicket' | 'archiveTicket' | 'unarchiveTicket' | 'deleteTicket' | 'openTicketFile' | 'openPlanFile';
+type TicketCommand = 'changeStageModel' | 'resumeSession' | 'editTicket' | 'duplicateTicket' | 'archiveTicket' | 'unarchiveTicket' | 'deleteTicket' | 'openTicketFile' | 'openPlanFile' | WorktreeCommand;
+const WORKTREE_COMMANDS = ['openWorktree', 'revealInSourceControl', 'reviewChanges', 'approveTicket', 'requestChanges', 'mergeTicket', 'updateFromBase', 'removeWorktree'] as const satisfies readonly WorktreeCommand[];
+const loadWorktreeCommands = lazy<typeof import('./worktrees')>('worktrees');
 
 /** Command titles from the manifest ("Run Stage…" → "Run Stage"), for messages. */
 function titles(context: vscode.ExtensionContext): (id: string) => string {
@@ -68,7 +74,7 @@ function registrar(output: vscode.LogOutputChannel, titleOf: (id: string) => str
 }
 
 export function registerCommands(s: Services): vscode.Disposable[] {
-  const { tickets, config, runner, pipeline, tree } = s;
+  const { tickets, config, runner, pipeline, tree, workspaces } = s;
   const register = registrar(s.output, titles(s.context));
   // The schema and the handler's argument type both come from `name` (TypeScript cannot follow that).
   const command = <N extends CommandName>(name: N, handler: (args: CommandArgs<N>) => unknown) => register(COMMANDS[name], COMMAND_ARGS[name], handler as (args: unknown) => unknown);
@@ -110,6 +116,18 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     return runner.run({ ticketId: t.id, stage, model, mode: args.mode });
   };
 
+  /** The commands about a ticket's own branch and worktree: registered here, their bodies load with the git code. */
+  function worktreeCommands(): vscode.Disposable[] {
+    return WORKTREE_COMMANDS.map((name) =>
+      ticketCommand(name, (t, args) => {
+        const ws = t.workspace;
+        if (ws && !ws.removed) return loadWorktreeCommands().runWorktreeCommand(name, { tickets, runner, pipeline, workspaces }, t, ws, args as never);
+        void notify.info(`ticket #${t.id} has no branch or worktree of its own${ws?.removed ? ' any more (it was removed)' : ' yet: its first stage creates them (see sdlcPipeline.isolation)'}.`);
+        return undefined;
+      }),
+    );
+  }
+
   return [
     command('newTicket', () => s.form.reveal()),
     command('runStage', (args) => runStage(args)),
@@ -127,6 +145,8 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         return runner.stop(ticketId, stage);
       };
       if (args.ticketId !== undefined && args.stage) return stop(args.ticketId, args.stage);
+      // A ticket waiting in the queue: take it out.
+      if (args.ticketId !== undefined && pipeline.isQueued(args.ticketId)) return pipeline.cancel(args.ticketId);
       const running = runner.running().filter((r) => args.ticketId === undefined || r.ticketId === args.ticketId);
       if (!running.length) {
         void notify.info('no stage is running.');
@@ -213,7 +233,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         return vscode.window.showTextDocument(doc);
       }
       try {
-        const { ticketFile } = await tickets.writeTicketFile(t, config.forTicket(t).run.ticketsDirectory);
+        const { ticketFile } = await tickets.writeTicketFile(t, config.forTicket(t).run.ticketsDirectory, workspaces.filesRoot(t));
         return vscode.window.showTextDocument(ticketFile);
       } catch (e) {
         void notify.error(`cannot write the ticket file of #${t.id}: ${(e as Error).message}`);
@@ -223,7 +243,8 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     ticketCommand('openPlanFile', async (t) => {
       const folder = tickets.folderOf(t);
       if (!folder) return;
-      const file = vscode.Uri.joinPath(folder.uri, ticketPaths(config.forFolder(folder.uri).run.ticketsDirectory, t.id).planFile);
+      const root = workspaces.filesRoot(t);
+      const file = vscode.Uri.joinPath(root ? vscode.Uri.file(root) : folder.uri, ticketPaths(config.forFolder(folder.uri).run.ticketsDirectory, t.id).planFile);
       try {
         await vscode.workspace.fs.stat(file);
         await vscode.window.showTextDocument(file);
@@ -251,6 +272,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       void notify.info(`imported ${r.imported.length} tickets${r.renumbered.length ? ` (${r.renumbered.length} renumbered: ${r.renumbered.slice(0, 5).map(([a, b]) => `#${a}→#${b}`).join(', ')})` : ''}.`);
       return r;
     }),
+    ...worktreeCommands(),
     command('showCostReport', () => s.costReport.show()),
     command('exportCostCsv', async (args) => {
       const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export costs' });

@@ -11,6 +11,7 @@ import { ExtensionState } from './state';
 import { RunStatusBar } from './statusBar';
 import { TicketService } from './ticketService';
 import { TicketsTree } from './ticketsTree';
+import { Workspaces } from './workspaces';
 
 export interface Api {
   /** Wall time of this window's activate() in ms (`npm run bench` reports it). */
@@ -22,6 +23,7 @@ export interface Api {
   config: ConfigurationService;
   tree: TicketsTree;
   costReport: CostReport;
+  workspaces: Workspaces;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<Api> {
@@ -31,19 +33,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const tickets = new TicketService(context.workspaceState, output);
   await tickets.load();
   const state = new ExtensionState(context.workspaceState, context.globalState);
-  const runner = new StageRunner(context, tickets, config, state, output);
+  const workspaces = new Workspaces(tickets, output);
+  const runner = new StageRunner(context, tickets, config, state, output, workspaces);
   const interrupted = await runner.markInterrupted();
   if (interrupted) output.warn(`${interrupted} run(s) left running by a closed window are now "interrupted"`);
   const pipeline = new PipelineService(tickets, runner, config, output, retryModelPicker(config));
-  const tree = new TicketsTree(tickets, runner, config, state);
+  const tree = new TicketsTree(tickets, runner, config, state, pipeline, workspaces);
   const form = new TicketFormView(context.extensionUri, state, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
   const costReport = new CostReport(tickets, config);
-  const statusBar = new RunStatusBar(runner);
-  context.subscriptions.push(output, config, tickets, runner, pipeline, tree, form, costReport, statusBar);
-  context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, output }));
+  const statusBar = new RunStatusBar(runner, pipeline);
+  context.subscriptions.push(output, config, tickets, workspaces, runner, pipeline, tree, form, costReport, statusBar);
+  context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, output, workspaces }));
   const activationMs = performance.now() - started;
   output.info(`activated in ${activationMs.toFixed(1)} ms (${tickets.store.size} tickets)`);
-  return { activationMs, tickets, runner, pipeline, form, config, tree, costReport };
+  return { activationMs, tickets, runner, pipeline, form, config, tree, costReport, workspaces };
 }
 
 export function deactivate(): void {

@@ -1,6 +1,9 @@
 /**
  * Runs a ticket's selected stages in order, each with its own model and terminal.
  * Stops at the first failure and offers Retry, Retry with another model, Skip, Show terminal.
+ * Pipelines of different tickets run side by side up to `maxParallelPipelines`; the rest wait
+ * in a queue. A ticket on its own branch pauses before Merge for review (`reviewGate`), and
+ * after its Merge stage is offered a merge into its base.
  */
 import * as vscode from 'vscode';
 import { notify } from './notify';
@@ -8,6 +11,8 @@ import type { ConfigurationService } from './configuration';
 import { escalationPlan } from './domain/runSettings';
 import { stageInfo, type StageId } from './domain/stages';
 import { enabledStages, unfinishedStages, type Run } from './domain/ticket';
+import { COMMANDS } from './commandIds';
+import { PipelineQueue } from './domain/queue';
 import { Disposable } from './lifecycle';
 import type { RetryModelPicker } from './pickers';
 import type { StageRunner } from './runner';
@@ -21,10 +26,13 @@ export interface PipelineOptions {
   skip?: StageId[];
   /** Don't show the failure notification (callers that handle it). */
   quiet?: boolean;
+  /** Run exactly these stages (those the ticket has enabled), e.g. Build then Merge after "Request Changes". */
+  only?: StageId[];
 }
 
 export interface PipelineResult {
-  status: 'succeeded' | 'failed' | 'cancelled' | 'not-started';
+  /** `awaiting-review`: paused before Merge until the ticket's changes are approved. */
+  status: 'succeeded' | 'failed' | 'cancelled' | 'not-started' | 'awaiting-review';
   runs: Run[];
   failedStage?: StageId;
   /** Why it stopped early, when that is not a failed run (ticket deleted, cap reached, refused). */
@@ -33,6 +41,10 @@ export interface PipelineResult {
 
 export class PipelineService extends Disposable {
   private readonly active = new Map<number, { cancelled: boolean; stage?: StageId }>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  /** Fires when a pipeline starts, waits, ends or pauses for review. */
+  readonly onDidChange = this.changed.event;
+  readonly queue: PipelineQueue;
 
   constructor(
     private readonly tickets: TicketService,
@@ -43,16 +55,23 @@ export class PipelineService extends Disposable {
     private readonly pickModel: RetryModelPicker,
   ) {
     super();
+    this.queue = new PipelineQueue(() => this.config.value.run.maxParallelPipelines, () => this.changed.fire());
+    this.register(config.onDidChange(() => this.queue.pump()));
   }
 
   isRunning(ticketId: number): boolean {
     return this.active.has(ticketId);
   }
 
+  isQueued(ticketId: number): boolean {
+    return this.queue.isQueued(ticketId);
+  }
+
   cancel(ticketId: number): boolean {
     const p = this.active.get(ticketId);
     if (!p) return false;
     p.cancelled = true;
+    this.queue.cancel(ticketId);
     if (p.stage) this.runner.stop(ticketId, p.stage);
     return true;
   }
@@ -68,7 +87,8 @@ export class PipelineService extends Disposable {
       return { status: 'not-started', runs: [] };
     }
     const skip = new Set(opts.skip ?? []);
-    const stages = (opts.resume ? unfinishedStages(ticket) : enabledStages(ticket)).filter((s) => !skip.has(s));
+    const chosen = opts.only ? enabledStages(ticket).filter((s) => opts.only!.includes(s)) : opts.resume ? unfinishedStages(ticket) : enabledStages(ticket);
+    const stages = chosen.filter((s) => !skip.has(s));
     if (!stages.length) {
       void notify.info(`ticket #${ticketId} has no ${opts.resume ? 'unfinished' : 'selected'} stages.`);
       return { status: 'not-started', runs: [] };
@@ -76,10 +96,18 @@ export class PipelineService extends Disposable {
     const state: { cancelled: boolean; stage?: StageId } = { cancelled: false };
     this.active.set(ticketId, state);
     const runs: Run[] = [];
-    this.output.info(`pipeline #${ticketId}: ${stages.join(' → ')}`);
+    let release: (() => void) | undefined;
     try {
+      // Wait for a slot (the Tickets view shows "queued"); Stop takes the ticket out of the queue.
+      if (this.queue.running().length >= this.config.value.run.maxParallelPipelines) this.output.info(`pipeline #${ticketId}: queued (${this.queue.running().length} running)`);
+      this.changed.fire();
+      release = await this.queue.acquire(ticketId);
+      if (!release || state.cancelled) return { status: 'cancelled', runs };
+      this.output.info(`pipeline #${ticketId}: ${stages.join(' → ')}`);
+      if (!opts.resume && !opts.only && this.tickets.get(ticketId)?.workspace?.review) await this.setReview(ticketId, undefined);
       for (const stage of stages) {
         if (state.cancelled) return { status: 'cancelled', runs };
+        if (stage === 'merge' && this.gated(ticketId)) return await this.pauseForReview(ticketId, runs);
         state.stage = stage;
         const first = await this.runner.run({ ticketId, stage, model: opts.models?.[stage] });
         if (!first) return this.stopped(ticketId, runs, stage);
@@ -104,10 +132,76 @@ export class PipelineService extends Disposable {
           return { status: 'failed', runs, failedStage: stage };
         }
       }
+      if (stages.includes('merge')) this.offerMerge(ticketId);
       return { status: 'succeeded', runs };
     } finally {
+      release?.();
       this.active.delete(ticketId);
+      this.changed.fire();
     }
+  }
+
+  // ---- the review gate ----
+
+  /** Whether the ticket must be approved before its Merge stage runs. */
+  private gated(ticketId: number): boolean {
+    const t = this.tickets.get(ticketId);
+    const ws = t?.workspace;
+    return !!t && !!ws && !ws.removed && this.config.forTicket(t).run.reviewGate === 'beforeMerge' && ws.review !== 'approved';
+  }
+
+  private async setReview(ticketId: number, review: 'awaiting' | 'approved' | undefined): Promise<void> {
+    await this.tickets.update(ticketId, (t) => {
+      if (t.workspace) t.workspace.review = review;
+    });
+    this.changed.fire();
+  }
+
+  private async pauseForReview(ticketId: number, runs: Run[]): Promise<PipelineResult> {
+    await this.setReview(ticketId, 'awaiting');
+    const t = this.tickets.get(ticketId);
+    this.output.info(`pipeline #${ticketId}: awaiting review before Merge`);
+    void notify
+      .info(`ticket #${ticketId} is ready for review before Merge (branch ${t?.workspace?.branch}).`, 'Review Changes', 'Approve', 'Request Changes…')
+      .then((c) => {
+        if (c === 'Review Changes') void vscode.commands.executeCommand(COMMANDS.reviewChanges, { ticketId });
+        if (c === 'Approve') void this.approve(ticketId);
+        if (c === 'Request Changes…') void vscode.commands.executeCommand(COMMANDS.requestChanges, { ticketId });
+      });
+    return { status: 'awaiting-review', runs, reason: 'awaiting review' };
+  }
+
+  /** Approves the ticket's changes and continues its pipeline (Merge). */
+  async approve(ticketId: number): Promise<PipelineResult> {
+    const t = this.tickets.get(ticketId);
+    if (!t?.workspace || t.workspace.removed) {
+      void notify.info(`ticket #${ticketId} has no branch of its own to approve.`);
+      return { status: 'not-started', runs: [] };
+    }
+    await this.setReview(ticketId, 'approved');
+    return this.run(ticketId, { resume: true });
+  }
+
+  /** Adds the reviewer's note to the ticket (its file shows it), then runs Build again and comes back to the gate. */
+  async requestChanges(ticketId: number, note: string): Promise<PipelineResult> {
+    await this.tickets.update(ticketId, (t) => {
+      if (!t.workspace) return;
+      t.workspace.requestedChanges.push(note);
+      t.workspace.review = undefined;
+    });
+    this.changed.fire();
+    return this.run(ticketId, { only: ['build', 'merge'] });
+  }
+
+  /** After the Merge stage: offer to merge the ticket's branch into its base (never without asking). */
+  private offerMerge(ticketId: number): void {
+    const ws = this.tickets.get(ticketId)?.workspace;
+    if (!ws || ws.removed || ws.mergedAt) return;
+    const merge = `Merge into ${ws.base}`;
+    void notify.info(`ticket #${ticketId}'s Merge stage finished on ${ws.branch}. Merge it into ${ws.base}?`, merge, 'Review Changes').then((c) => {
+      if (c === merge) void vscode.commands.executeCommand(COMMANDS.mergeTicket, { ticketId, confirm: true });
+      if (c === 'Review Changes') void vscode.commands.executeCommand(COMMANDS.reviewChanges, { ticketId });
+    });
   }
 
   private configOf(ticketId: number) {

@@ -26,6 +26,7 @@ import { LaunchGuards, type Where } from './launchGuards';
 import { Disposable } from './lifecycle';
 import type { ExtensionState } from './state';
 import type { TicketService } from './ticketService';
+import type { Workspaces } from './workspaces';
 
 export interface RunRequest {
   ticketId: number;
@@ -76,6 +77,7 @@ export class StageRunner extends Disposable {
     private readonly config: ConfigurationService,
     private readonly state: ExtensionState,
     private readonly output: vscode.LogOutputChannel,
+    private readonly workspaces: Workspaces,
   ) {
     super();
     this.guards = this.register(new LaunchGuards(state, output));
@@ -206,9 +208,19 @@ export class StageRunner extends Disposable {
     const launch = await this.guards.launch(cfg, folder?.uri.fsPath, where);
     if (!launch) return undefined;
     const { claudePath, settingArgs } = launch;
+    if (entry.cancelled) return undefined;
+    // Its own branch and worktree (created on the ticket's first run), or the folder itself.
+    const place = await this.workspaces.place(ticket, cfg, (id) => this.isRunning(id));
+    if (!place.ok) {
+      void this.guards.refuse(where, place.message, ...(place.actions ?? [])).then((c) => {
+        if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.isolation');
+      });
+      return undefined;
+    }
+    ticket = this.tickets.get(ticket.id) ?? ticket; // the placement may have recorded the branch
     let files;
     try {
-      files = await this.tickets.writeTicketFile(ticket, cfg.run.ticketsDirectory);
+      files = await this.tickets.writeTicketFile(ticket, cfg.run.ticketsDirectory, place.cwd);
     } catch (e) {
       void this.guards.refuse(where, `cannot write the ticket file of #${ticket.id}: ${(e as Error).message}`);
       return undefined;
@@ -224,7 +236,7 @@ export class StageRunner extends Disposable {
 
     const mode = req.mode ?? cfg.run.runMode;
     const plan = planRun({
-      ticketId: ticket.id, stage: req.stage, mode, model, sessionId, paths: files.rel, workspaceFolder: files.folder.uri.fsPath,
+      ticketId: ticket.id, stage: req.stage, mode, model, sessionId, paths: files.rel, workspaceFolder: files.root,
       systemPromptFile: systemFile.fsPath, settings: cfg.run, spentUsd: spent, settingArgs,
     });
     if (!plan.ok) {
@@ -234,7 +246,7 @@ export class StageRunner extends Disposable {
     }
     const { args } = plan;
     if (entry.cancelled) return undefined;
-    this.output.info(`run ${runId}: ticket #${ticket.id} ${req.stage} model=${model} (${resolved.source}) mode=${mode}`);
+    this.output.info(`run ${runId}: ticket #${ticket.id} ${req.stage} model=${model} (${resolved.source}) mode=${mode} cwd=${files.root}`);
     this.output.debug(`argv: ${JSON.stringify([claudePath, ...args])}`);
 
     const record: Run = { id: runId, stage: req.stage, mode, modelAsked: model, startedAt: Date.now(), status: 'running', sessionId };
@@ -245,7 +257,7 @@ export class StageRunner extends Disposable {
     try {
       const name = terminalName(ticket.id, req.stage, model);
       const iconPath = new vscode.ThemeIcon(stageInfo(req.stage).icon);
-      const cwd = files.folder.uri.fsPath;
+      const cwd = files.root;
       final = await (mode === 'headless'
         ? this.startHeadless(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...process.env, CLAUDE_CODE_ENTRYPOINT: process.env.CLAUDE_CODE_ENTRYPOINT ?? 'sdk-cli' }, stage: req.stage, model })
         : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd }));
@@ -322,12 +334,18 @@ export class StageRunner extends Disposable {
     const launch = await this.guards.launch(cfg, folder?.uri.fsPath, where);
     if (!launch) return undefined;
     const { claudePath, settingArgs } = launch;
+    // The session's files are where it ran: the ticket's worktree, if it has one.
+    const place = await this.workspaces.place(ticket, cfg, (id) => id !== ticket.id && this.isRunning(id));
+    if (!place.ok) {
+      void this.guards.refuse(where, place.message);
+      return undefined;
+    }
     const shown = run.modelRan && checkModel(run.modelRan).ok ? run.modelRan : model.model;
     const terminal = vscode.window.createTerminal({
       name: `${terminalName(ticket.id, run.stage, shown)} · resumed`,
       shellPath: claudePath,
       shellArgs: resumeArgs(run.sessionId, model.model, { settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }),
-      cwd: folder?.uri.fsPath,
+      cwd: place.cwd,
       iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon),
       isTransient: true,
     });

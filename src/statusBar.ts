@@ -3,29 +3,43 @@ import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import { stageInfo } from './domain/stages';
 import { Disposable } from './lifecycle';
+import type { PipelineService } from './pipeline';
 import type { StageRunner } from './runner';
 
 export class RunStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem('sdlcPipeline.running', vscode.StatusBarAlignment.Left, 50));
 
-  constructor(private readonly runner: StageRunner) {
+  constructor(
+    private readonly runner: StageRunner,
+    private readonly pipeline: PipelineService,
+  ) {
     super();
     this.item.name = 'SDLC Pipeline: running stage';
     this.register(runner.onDidChangeRunning(() => this.update()));
+    this.register(pipeline.onDidChange(() => this.update()));
     this.update();
   }
 
   private update(): void {
     const running = this.runner.running();
+    const queued = this.pipeline.queue.queued();
     if (!running.length) {
-      this.item.hide();
+      if (!queued.length) {
+        this.item.hide();
+        return;
+      }
+      this.item.text = `$(clock) SDLC ${queued.length} queued`;
+      this.item.tooltip = `Waiting for a free slot (sdlcPipeline.maxParallelPipelines): ${queued.map((id) => `#${id}`).join(', ')}`;
+      this.item.command = undefined;
+      this.item.show();
       return;
     }
     const first = running[0];
     const more = running.length > 1 ? ` +${running.length - 1}` : '';
     const model = (r: (typeof running)[number]) => r.model || 'starting…';
-    this.item.text = `$(sync~spin) SDLC #${first.ticketId} ${stageInfo(first.stage).label} · ${model(first)}${more}`;
-    this.item.tooltip = running.map((r) => `#${r.ticketId} ${stageInfo(r.stage).label} · ${model(r)}`).join('\n') + '\nClick to show the terminal';
+    const waiting = queued.length ? ` · ${queued.length} queued` : '';
+    this.item.text = `$(sync~spin) SDLC #${first.ticketId} ${stageInfo(first.stage).label} · ${model(first)}${more}${waiting}`;
+    this.item.tooltip = running.map((r) => `#${r.ticketId} ${stageInfo(r.stage).label} · ${model(r)}`).join('\n') + (queued.length ? `\nQueued: ${queued.map((id) => `#${id}`).join(', ')}` : '') + '\nClick to show the terminal';
     this.item.command = { command: COMMANDS.showRunningTerminal, title: 'Show terminal', arguments: [{ ticketId: first.ticketId, stage: first.stage }] };
     this.item.show();
   }

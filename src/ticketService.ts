@@ -84,17 +84,18 @@ export class TicketService extends Disposable {
   }
 
   /**
-   * Writes `<folder>/<ticketsDir>/<id>/ticket.md` (atomically, never through a link, never
+   * Writes `<root or folder>/<ticketsDir>/<id>/ticket.md` (atomically, never through a link, never
    * outside the folder: see safeFiles); returns the paths (relative + absolute).
    * Throws `UnsafePathError` with a message for the user when the repository plants a link.
    */
-  async writeTicketFile(ticket: Ticket, ticketsDir: string) {
+  async writeTicketFile(ticket: Ticket, ticketsDir: string, root?: string) {
     const folder = this.folderOf(ticket);
     if (!folder) throw new Error('Open a folder to run stages: tickets are written into the workspace.');
     if (folder.uri.scheme !== 'file') throw new Error(`ticket files can only be written to a local folder (${folder.uri.scheme}: is not).`);
     const rel = ticketPaths(ticketsDir, ticket.id);
-    const written = await safeWriteFile(folder.uri.fsPath, rel.ticketFile, ticketMarkdown(ticket));
-    return { folder, rel, ticketFile: vscode.Uri.file(written) };
+    // `root`: where the stage runs (the ticket's worktree), else the folder.
+    const written = await safeWriteFile(root ?? folder.uri.fsPath, rel.ticketFile, ticketMarkdown(ticket));
+    return { folder, root: root ?? folder.uri.fsPath, rel, ticketFile: vscode.Uri.file(written) };
   }
 
   private quarantineJson(): string {

@@ -10,6 +10,9 @@ import { Disposable } from './lifecycle';
 import type { ExtensionState, TreeFilter } from './state';
 import type { StageRunner } from './runner';
 import type { TicketService } from './ticketService';
+import type { PipelineService } from './pipeline';
+import type { Workspaces } from './workspaces';
+import { describeBranchState } from './domain/worktree';
 
 export const TREE_VIEW_ID = 'sdlcPipeline.tickets';
 export const PAGE_SIZE = 200;
@@ -43,11 +46,18 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     private readonly runner: StageRunner,
     private readonly config: ConfigurationService,
     private readonly state: ExtensionState,
+    private readonly pipeline: PipelineService,
+    private readonly workspaces: Workspaces,
   ) {
     super();
     this.view = this.register(vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
     this.register(tickets.onDidChange((id) => this.refresh(id)));
-    this.register(runner.onDidChangeRunning(() => this.refresh()));
+    this.register(runner.onDidChangeRunning(() => {
+      workspaces.invalidate(); // a stage started or ended: its branch may have moved
+      this.refresh();
+    }));
+    this.register(pipeline.onDidChange(() => this.refresh()));
+    this.register(workspaces.onDidChangeState((id) => this.refresh(id)));
     this.register(config.onDidChange(() => this.refresh()));
     this.updateMessage();
   }
@@ -131,14 +141,26 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     const stages = enabledStages(t);
     const done = stages.filter((s) => lastRun(t, s)?.status === 'succeeded').length;
     const cost = ticketSpend(t.runs);
-    item.description = [t.type, `${done}/${stages.length} stages`, cost > 0 ? formatUsd(cost) : undefined, t.archived ? 'archived' : undefined].filter(Boolean).join(' · ');
+    const ws = t.workspace && !t.workspace.removed ? t.workspace : undefined;
+    const place = this.pipeline.queue.placeOf(t.id);
+    const phase = place ? `queued (${place})` : ws?.review === 'awaiting' && !this.pipeline.isRunning(t.id) ? 'awaiting review' : ws?.mergedAt ? 'merged' : undefined;
+    const branch = ws ? describeBranchState(`⎇ ${ws.branch}`, this.workspaces.state(t)) : undefined;
+    item.description = [phase, t.type, `${done}/${stages.length} stages`, cost > 0 ? formatUsd(cost) : undefined, branch, t.archived ? 'archived' : undefined].filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown('**').appendText(`#${t.id} ${t.title}`).appendMarkdown('**\n\n');
     if (t.description.trim()) tip.appendText(t.description.slice(0, 500)).appendMarkdown('\n\n');
     tip.appendText(`${t.type} · created ${new Date(t.createdAt).toLocaleString()}${cost > 0 ? ` · spent ${formatUsd(cost)}` : ''}`);
+    if (ws) {
+      const st = this.workspaces.state(t);
+      tip.appendMarkdown('\n\n').appendText(`Branch ${ws.branch} from ${ws.base} at ${ws.baseCommit.slice(0, 7)}${st ? ` · ${st.ahead} ahead, ${st.behind} behind · ${st.files} files changed` : ''}`);
+      if (st?.missing) tip.appendText(' · worktree folder missing (re-created on the next run)');
+      if (ws.path) tip.appendMarkdown('\n\n').appendText(`Worktree: ${ws.path}`);
+      if (ws.mergeCommit) tip.appendMarkdown('\n\n').appendText(`Merged into ${ws.base} (${ws.mergeCommit.slice(0, 7)})`);
+    }
     item.tooltip = tip;
-    item.iconPath = new vscode.ThemeIcon(TYPE_ICONS[t.type]);
-    item.contextValue = t.archived ? 'ticket-archived' : 'ticket';
+    item.iconPath = place ? new vscode.ThemeIcon('clock') : new vscode.ThemeIcon(TYPE_ICONS[t.type]);
+    // Space-separated flags after the kind: the menus' `when` clauses match them.
+    item.contextValue = [t.archived ? 'ticket-archived' : 'ticket', ws ? 'branch' : '', ws?.path ? 'worktree' : '', ws?.review === 'awaiting' ? 'awaiting' : '', place ? 'queued' : ''].filter(Boolean).join(' ');
     item.accessibilityInformation = { label: `Ticket ${t.id}: ${t.title}, ${item.description}` };
     return item;
   }

@@ -16,6 +16,7 @@ import { checkWith, firstValid, keyPart, type Check, type Checked, type Entry, t
 import type { Scope } from './settings';
 import type { CombineOf, RunSettingKey } from './settingsTable';
 import type { StageId } from './stages';
+import { ISOLATION_STRENGTH, ISOLATIONS, isSafeBranchName, REVIEW_GATES } from './worktree';
 
 export interface RuleContext {
   readonly problems: Problems;
@@ -93,6 +94,36 @@ function toolList(v: unknown, scope: Scope, problems: Problems): string[] | unde
     return undefined;
   }
   return tools;
+}
+
+/**
+ * `narrowsUser` for a choice with an order: the user's value (or the default), or a more
+ * specific one that ranks at least as high (a repository may ask for more protection, never less).
+ */
+function atLeastUsers<const T extends string>(key: 'isolation' | 'reviewGate', values: readonly T[], rank: Readonly<Record<T, number>>, why: string): SettleRule {
+  return {
+    settle(entries, s, { problems, defaults }) {
+      const valid = (v: unknown, scope: Scope): T | undefined => {
+        if ((values as readonly unknown[]).includes(v)) return v as T;
+        problems.at(key, scope, `expected one of ${values.map((x) => `"${x}"`).join(', ')}, got ${describeValue(v)}; ignored`);
+        return undefined;
+      };
+      const userEntry = entries.find((e) => e.scope === 'user');
+      const userValid = userEntry ? valid(userEntry.value, 'user') : undefined;
+      const floor = userValid ?? (defaults[key] as T);
+      const found = firstValid(entries, (v, scope): T | undefined => {
+        if (scope === 'user') return userValid;
+        const x = valid(v, scope);
+        if (x === undefined) return undefined;
+        if (rank[x] < rank[floor]) {
+          problems.at(key, scope, `"${x}" ${why} than your user settings ("${floor}"); a workspace may only ask for more; ignored`);
+          return undefined;
+        }
+        return x;
+      });
+      if (found) (s as unknown as Record<string, unknown>)[key] = found.value;
+    },
+  };
 }
 
 /** One rule per run setting. */
@@ -192,6 +223,28 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
       problems.at('ticketsDirectory', scope, `expected a relative folder inside the workspace, got ${describeValue(v)}; ignored`);
     },
   },
+  isolation: atLeastUsers('isolation', ISOLATIONS, ISOLATION_STRENGTH, 'keeps the agent closer to your working tree'),
+  baseBranch: {
+    accept(v, scope, { problems }) {
+      if (typeof v === 'string' && isSafeBranchName(v.trim())) return v.trim();
+      problems.at('baseBranch', scope, `expected a branch name, got ${describeValue(v)}; ignored (the folder's current branch is the base)`);
+    },
+  },
+  worktreesDirectory: {
+    accept(v, scope, { problems }) {
+      // Absolute, no control characters: it becomes a git argument and a terminal's working directory.
+      if (typeof v === 'string' && (v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v)) && !/[\x00-\x1f\x7f]/.test(v) && !v.split(/[\\/]/).includes('..')) return v.replace(/[\\/]+$/, '') || v;
+      problems.at('worktreesDirectory', scope, `expected an absolute folder, got ${describeValue(v)}; ignored (worktrees go beside the repository)`);
+    },
+  },
+  maxParallelPipelines: {
+    accept(v, scope, { problems }) {
+      const p = z.int().check(z.minimum(1), z.maximum(16)).safeParse(v);
+      if (p.success) return p.data;
+      problems.at('maxParallelPipelines', scope, `expected a whole number from 1 to 16, got ${describeValue(v)}; ignored`);
+    },
+  },
+  reviewGate: atLeastUsers('reviewGate', REVIEW_GATES, { off: 0, beforeMerge: 1 }, 'checks less'),
   prices: {
     settle(entries, s, { problems }) {
       for (const e of entries) {

@@ -25,6 +25,7 @@ import { firstValid, lowest, Problems, stageMapLowest, stageMapMostSpecific, val
 import type { Scope } from './settings';
 import { RUN_SETTING_ROWS, type DefaultOf, type RunSettingKey } from './settingsTable';
 import type { StageId } from './stages';
+import type { Isolation, ReviewGate } from './worktree';
 
 export interface RunSettings {
   runMode: RunMode;
@@ -46,6 +47,14 @@ export interface RunSettings {
   stagePrompts: Partial<Record<StageId, string>>;
   stageCommands: Partial<Record<StageId, string>>;
   ticketsDirectory: string;
+  /** Where a ticket's stages work: its own worktree, its own branch in place, or the folder itself. */
+  isolation: Isolation;
+  /** The branch tickets start from and merge into; unset: the folder's current branch. */
+  baseBranch?: string;
+  /** Absolute folder for worktrees; unset: `<repo>.worktrees` beside the repository. */
+  worktreesDirectory?: string;
+  maxParallelPipelines: number;
+  reviewGate: ReviewGate;
   /** Model (or family) → price. A null-prototype object: look models up with `priceFor`. */
   prices: PriceTable;
   /** Per-stage escalation chains; never contain a model twice. */

@@ -114,6 +114,25 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
     markdownDescription: `Per-stage custom slash command: the stage runs \`/<name> <ticket file>\` instead of its prompt template. For each stage the most specific scope that sets it wins. ${RESTRICTED}`,
   },
   ticketsDirectory: { type: 'string', markdownDescription: 'Folder (relative to the workspace folder) where each ticket\'s files live: `<id>/ticket.md`, `plan.md`, `questions.md`, `review.md`.' },
+  isolation: {
+    type: 'string',
+    enum: ['worktree', 'branch', 'none'],
+    enumDescriptions: [
+      'Each ticket gets branch `sdlc/<id>-<title>` and its own git worktree outside your tree (see `#sdlcPipeline.worktreesDirectory#`): tickets run side by side and your files and `git status` stay untouched.',
+      'Each ticket gets its own branch, checked out in your folder; a stage refuses to start while the folder has uncommitted changes. One ticket at a time per repository.',
+      'Stages run in the workspace folder itself, on whatever is checked out.',
+    ],
+    markdownDescription: `Where a ticket's stages work. Outside a git repository, or in one without a commit yet, stages run in place (as \`none\`) and say why once. A workspace or folder value may ask for more isolation than your user settings (none < branch < worktree), never less. ${RESTRICTED}`,
+  },
+  baseBranch: { type: 'string', markdownDescription: 'The branch a ticket\'s branch starts from and merges into. Empty: the branch checked out in the folder when the ticket first runs (recorded on the ticket).' },
+  worktreesDirectory: { type: 'string', markdownDescription: 'Absolute folder for ticket worktrees (`<folder>/<id>-<title>`). Empty: `<repository>.worktrees` beside the repository. Read from user settings only: a repository cannot choose where files are written outside it.' },
+  maxParallelPipelines: { type: 'integer', minimum: 1, maximum: 16, markdownDescription: 'How many tickets\' pipelines run at the same time; more wait in a queue (the Tickets view shows "queued", the status bar counts them). Read from user settings only.' },
+  reviewGate: {
+    type: 'string',
+    enum: ['beforeMerge', 'off'],
+    enumDescriptions: ['Pause before the Merge stage until you approve the ticket\'s changes (Review Changes opens them against the base).', 'Run the Merge stage without pausing.'],
+    markdownDescription: `The review gate for tickets on their own branch. A workspace or folder value may turn it on, never off. ${RESTRICTED}`,
+  },
   prices: {
     type: 'object',
     markdownDescription: `Price overrides in USD per million tokens, by model family (${code(Object.keys(BUILTIN_PRICES))}) or model id: \`{ "input", "output", "cacheWrite", "cacheRead" }\`, each from 0 to ${MAX_PRICE_PER_MTOK}; an invalid entry is reported and the built-in price applies. Read from user settings only: prices are about your account, not the project, so a repository cannot make estimates look cheaper.`,

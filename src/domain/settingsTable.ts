@@ -81,6 +81,15 @@ export const SETTING_ROWS = [
   row({ key: 'stagePrompts', parser: 'run', scope: 'resource', restricted: true, combine: 'perStage', default: {} }),
   row({ key: 'stageCommands', parser: 'run', scope: 'resource', restricted: true, combine: 'perStage', default: {} }),
   row({ key: 'ticketsDirectory', parser: 'run', scope: 'resource', restricted: false, combine: 'mostSpecific', default: '.sdlc/tickets' }),
+  // Where a ticket's stages work. A repository may ask for more isolation than the user's, never less.
+  row({ key: 'isolation', parser: 'run', scope: 'resource', restricted: true, combine: 'narrowsUser', default: 'worktree' }),
+  row({ key: 'baseBranch', parser: 'run', scope: 'resource', restricted: false, combine: 'mostSpecific', default: '' }),
+  // Where worktrees are created (outside the workspace): this machine's choice, never a repository's.
+  row({ key: 'worktreesDirectory', parser: 'run', scope: 'machine', restricted: true, combine: 'mostSpecific', default: '' }),
+  // How many tickets spend at once: the user's call.
+  row({ key: 'maxParallelPipelines', parser: 'run', scope: 'application', restricted: false, combine: 'mostSpecific', default: 2 }),
+  // The human check before Merge: a repository may turn it on, never off.
+  row({ key: 'reviewGate', parser: 'run', scope: 'resource', restricted: true, combine: 'narrowsUser', default: 'beforeMerge' }),
   // What your account pays: yours, not the project's (a repository cannot make estimates look cheap).
   row({ key: 'prices', parser: 'run', scope: 'application', restricted: false, combine: 'merged', default: {} }),
   row({ key: 'escalation', parser: 'run', scope: 'resource', restricted: true, combine: 'perStage', default: {} }),

@@ -206,7 +206,9 @@ export class TicketStore {
       const id = clash ? this.nextId++ : wanted;
       if (!clash) this.nextId = id + 1;
       if (clash) renumbered.push([wanted, id]);
-      const ticket = { ...parsed, id, stages: completeStages(parsed.stages) };
+      // A branch and worktree path belong to the machine that made them: an import never brings them.
+      const { workspace: _elsewhere, ...rest } = parsed;
+      const ticket = { ...rest, id, stages: completeStages(parsed.stages) };
       this.tickets.set(id, ticket);
       // Issued together: the host batches Memento writes, so this is one round trip, not n.
       writes.push(this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: ticket }));

@@ -1,6 +1,7 @@
 /** Tickets, their per-stage choices and their runs. Pure: no `vscode` import. */
 import * as z from 'zod/mini';
 import { STAGE_IDS, STAGES, type StageId } from './stages';
+import { TicketWorkspaceSchema } from './worktree';
 
 // The webview imports this module for its constants and `StageIdSchema` only. Each schema it does
 // not use is marked `/* @__PURE__ */` (wrapped in an arrow when built from nested calls, which
@@ -104,6 +105,8 @@ export const TicketSchema = /* @__PURE__ */ (() => z.object({
   archived: z._default(z.boolean(), false),
   stages: z.partialRecord(StageIdSchema, StageChoiceSchema),
   runs: z._default(z.array(RunSchema), []),
+  /** Its branch and worktree (see worktree.ts). A stored value that does not parse is dropped: the ticket keeps loading. */
+  workspace: catchAs(z.optional(TicketWorkspaceSchema), undefined),
 }))();
 export type Ticket = z.infer<typeof TicketSchema>;
 
@@ -172,5 +175,10 @@ export function ticketMarkdown(ticket: Ticket): string {
     ticket.description.trim() || '(no description)',
     '',
   ];
+  const notes = ticket.workspace?.requestedChanges ?? [];
+  if (notes.length) {
+    lines.push('## Changes requested in review', '');
+    notes.forEach((n, i) => lines.push(`### Request ${i + 1}${i === notes.length - 1 ? ' (latest)' : ''}`, '', n.trim(), ''));
+  }
   return lines.join('\n');
 }

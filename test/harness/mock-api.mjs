@@ -7,7 +7,11 @@
 //   GET  /__log        → JSON array of logged requests
 //   POST /__control    → merge a scenario: { failFamilies: ["opus"], failStages: ["plan"],
 //                         failRules: [{ stage: "plan", family: "opus" }],
-//                         usage: {input_tokens, output_tokens, ...}, delayMs, text, status }
+//                         usage: {input_tokens, output_tokens, ...}, delayMs, text, status,
+//                         writes: [{ stage: "build", ticket?: 3, file: "a.txt", content: "…" }] }
+//                       A `writes` rule makes the first request of that stage answer with a
+//                       `Write` tool_use of `file` under the CLI's working directory (read from
+//                       its system prompt); the CLI really writes it and sends the tool_result.
 //   POST /__reset      → clear log and scenario
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
@@ -79,6 +83,8 @@ const server = http.createServer(async (req, res) => {
     stage: marker ? marker[2] : undefined,
     system: marker ? system.slice(marker.index) : undefined,
     prompt: marker ? textOf(lastUser?.content ?? '') : undefined,
+    cwd: /Primary working directory: (.+)/.exec(system)?.[1]?.trim(),
+    toolResult: Array.isArray(lastUser?.content) && lastUser.content.some((c) => c?.type === 'tool_result'),
   };
   log.push(entry);
 
@@ -112,6 +118,25 @@ const server = http.createServer(async (req, res) => {
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const ev = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const write = marker && !entry.toolResult && entry.cwd ? (scenario.writes ?? []).find((w) => w.stage === entry.stage && (w.ticket === undefined || w.ticket === entry.ticket)) : undefined;
+  if (write) {
+    const input = { file_path: `${entry.cwd}/${write.file}`, content: write.content ?? `written by the ${entry.stage} stage of #${entry.ticket}\n` };
+    entry.wrote = input.file_path;
+    const reply = () => {
+      if (res.destroyed) return;
+      ev('message_start', { message });
+      ev('content_block_start', { index: 0, content_block: { type: 'tool_use', id: `toolu_mock_${log.length}`, name: 'Write', input: {} } });
+      ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(input) } });
+      ev('content_block_stop', { index: 0 });
+      ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+      ev('message_stop', {});
+      res.end();
+    };
+    const delay = Number(scenario.delayMs ?? 0);
+    if (delay > 0) setTimeout(reply, delay);
+    else reply();
+    return;
+  }
   ev('message_start', { message });
   ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
   ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text } });

@@ -20,6 +20,11 @@ export const mockUrl = () => {
 };
 
 export interface MockRequest {
+  at: number;
+  /** The CLI's working directory (from its system prompt). */
+  cwd?: string;
+  /** The request carries a tool_result (the CLI's answer to a tool_use). */
+  toolResult?: boolean;
   model: string;
   family: string;
   ticket?: number;

@@ -8,6 +8,18 @@ import { SETTINGS, fullKey } from '../../src/settingKeys';
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
 
 describe('package.json manifest', () => {
+  it('every bundle loaded on first use (`lazy(…)`) is built by esbuild.mjs and shipped in the VSIX', () => {
+    const root = join(__dirname, '../../..');
+    const names = new Set<string>();
+    for (const f of ['commands.ts', 'workspaces.ts']) for (const m of readFileSync(join(root, 'src', f), 'utf8').matchAll(/lazy<[^>]*>\('([\w-]+)'\)/g)) names.add(m[1]);
+    assert.deepStrictEqual([...names], ['worktrees']);
+    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
+    const build = readFileSync(join(root, 'esbuild.mjs'), 'utf8');
+    for (const n of names) {
+      assert.ok(ignore.includes(`!dist/${n}.js`), `.vscodeignore leaves dist/${n}.js out of the VSIX`);
+      assert.ok(build.includes(`outfile: 'dist/${n}.js'`), `esbuild.mjs does not build dist/${n}.js`);
+    }
+  });
   it('settings schema is generated from the tables (run `npm run manifest` when this fails)', () => {
     assert.deepStrictEqual(pkg.contributes.configuration, JSON.parse(JSON.stringify(configurationContribution())));
   });
@@ -28,7 +40,7 @@ describe('package.json manifest', () => {
   it('restricted configurations cover the settings that can run something, spend, or widen permissions', () => {
     const r = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
     assert.deepStrictEqual(r, restrictedConfigurations(), 'generated from the domain (run `npm run manifest`)');
-    const expected = ['claudePath', 'extraArgs', 'stagePrompts', 'stageCommands', 'allowedTools', 'permissionMode', 'fallbackModel', 'escalation', 'escalationMode', 'maxBudgetUsd', 'maxTicketBudgetUsd'];
+    const expected = ['claudePath', 'extraArgs', 'stagePrompts', 'stageCommands', 'allowedTools', 'permissionMode', 'fallbackModel', 'escalation', 'escalationMode', 'maxBudgetUsd', 'maxTicketBudgetUsd', 'isolation', 'worktreesDirectory', 'reviewGate'];
     assert.deepStrictEqual([...r].sort(), expected.map((k) => `sdlcPipeline.${k}`).sort());
   });
   it('each run setting has a deliberate scope', () => {
@@ -39,6 +51,7 @@ describe('package.json manifest', () => {
       runMode: 'application', projectClaudeSettings: 'application', claudePath: 'machine', permissionMode: 'resource', allowedTools: 'resource', extraArgs: 'application',
       maxBudgetUsd: 'resource', maxTicketBudgetUsd: 'resource', stagePrompts: 'resource', stageCommands: 'resource',
       ticketsDirectory: 'resource', prices: 'application', escalation: 'resource', escalationMode: 'resource', fallbackModel: 'resource',
+      isolation: 'resource', baseBranch: 'resource', worktreesDirectory: 'machine', maxParallelPipelines: 'application', reviewGate: 'resource',
     });
   });
   it('documents the extraArgs allowlist and the caps\' lowest-wins rule', () => {

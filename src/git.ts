@@ -1,0 +1,98 @@
+/**
+ * The git CLI, from argument arrays (never a shell), with the user's `git.path`. Operations
+ * that change a repository's refs, index or worktrees go through `exclusive(repo, …)`, one at a
+ * time per repository (git's index and ref locks would otherwise fail the second one).
+ */
+import { spawn } from 'node:child_process';
+import * as vscode from 'vscode';
+import * as z from 'zod/mini';
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class GitError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly result: GitResult,
+  ) {
+    super(`git ${args[0]} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ') || `exit ${result.code}`}`);
+  }
+}
+
+const GitPath = z.union([z.string().check(z.minLength(1)), z.array(z.string())]);
+
+/** The user's `git.path` (user settings only: `git.path` is a machine setting), else `git` on PATH. */
+export function gitExecutable(): string {
+  const v = vscode.workspace.getConfiguration('git').inspect('path')?.globalValue;
+  const p = GitPath.safeParse(v);
+  if (!p.success) return 'git';
+  const first = Array.isArray(p.data) ? p.data.find((x) => x.trim()) : p.data;
+  return first?.trim() || 'git';
+}
+
+export class Git {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly executable: () => string = gitExecutable) {}
+
+  /** Runs `git <args>` in `cwd`; resolves with its exit code and output (rejects only when git cannot start). */
+  run(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.executable(), args, {
+        cwd,
+        shell: false,
+        windowsHide: true,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout!.on('data', (d: Buffer) => out.push(d));
+      child.stderr!.on('data', (d: Buffer) => err.push(d));
+      child.on('error', (e) => reject(e));
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+      if (input !== undefined) child.stdin!.end(input);
+    });
+  }
+
+  /** Like `run`, but a non-zero exit throws a `GitError` with git's own message. */
+  async ok(cwd: string, args: readonly string[], input?: string): Promise<string> {
+    const r = await this.run(cwd, args, input);
+    if (r.code !== 0) throw new GitError(args, r);
+    return r.stdout;
+  }
+
+  /** `ok`, trimmed; undefined on a non-zero exit. */
+  async value(cwd: string, args: readonly string[]): Promise<string | undefined> {
+    const r = await this.run(cwd, args);
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /** Runs `fn` after every earlier exclusive operation on `repo` (its common git dir) has finished. */
+  exclusive<T>(repo: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(repo) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(repo, settled);
+    void settled.then(() => {
+      if (this.locks.get(repo) === settled) this.locks.delete(repo);
+    });
+    return next;
+  }
+}
+
+/** Whether git runs at all (a clear message when it does not). */
+export async function gitMissing(git: Git, cwd: string): Promise<string | undefined> {
+  try {
+    const r = await git.run(cwd, ['--version']);
+    return r.code === 0 ? undefined : `git did not run (${r.stderr.trim() || `exit ${r.code}`}).`;
+  } catch (e) {
+    return `git was not found (${(e as Error).message}). Install git or set "git.path", or set sdlcPipeline.isolation to "none".`;
+  }
+}

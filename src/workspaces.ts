@@ -1,0 +1,96 @@
+/**
+ * The front of the git worktree feature (worktrees.ts, bundled apart as `dist/worktrees.js`):
+ * it loads the git code the first time a ticket needs its own branch, and answers the cheap
+ * questions (no branch recorded, isolation "none") without loading it.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Configuration } from './configuration';
+import type { Ticket } from './domain/ticket';
+import type { Change, TicketWorkspace } from './domain/worktree';
+import { lazy } from './lazy';
+import { Disposable } from './lifecycle';
+import type { TicketService } from './ticketService';
+import type { BranchState, MergeOutcome, Placement, TicketWorkspaces } from './worktrees';
+
+const load = lazy<typeof import('./worktrees')>('worktrees');
+
+export class Workspaces extends Disposable {
+  private impl?: TicketWorkspaces;
+  private readonly changed = this.register(new vscode.EventEmitter<number>());
+  /** Fires with a ticket whose branch state (ahead/behind/files) was read again. */
+  readonly onDidChangeState = this.changed.event;
+
+  constructor(
+    private readonly tickets: TicketService,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    super();
+  }
+
+  /** Whether the git code is loaded (benchmarks and tests report it). */
+  get loaded(): boolean {
+    return this.impl !== undefined;
+  }
+
+  private get git(): TicketWorkspaces {
+    if (!this.impl) {
+      const started = performance.now();
+      this.impl = this.register(new (load().TicketWorkspaces)(this.tickets, this.output));
+      this.register(this.impl.onDidChangeState((id) => this.changed.fire(id)));
+      this.output.debug(`loaded the worktree module in ${(performance.now() - started).toFixed(1)} ms`);
+    }
+    return this.impl;
+  }
+
+  /** Where the ticket's next stage runs (see TicketWorkspaces.place). */
+  place(ticket: Ticket, cfg: Configuration, busyInPlace: (ticketId: number) => boolean): Promise<Placement> {
+    const recorded = ticket.workspace && !ticket.workspace.removed;
+    const folder = this.tickets.folderOf(ticket);
+    if (!recorded && cfg.run.isolation === 'none' && folder) return Promise.resolve({ ok: true, cwd: folder.uri.fsPath });
+    return this.git.place(ticket, cfg, busyInPlace);
+  }
+
+  /** Ahead/behind and files changed, read in the background (undefined until known or without a branch). */
+  state(ticket: Ticket): BranchState | undefined {
+    if (!ticket.workspace || ticket.workspace.removed) return undefined;
+    return this.git.state(ticket);
+  }
+
+  invalidate(ticketId?: number): void {
+    this.impl?.invalidate(ticketId);
+  }
+
+  /** Where the ticket's files are while it has a worktree (recorded values, no git), else undefined (the folder). */
+  filesRoot(ticket: Ticket): string | undefined {
+    const ws = ticket.workspace;
+    if (!ws || ws.removed || !ws.path || !existsSync(ws.path)) return undefined;
+    return ws.subdir ? path.join(ws.path, ...ws.subdir.split('/')) : ws.path;
+  }
+
+  readState(ticket: Ticket, ws: TicketWorkspace): Promise<BranchState> {
+    return this.git.readState(ticket, ws);
+  }
+  changes(ticket: Ticket, ws: TicketWorkspace): Promise<Change[]> {
+    return this.git.changes(ticket, ws);
+  }
+  merge(ticket: Ticket): Promise<MergeOutcome> {
+    return this.git.merge(ticket);
+  }
+  updateFromBase(ticket: Ticket): Promise<{ ok: boolean; message: string }> {
+    return this.git.updateFromBase(ticket);
+  }
+  unmerged(ticket: Ticket): Promise<{ commits: number; uncommitted: number }> {
+    return this.git.unmerged(ticket);
+  }
+  remove(ticket: Ticket, force: boolean): Promise<{ ok: boolean; message: string }> {
+    return this.git.remove(ticket, force);
+  }
+  review(ticket: Ticket): Promise<number> {
+    return this.git.review(ticket);
+  }
+  revealInScm(ticket: Ticket): Promise<void> {
+    return this.git.revealInScm(ticket);
+  }
+}

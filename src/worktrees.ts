@@ -1,0 +1,468 @@
+/**
+ * Where a ticket's stages work (see `sdlcPipeline.isolation`): its own branch `sdlc/<id>-<slug>`
+ * and, by default, its own git worktree beside the repository, so tickets run side by side and
+ * the user's tree stays untouched. This adapter owns every git operation on them: creating,
+ * re-creating (a worktree deleted by hand), the review diff, merging into the base, updating
+ * from the base and removing. Names, records and git-output parsing live in domain/worktree.
+ * Bundled on its own (`dist/worktrees.js`) and loaded by workspaces.ts on first use.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Configuration } from './configuration';
+import type { Ticket } from './domain/ticket';
+import {
+  countStatus, excludeLine, parseChanges, parseLeftRight, parseWorktreeList, ticketBranch, withExcludeLine, worktreeFolderName, worktreesRoot,
+  type Change, type TicketWorkspace,
+} from './domain/worktree';
+import { Git, GitError, gitMissing } from './git';
+import { Disposable } from './lifecycle';
+import { notify } from './notify';
+import { safeWriteFile } from './safeFiles';
+import type { TicketService } from './ticketService';
+
+/** Where a stage of a ticket runs. */
+export type Placement =
+  | { ok: true; cwd: string; workspace?: TicketWorkspace }
+  | { ok: false; message: string; actions?: string[] };
+
+export interface BranchState {
+  ahead: number;
+  behind: number;
+  files: number;
+  /** The worktree folder is gone (deleted by hand): it is re-created on the next run. */
+  missing?: boolean;
+}
+
+export type MergeOutcome =
+  | { ok: true; kind: 'fast-forward' | 'merge-commit'; commit: string; committedLeftovers: boolean }
+  | { ok: false; reason: 'nothing' | 'conflict' | 'error' | 'cancelled'; message: string; files?: string[] };
+
+const realpath = (p: string) => fs.realpath(p).catch(() => path.resolve(p));
+const exists = (p: string) => fs.lstat(p).then(() => true, () => false);
+
+/** `child` is `parent` or inside it (both absolute). */
+function inside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export class TicketWorkspaces extends Disposable {
+  private readonly statusCache = new Map<number, BranchState | 'pending'>();
+  private readonly changed = this.register(new vscode.EventEmitter<number>());
+  /** Fires with a ticket whose branch state (ahead/behind/files) was read again. */
+  readonly onDidChangeState = this.changed.event;
+  private readonly noted = new Set<string>();
+
+  constructor(
+    private readonly tickets: TicketService,
+    private readonly output: vscode.LogOutputChannel,
+    readonly git = new Git(),
+  ) {
+    super();
+  }
+
+  // ---- placing a stage ----
+
+  /**
+   * Where the ticket's next stage runs, creating its branch and worktree on its first run.
+   * `busyInPlace(repo)` says whether another ticket is running on its own branch in that
+   * repository's folder (`branch` isolation runs one ticket at a time per repository).
+   */
+  async place(ticket: Ticket, cfg: Configuration, busyInPlace: (ticketId: number) => boolean): Promise<Placement> {
+    const folder = this.tickets.folderOf(ticket);
+    if (!folder) return { ok: false, message: 'Open a folder to run stages: tickets are written into the workspace.' };
+    const folderPath = folder.uri.fsPath;
+    const ws = ticket.workspace && !ticket.workspace.removed ? ticket.workspace : undefined;
+    const isolation = ws?.isolation ?? cfg.run.isolation;
+    if (isolation === 'none' || folder.uri.scheme !== 'file') return { ok: true, cwd: folderPath };
+    const missing = await gitMissing(this.git, folderPath);
+    if (missing) return { ok: false, message: `ticket #${ticket.id} runs on its own branch (sdlcPipeline.isolation "${isolation}"), but ${missing}`, actions: ['Open Settings'] };
+    const top = await this.git.value(folderPath, ['rev-parse', '--show-toplevel']);
+    if (!top) {
+      if (ws) return { ok: false, message: `ticket #${ticket.id} worked on branch ${ws.branch}, but ${folderPath} is no longer a git repository.` };
+      this.noteOnce(`not-git:${folderPath}`, `${folder.name} is not a git repository, so stages run in the folder itself (isolation "none"). Run "git init" and commit once to give each ticket its own branch and worktree.`);
+      return { ok: true, cwd: folderPath };
+    }
+    const repo = await realpath(top);
+    const subdir = path.relative(repo, await realpath(folderPath)).split(path.sep).join('/');
+    if (ws) return ws.isolation === 'worktree' ? this.reopenWorktree(ticket, ws, repo, cfg) : this.reopenBranch(ticket, ws, repo, subdir, busyInPlace);
+    if (!(await this.git.value(repo, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))) {
+      this.noteOnce(`no-commit:${repo}`, `${folder.name} is a git repository without a commit yet, so stages run in the folder itself. Commit once to give each ticket its own branch and worktree.`);
+      return { ok: true, cwd: folderPath };
+    }
+    const base = cfg.run.baseBranch ?? (await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD']));
+    if (!base) {
+      return { ok: false, message: `HEAD is detached in ${folder.name}: check out a branch, or set sdlcPipeline.baseBranch, so ticket #${ticket.id} has a branch to start from and merge into.`, actions: ['Open Settings'] };
+    }
+    const baseCommit = await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${base}^{commit}`]);
+    if (!baseCommit) return { ok: false, message: `the base branch "${base}" does not exist in ${folder.name}. Check out a branch or change sdlcPipeline.baseBranch.`, actions: ['Open Settings'] };
+    const common = await this.commonDir(repo);
+    return this.git.exclusive(common, async (): Promise<Placement> => {
+      if (isolation === 'branch') {
+        const blocked = await this.inPlaceBlocked(ticket.id, repo, busyInPlace);
+        if (blocked) return { ok: false, message: blocked };
+      }
+      const root = isolation === 'worktree' ? worktreesRoot(repo, cfg.run.worktreesDirectory, path) : undefined;
+      const { branch, taken } = await this.freeBranch(repo, ticket, root);
+      if (taken.length) this.output.info(`#${ticket.id}: branch ${taken.join(', ')} exists already; using ${branch}`);
+      const record: TicketWorkspace = { isolation, branch, base, baseCommit, subdir, requestedChanges: [] };
+      if (isolation === 'branch') {
+        await this.git.ok(repo, ['checkout', '-q', '-b', branch, baseCommit]);
+      } else {
+        const wt = path.join(root!, worktreeFolderName(branch));
+        await this.ensureRoot(root!);
+        const dirty = countStatus(await this.git.ok(repo, ['status', '--porcelain', '-z']));
+        await this.git.ok(repo, ['worktree', 'add', '-q', '-b', branch, wt, baseCommit]);
+        record.path = wt;
+        if (dirty) this.noteOnce(`dirty:${ticket.id}`, `${folder.name} has ${dirty} uncommitted change${dirty === 1 ? '' : 's'}; they are not carried into ticket #${ticket.id}'s worktree, which starts from ${base} (${baseCommit.slice(0, 7)}).`);
+      }
+      await this.excludeTicketFiles(common, subdir, cfg.run.ticketsDirectory);
+      await this.tickets.update(ticket.id, (t) => void (t.workspace = record));
+      this.output.info(`#${ticket.id}: ${isolation} on ${branch} from ${base} ${baseCommit.slice(0, 7)}${record.path ? ` at ${record.path}` : ''}`);
+      this.invalidate(ticket.id);
+      return { ok: true, cwd: this.cwdOf(record, repo), workspace: record };
+    }).catch((e: Error): Placement => ({ ok: false, message: `could not create the branch of ticket #${ticket.id}: ${e.message}` }));
+  }
+
+  /** The folder a stage runs in: the worktree (plus the workspace folder's place in the repository), or the repository. */
+  private cwdOf(ws: TicketWorkspace, repo: string): string {
+    const top = ws.path ?? repo;
+    return ws.subdir ? path.join(top, ...ws.subdir.split('/')) : top;
+  }
+
+  private async reopenWorktree(ticket: Ticket, ws: TicketWorkspace, repo: string, cfg: Configuration): Promise<Placement> {
+    const root = worktreesRoot(repo, cfg.run.worktreesDirectory, path);
+    const wt = ws.path!;
+    // A stored path is only ever used when it is where this repository's worktrees go.
+    if (!path.isAbsolute(wt) || !inside(root, wt) || path.resolve(wt) === path.resolve(root)) {
+      return { ok: false, message: `ticket #${ticket.id} records a worktree at ${wt}, which is not in ${root}; it is not used. Remove the ticket's worktree record by removing its worktree, or set sdlcPipeline.isolation to "none".` };
+    }
+    const common = await this.commonDir(repo);
+    return this.git.exclusive(common, async (): Promise<Placement> => {
+      const list = parseWorktreeList(await this.git.ok(repo, ['worktree', 'list', '--porcelain', '-z']));
+      const real = await realpath(wt);
+      const entry = list.find((e) => e.path === wt || e.path === real);
+      if (entry && !entry.prunable && (await exists(wt))) {
+        if (entry.branch !== ws.branch) return { ok: false, message: `ticket #${ticket.id}'s worktree ${wt} has ${entry.branch ?? 'a detached HEAD'} checked out, not ${ws.branch}. Check out ${ws.branch} there, or remove the worktree.` };
+        return { ok: true, cwd: this.cwdOf(ws, repo), workspace: ws };
+      }
+      // Deleted by hand: prune git's record and check the branch out again (its commits are intact).
+      if (!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.branch}`]))) {
+        return { ok: false, message: `ticket #${ticket.id}'s worktree and its branch ${ws.branch} are both gone, so its work cannot be recovered here. Remove the worktree record (Remove Worktree) to start the ticket again from ${ws.base}.` };
+      }
+      if (await exists(wt)) return { ok: false, message: `${wt} exists but is not ticket #${ticket.id}'s worktree any more; move it away to let the ticket re-create it.` };
+      await this.git.ok(repo, ['worktree', 'prune']);
+      await this.ensureRoot(root);
+      await this.git.ok(repo, ['worktree', 'add', '-q', wt, ws.branch]);
+      this.output.info(`#${ticket.id}: re-created worktree ${wt} for ${ws.branch}`);
+      void notify.info(`ticket #${ticket.id}'s worktree was missing; it was re-created from branch ${ws.branch} (its commits are intact; uncommitted files there were lost with the folder).`);
+      this.invalidate(ticket.id);
+      return { ok: true, cwd: this.cwdOf(ws, repo), workspace: ws };
+    }).catch((e: Error): Placement => ({ ok: false, message: `could not open ticket #${ticket.id}'s worktree: ${e.message}` }));
+  }
+
+  private async reopenBranch(ticket: Ticket, ws: TicketWorkspace, repo: string, subdir: string, busyInPlace: (ticketId: number) => boolean): Promise<Placement> {
+    const common = await this.commonDir(repo);
+    return this.git.exclusive(common, async (): Promise<Placement> => {
+      const current = await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD']);
+      if (current === ws.branch) return { ok: true, cwd: this.cwdOf({ ...ws, subdir }, repo), workspace: ws };
+      const blocked = await this.inPlaceBlocked(ticket.id, repo, busyInPlace);
+      if (blocked) return { ok: false, message: blocked };
+      await this.git.ok(repo, ['checkout', '-q', ws.branch]);
+      this.invalidate(ticket.id);
+      return { ok: true, cwd: this.cwdOf({ ...ws, subdir }, repo), workspace: ws };
+    }).catch((e: Error) => ({ ok: false, message: `could not check out ticket #${ticket.id}'s branch ${ws.branch}: ${e.message}` }));
+  }
+
+  /** Why a ticket may not switch the folder's branch now (uncommitted changes, another ticket running there). */
+  private async inPlaceBlocked(ticketId: number, repo: string, busyInPlace: (ticketId: number) => boolean): Promise<string | undefined> {
+    const others = this.tickets.all().filter((t) => t.id !== ticketId && t.workspace?.isolation === 'branch' && !t.workspace.removed && busyInPlace(t.id));
+    if (others.length) return `ticket #${others[0].id} is running on its branch in this folder; with sdlcPipeline.isolation "branch" one ticket runs at a time per repository ("worktree" runs them side by side). Ticket #${ticketId} was not started.`;
+    const dirty = countStatus(await this.git.ok(repo, ['status', '--porcelain', '-z', '--untracked-files=no']));
+    if (dirty) return `${repo} has ${dirty} uncommitted change${dirty === 1 ? '' : 's'}; with sdlcPipeline.isolation "branch" a ticket checks out its own branch there, so commit or stash them first (or use "worktree" isolation). Ticket #${ticketId} was not started.`;
+    return undefined;
+  }
+
+  /** The ticket's branch name, free in the repository (and, with worktrees, as a folder). */
+  private async freeBranch(repo: string, ticket: Ticket, root: string | undefined): Promise<{ branch: string; taken: string[] }> {
+    const taken: string[] = [];
+    for (let n = 1; n < 100; n++) {
+      const branch = ticketBranch(ticket.id, ticket.title, n);
+      const refTaken = (await this.git.run(repo, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+      const folderTaken = root !== undefined && (await exists(path.join(root, worktreeFolderName(branch))));
+      if (!refTaken && !folderTaken) return { branch, taken };
+      taken.push(branch);
+    }
+    throw new Error(`no free branch name for ticket #${ticket.id} (tried ${taken.length})`);
+  }
+
+  /** Makes the worktrees folder; refuses one that is a link (writes go where the folder really is). */
+  private async ensureRoot(root: string): Promise<void> {
+    await fs.mkdir(root, { recursive: true });
+    const st = await fs.lstat(root);
+    if (st.isSymbolicLink() || !st.isDirectory()) throw new Error(`${root} is not a plain folder (a link or a file); SDLC Pipeline creates worktrees only in a real folder.`);
+  }
+
+  private async commonDir(repo: string): Promise<string> {
+    const d = await this.git.ok(repo, ['rev-parse', '--git-common-dir']);
+    return realpath(path.resolve(repo, d.trim()));
+  }
+
+  /** Adds the tickets folder to the repository's `info/exclude` (local, never committed), so ticket files stay out of the ticket's commits. */
+  private async excludeTicketFiles(common: string, subdir: string, ticketsDirectory: string): Promise<void> {
+    const file = path.join(common, 'info', 'exclude');
+    const current = await fs.readFile(file, 'utf8').catch(() => '');
+    const next = withExcludeLine(current, excludeLine(subdir, ticketsDirectory));
+    if (next !== undefined) await safeWriteFile(common, 'info/exclude', next);
+  }
+
+  private noteOnce(key: string, message: string): void {
+    if (this.noted.has(key)) return;
+    this.noted.add(key);
+    this.output.info(message);
+    void notify.info(message);
+  }
+
+  // ---- what the tree shows ----
+
+  /** Ahead/behind the base and files changed, read in the background (undefined until known). */
+  state(ticket: Ticket): BranchState | undefined {
+    const ws = ticket.workspace;
+    if (!ws || ws.removed || !vscode.workspace.isTrusted) return undefined;
+    const cached = this.statusCache.get(ticket.id);
+    if (cached === 'pending') return undefined;
+    if (cached) return cached;
+    this.statusCache.set(ticket.id, 'pending');
+    void this.readState(ticket, ws).then(
+      (s) => {
+        this.statusCache.set(ticket.id, s);
+        this.changed.fire(ticket.id);
+      },
+      (e: Error) => {
+        this.output.debug(`#${ticket.id}: branch state: ${e.message}`);
+        this.statusCache.delete(ticket.id);
+      },
+    );
+    return undefined;
+  }
+
+  /** Forget the branch state of one ticket (or all) so the tree reads it again. */
+  invalidate(ticketId?: number): void {
+    if (ticketId === undefined) this.statusCache.clear();
+    else if (this.statusCache.get(ticketId) !== 'pending') this.statusCache.delete(ticketId);
+  }
+
+  async readState(ticket: Ticket, ws: TicketWorkspace): Promise<BranchState> {
+    const repo = await this.repoOf(ticket);
+    const lr = parseLeftRight(await this.git.ok(repo, ['rev-list', '--left-right', '--count', `refs/heads/${ws.base}...refs/heads/${ws.branch}`]));
+    const missing = ws.path !== undefined && !(await exists(ws.path));
+    const files = missing ? 0 : (await this.changes(ticket, ws)).length;
+    return { ahead: lr?.right ?? 0, behind: lr?.left ?? 0, files, ...(missing ? { missing } : {}) };
+  }
+
+  /** The repository (main worktree) a ticket belongs to. */
+  async repoOf(ticket: Ticket): Promise<string> {
+    const folder = this.tickets.folderOf(ticket);
+    if (!folder) throw new Error('the ticket has no workspace folder');
+    const top = await this.git.value(folder.uri.fsPath, ['rev-parse', '--show-toplevel']);
+    if (!top) throw new Error(`${folder.uri.fsPath} is not a git repository`);
+    return realpath(top);
+  }
+
+  /** Files the ticket changed against its base commit: committed on its branch, uncommitted and untracked in its worktree. */
+  async changes(ticket: Ticket, ws: TicketWorkspace): Promise<Change[]> {
+    const where = ws.path ?? (await this.repoOf(ticket));
+    const diff = await this.git.ok(where, ['diff', '--name-status', '-z', '-M', ws.baseCommit, '--']);
+    const untracked = await this.git.ok(where, ['ls-files', '--others', '--exclude-standard', '-z']);
+    return parseChanges(diff, untracked);
+  }
+
+  // ---- merge, update, remove ----
+
+  /**
+   * Commits what the agent left uncommitted in the worktree, then merges the ticket's branch
+   * into its base: fast-forward when possible, else a merge commit. Never touches a tree when
+   * the merge would conflict (checked first with `git merge-tree`).
+   */
+  async merge(ticket: Ticket): Promise<MergeOutcome> {
+    const ws = ticket.workspace;
+    if (!ws || ws.removed) return { ok: false, reason: 'error', message: `ticket #${ticket.id} has no branch of its own.` };
+    const repo = await this.repoOf(ticket);
+    const common = await this.commonDir(repo);
+    return this.git.exclusive(common, async (): Promise<MergeOutcome> => {
+      const work = ws.path ?? repo;
+      let committedLeftovers = false;
+      /** The branch's tip before the leftovers were committed: a merge that cannot go ahead puts it back. */
+      let leftoversOn: string | undefined;
+      const undoLeftovers = async () => {
+        if (leftoversOn) await this.git.ok(work, ['reset', '-q', leftoversOn]);
+      };
+      if (ws.path && !(await exists(ws.path))) return { ok: false, reason: 'error', message: `ticket #${ticket.id}'s worktree ${ws.path} is missing; run a stage to re-create it, or merge ${ws.branch} by hand.` };
+      if (ws.isolation === 'branch' && (await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD'])) !== ws.branch) {
+        // In place: only the branch's commits are merged; the user's uncommitted files are theirs.
+      } else if (countStatus(await this.git.ok(work, ['status', '--porcelain', '-z']))) {
+        leftoversOn = (await this.git.ok(work, ['rev-parse', 'HEAD'])).trim();
+        await this.git.ok(work, ['add', '-A']);
+        await this.git.ok(work, ['commit', '-q', '-F', '-'], `SDLC #${ticket.id}: ${ticket.title}\n\nCommitted by SDLC Pipeline: the changes the pipeline left uncommitted in the ticket's worktree.\n`);
+        committedLeftovers = true;
+      }
+      const baseRef = `refs/heads/${ws.base}`;
+      const baseTip = await this.git.value(repo, ['rev-parse', '--verify', '-q', `${baseRef}^{commit}`]);
+      if (!baseTip) {
+        await undoLeftovers();
+        return { ok: false, reason: 'error', message: `the base branch ${ws.base} no longer exists; create it again or merge ${ws.branch} by hand.` };
+      }
+      const tip = await this.git.ok(repo, ['rev-parse', `refs/heads/${ws.branch}^{commit}`]).then((s) => s.trim());
+      const lr = parseLeftRight(await this.git.ok(repo, ['rev-list', '--left-right', '--count', `${baseRef}...refs/heads/${ws.branch}`]));
+      if (!lr || lr.right === 0) return { ok: false, reason: 'nothing', message: `${ws.branch} has no commits that ${ws.base} does not have; nothing to merge.` };
+      const checkedOut = parseWorktreeList(await this.git.ok(repo, ['worktree', 'list', '--porcelain', '-z'])).find((e) => e.branch === ws.base);
+      const message = `Merge ${ws.branch}: SDLC #${ticket.id} ${ticket.title}\n`;
+      if (lr.left === 0) {
+        if (checkedOut) await this.git.ok(checkedOut.path, ['merge', '-q', '--ff-only', `refs/heads/${ws.branch}`]);
+        else await this.git.ok(repo, ['update-ref', '-m', `SDLC Pipeline: fast-forward ${ws.base} to ${ws.branch}`, baseRef, tip, baseTip]);
+        await this.recordMerge(ticket.id, tip);
+        return { ok: true, kind: 'fast-forward', commit: tip, committedLeftovers };
+      }
+      // A merge commit: find conflicts first, without touching any tree.
+      const probe = await this.git.run(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', baseRef, `refs/heads/${ws.branch}`]);
+      if (probe.code === 1) {
+        await undoLeftovers();
+        const files = probe.stdout.split('\n').slice(1).filter(Boolean);
+        return { ok: false, reason: 'conflict', files, message: `${ws.branch} conflicts with ${ws.base} (${ws.base} moved on by ${lr.left} commit${lr.left === 1 ? '' : 's'}) in ${files.slice(0, 5).join(', ') || 'some files'}. Nothing was changed: the branch and worktree are as they were. Update the ticket from ${ws.base} (or open its worktree and merge ${ws.base} there), resolve, then merge again.` };
+      }
+      if (probe.code !== 0) {
+        await undoLeftovers();
+        throw new GitError(['merge-tree'], probe);
+      }
+      let commit: string;
+      if (checkedOut) {
+        // `git merge` reads no message from stdin: one argument (never through a shell), after `-m`.
+        await this.git.ok(checkedOut.path, ['merge', '-q', '--no-ff', '-m', message.trim(), `refs/heads/${ws.branch}`]);
+        commit = (await this.git.ok(checkedOut.path, ['rev-parse', 'HEAD'])).trim();
+      } else {
+        const tree = probe.stdout.split('\n')[0].trim();
+        commit = (await this.git.ok(repo, ['commit-tree', tree, '-p', baseTip, '-p', tip, '-F', '-'], message)).trim();
+        await this.git.ok(repo, ['update-ref', '-m', `SDLC Pipeline: merge ${ws.branch}`, baseRef, commit, baseTip]);
+      }
+      await this.recordMerge(ticket.id, commit);
+      return { ok: true, kind: 'merge-commit', commit, committedLeftovers };
+    }).catch((e: Error) => ({ ok: false, reason: 'error', message: `merging ticket #${ticket.id} failed; nothing was lost (${e.message}).` }) as MergeOutcome)
+      .finally(() => this.invalidate(ticket.id));
+  }
+
+  private async recordMerge(ticketId: number, commit: string): Promise<void> {
+    await this.tickets.update(ticketId, (t) => {
+      if (t.workspace) Object.assign(t.workspace, { mergedAt: Date.now(), mergeCommit: commit });
+    });
+  }
+
+  /** Merges the base into the ticket's branch in its worktree (the base moved on). A conflict is aborted: the worktree is as it was. */
+  async updateFromBase(ticket: Ticket): Promise<{ ok: boolean; message: string }> {
+    const ws = ticket.workspace;
+    if (!ws?.path || ws.removed) return { ok: false, message: `ticket #${ticket.id} has no worktree.` };
+    const wt = ws.path;
+    const repo = await this.repoOf(ticket);
+    const common = await this.commonDir(repo);
+    return this.git.exclusive(common, async () => {
+      if (countStatus(await this.git.ok(wt, ['status', '--porcelain', '-z', '--untracked-files=no']))) return { ok: false, message: `ticket #${ticket.id}'s worktree has uncommitted changes; run its Merge stage (which commits) or commit there first.` };
+      const r = await this.git.run(wt, ['merge', '-q', '--no-edit', `refs/heads/${ws.base}`]);
+      if (r.code === 0) return { ok: true, message: `${ws.branch} now includes ${ws.base}.` };
+      await this.git.run(wt, ['merge', '--abort']);
+      return { ok: false, message: `merging ${ws.base} into ${ws.branch} conflicts; it was undone. Open the worktree and run "git merge ${ws.base}" to resolve the conflicts yourself.` };
+    }).finally(() => this.invalidate(ticket.id));
+  }
+
+  /** Commits on the ticket's branch that its base does not have, and uncommitted files in its worktree. */
+  async unmerged(ticket: Ticket): Promise<{ commits: number; uncommitted: number }> {
+    const ws = ticket.workspace!;
+    const repo = await this.repoOf(ticket);
+    const hasBranch = !!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.branch}`]));
+    const hasBase = !!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.base}`]));
+    const commits = !hasBranch ? 0 : Number((await this.git.ok(repo, ['rev-list', '--count', hasBase ? `refs/heads/${ws.base}..refs/heads/${ws.branch}` : `refs/heads/${ws.branch}`])).trim()) || 0;
+    const uncommitted = ws.path && (await exists(ws.path)) ? countStatus(await this.git.ok(ws.path, ['status', '--porcelain', '-z'])) : 0;
+    return { commits, uncommitted };
+  }
+
+  /**
+   * Removes the worktree and deletes the branch. Unmerged commits or uncommitted files are only
+   * thrown away with `force` (the caller asked, naming how many).
+   */
+  async remove(ticket: Ticket, force: boolean): Promise<{ ok: boolean; message: string }> {
+    const ws = ticket.workspace;
+    if (!ws || ws.removed) return { ok: false, message: `ticket #${ticket.id} has no worktree or branch to remove.` };
+    const repo = await this.repoOf(ticket);
+    const common = await this.commonDir(repo);
+    return this.git.exclusive(common, async () => {
+      const { commits, uncommitted } = await this.unmerged(ticket);
+      if ((commits || uncommitted) && !force) return { ok: false, message: `${ws.branch} has ${commits} unmerged commit(s) and ${uncommitted} uncommitted change(s); nothing was removed.` };
+      if (ws.isolation === 'branch' && (await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD'])) === ws.branch) {
+        await this.git.ok(repo, ['checkout', '-q', ws.base]);
+      }
+      if (ws.path) {
+        const list = parseWorktreeList(await this.git.ok(repo, ['worktree', 'list', '--porcelain', '-z']));
+        const real = await realpath(ws.path);
+        const registered = list.some((e) => (e.path === ws.path || e.path === real) && e.branch === ws.branch);
+        if (registered) await this.git.ok(repo, ['worktree', 'remove', ...(force ? ['--force'] : []), ws.path]);
+        else await this.git.ok(repo, ['worktree', 'prune']);
+      }
+      if (await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.branch}`])) {
+        await this.git.ok(repo, ['branch', force ? '-D' : '-d', ws.branch]);
+      }
+      await this.tickets.update(ticket.id, (t) => {
+        if (t.workspace) t.workspace.removed = true;
+      });
+      return { ok: true, message: `removed ${ws.path ? `the worktree ${ws.path} and ` : ''}branch ${ws.branch}.` };
+    }).finally(() => this.invalidate(ticket.id));
+  }
+
+  // ---- VS Code views of it ----
+
+  /** The built-in git extension's API (it serves `git:` URIs), or undefined when it is not there. */
+  private async gitApi(): Promise<GitApi | undefined> {
+    const ext = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
+    if (!ext) return undefined;
+    const exports = ext.isActive ? ext.exports : await ext.activate();
+    return exports?.getAPI(1);
+  }
+
+  /** Opens the multi-file diff editor: every file the ticket changed, its base commit on the left. */
+  async review(ticket: Ticket): Promise<number> {
+    const ws = ticket.workspace;
+    if (!ws || ws.removed) throw new Error(`ticket #${ticket.id} has no branch of its own.`);
+    const top = ws.path ?? (await this.repoOf(ticket));
+    const api = await this.gitApi();
+    if (!api) throw new Error('the built-in Git extension is disabled; enable it to review changes.');
+    await api.openRepository(vscode.Uri.file(top));
+    const changes = await this.changes(ticket, ws);
+    if (!changes.length) {
+      void notify.info(`ticket #${ticket.id} has no changes against ${ws.base} yet.`);
+      return 0;
+    }
+    const resources = changes.map((c): [vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined] => {
+      const file = vscode.Uri.file(path.join(top, ...c.path.split('/')));
+      const before = vscode.Uri.file(path.join(top, ...(c.from ?? c.path).split('/')));
+      return [file, c.kind === 'added' ? undefined : api.toGitUri(before, ws.baseCommit), c.kind === 'deleted' ? undefined : file];
+    });
+    await vscode.commands.executeCommand('vscode.changes', `#${ticket.id} ${ticket.title} (${ws.branch} ↔ ${ws.base})`, resources);
+    return changes.length;
+  }
+
+  /** Shows the ticket's worktree as a repository in the Source Control view. */
+  async revealInScm(ticket: Ticket): Promise<void> {
+    const ws = ticket.workspace;
+    if (!ws || ws.removed) throw new Error(`ticket #${ticket.id} has no branch of its own.`);
+    const api = await this.gitApi();
+    await api?.openRepository(vscode.Uri.file(ws.path ?? (await this.repoOf(ticket))));
+    await vscode.commands.executeCommand('workbench.view.scm');
+  }
+}
+
+/** The part of the built-in git extension's API used here (extensions/git/src/api/git.d.ts). */
+interface GitApi {
+  toGitUri(uri: vscode.Uri, ref: string): vscode.Uri;
+  openRepository(root: vscode.Uri): Promise<unknown>;
+}
+
+/** The worktree commands' bodies travel in this bundle too. */
+export { run as runWorktreeCommand } from './worktreeCommands';
