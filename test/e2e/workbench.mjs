@@ -1,4 +1,5 @@
 // Helpers for driving the real workbench (code-server + Debian chromium + playwright-core).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openWorkbench } from '../harness/browser.mjs';
@@ -9,9 +10,18 @@ export const artifacts = process.env.SDLC_ARTIFACTS ?? join(repoRoot, '.test-art
 mkdirSync(artifacts, { recursive: true });
 
 /** Starts mock API + code-server (+ the extension under development unless vsix) + browser. */
-export async function startWorkbench(name, { userSettings = {}, extensionsDir, devExtension = true, trust, viewport } = {}) {
+export async function startWorkbench(name, { userSettings = {}, extensionsDir, devExtension = true, trust, viewport, git = false } = {}) {
   const tools = ensureAll();
   const run = makeRunDir(name);
+  // `git`: the demo copy is its own repository (branch main, one commit), so tickets get worktrees.
+  if (git) {
+    const g = (...args) => execFileSync('git', ['-C', run.workspace, ...args], { stdio: 'ignore' });
+    g('init', '-q', '-b', 'main');
+    g('config', 'user.email', 'e2e@example.com');
+    g('config', 'user.name', 'SDLC e2e');
+    g('add', '-A');
+    g('commit', '-q', '-m', 'demo');
+  }
   const mock = await startMockApi(run.dir);
   const server = await startCodeServer({
     name,
@@ -28,6 +38,7 @@ export async function startWorkbench(name, { userSettings = {}, extensionsDir, d
   const url = server.workbenchUrl(payload);
   const page = await openWorkbench(browser, url, { viewport });
   const wb = new Workbench(page, server, mock, browser, url);
+  wb.workspace = run.workspace;
   return wb;
 }
 
