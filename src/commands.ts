@@ -121,6 +121,11 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     return WORKTREE_COMMANDS.map((name) =>
       ticketCommand(name, (t, args) => {
         const ws = t.workspace;
+        // git runs the repository's own hooks and config: not in Restricted Mode.
+        if (!vscode.workspace.isTrusted) {
+          void notify.warn('branch and worktree commands run git in the repository, which is disabled in Restricted Mode. Trust this workspace to use them.');
+          return undefined;
+        }
         if (ws && !ws.removed) return loadWorktreeCommands().runWorktreeCommand(name, { tickets, runner, pipeline, workspaces }, t, ws, args as never);
         void notify.info(`ticket #${t.id} has no branch or worktree of its own${ws?.removed ? ' any more (it was removed)' : ' yet: its first stage creates them (see sdlcPipeline.isolation)'}.`);
         return undefined;

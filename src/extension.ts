@@ -33,11 +33,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const tickets = new TicketService(context.workspaceState, output);
   await tickets.load();
   const state = new ExtensionState(context.workspaceState, context.globalState);
-  const workspaces = new Workspaces(tickets, output);
+  const workspaces = new Workspaces(tickets, config, output);
   const runner = new StageRunner(context, tickets, config, state, output, workspaces);
   const interrupted = await runner.markInterrupted();
   if (interrupted) output.warn(`${interrupted} run(s) left running by a closed window are now "interrupted"`);
   const pipeline = new PipelineService(tickets, runner, config, output, retryModelPicker(config));
+  workspaces.pipelineBusy = (id) => pipeline.isRunning(id);
   const tree = new TicketsTree(tickets, runner, config, state, pipeline, workspaces);
   const form = new TicketFormView(context.extensionUri, state, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
   const costReport = new CostReport(tickets, config);

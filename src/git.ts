@@ -22,6 +22,10 @@ export class GitError extends Error {
   }
 }
 
+export const GIT_TIMEOUT_MS = 120_000;
+/** `worktree list -z` needs 2.36, `merge-tree --write-tree` 2.38. */
+export const MIN_GIT: readonly [number, number] = [2, 38];
+
 const GitPath = z.union([z.string().check(z.minLength(1)), z.array(z.string())]);
 
 /** The user's `git.path` (user settings only: `git.path` is a machine setting), else `git` on PATH. */
@@ -38,10 +42,16 @@ export class Git {
 
   constructor(private readonly executable: () => string = gitExecutable) {}
 
-  /** Runs `git <args>` in `cwd`; resolves with its exit code and output (rejects only when git cannot start). */
+  /**
+   * Runs `git <args>` in `cwd`; resolves with its exit code and output (rejects only when git
+   * cannot start). A git that hangs (a hook, a credential or signing prompt) is killed after
+   * `GIT_TIMEOUT_MS`, so it never holds a repository's lock for good.
+   */
   run(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.executable(), args, {
+        timeout: GIT_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
         cwd,
         shell: false,
         windowsHide: true,
@@ -91,7 +101,12 @@ export class Git {
 export async function gitMissing(git: Git, cwd: string): Promise<string | undefined> {
   try {
     const r = await git.run(cwd, ['--version']);
-    return r.code === 0 ? undefined : `git did not run (${r.stderr.trim() || `exit ${r.code}`}).`;
+    if (r.code !== 0) return `git did not run (${r.stderr.trim() || `exit ${r.code}`}).`;
+    const v = /(\d+)\.(\d+)/.exec(r.stdout);
+    if (v && (Number(v[1]) < MIN_GIT[0] || (Number(v[1]) === MIN_GIT[0] && Number(v[2]) < MIN_GIT[1]))) {
+      return `${r.stdout.trim()} is too old: a ticket's own branch and worktree need git ${MIN_GIT.join('.')} or newer. Update git, or set sdlcPipeline.isolation to "none".`;
+    }
+    return undefined;
   } catch (e) {
     return `git was not found (${(e as Error).message}). Install git or set "git.path", or set sdlcPipeline.isolation to "none".`;
   }

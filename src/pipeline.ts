@@ -174,16 +174,23 @@ export class PipelineService extends Disposable {
   /** Approves the ticket's changes and continues its pipeline (Merge). */
   async approve(ticketId: number): Promise<PipelineResult> {
     const t = this.tickets.get(ticketId);
-    if (!t?.workspace || t.workspace.removed) {
-      void notify.info(`ticket #${ticketId} has no branch of its own to approve.`);
+    // Only what is awaiting review, and not while it runs (an old notification's Approve after
+    // Request Changes must not wave the next, unreviewed Build through).
+    if (!t?.workspace || t.workspace.removed || t.workspace.review !== 'awaiting' || this.isRunning(ticketId)) {
+      void notify.info(`ticket #${ticketId} is not awaiting review${this.isRunning(ticketId) ? ' (it is running)' : ''}; nothing to approve.`);
       return { status: 'not-started', runs: [] };
     }
     await this.setReview(ticketId, 'approved');
-    return this.run(ticketId, { resume: true });
+    return this.run(ticketId, { only: ['merge'] });
   }
 
   /** Adds the reviewer's note to the ticket (its file shows it), then runs Build again and comes back to the gate. */
   async requestChanges(ticketId: number, note: string): Promise<PipelineResult> {
+    const t = this.tickets.get(ticketId);
+    if (!t?.stages.build?.enabled) {
+      void notify.warn(`ticket #${ticketId} has no Build stage selected, so a change request would never be acted on. Turn Build on for it first.`);
+      return { status: 'not-started', runs: [] };
+    }
     await this.tickets.update(ticketId, (t) => {
       if (!t.workspace) return;
       t.workspace.requestedChanges.push(note);

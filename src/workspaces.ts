@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Configuration } from './configuration';
+import type { Configuration, ConfigurationService } from './configuration';
 import type { Ticket } from './domain/ticket';
 import type { Change, TicketWorkspace } from './domain/worktree';
 import { lazy } from './lazy';
@@ -24,10 +24,14 @@ export class Workspaces extends Disposable {
 
   constructor(
     private readonly tickets: TicketService,
+    private readonly config: ConfigurationService,
     private readonly output: vscode.LogOutputChannel,
   ) {
     super();
   }
+
+  /** Whether a ticket's pipeline is active (between its stages too): set by the composition root. */
+  pipelineBusy: (ticketId: number) => boolean = () => false;
 
   /** Whether the git code is loaded (benchmarks and tests report it). */
   get loaded(): boolean {
@@ -37,7 +41,7 @@ export class Workspaces extends Disposable {
   private get git(): TicketWorkspaces {
     if (!this.impl) {
       const started = performance.now();
-      this.impl = this.register(new (load().TicketWorkspaces)(this.tickets, this.output));
+      this.impl = this.register(new (load().TicketWorkspaces)(this.tickets, this.config, this.output));
       this.register(this.impl.onDidChangeState((id) => this.changed.fire(id)));
       this.output.debug(`loaded the worktree module in ${(performance.now() - started).toFixed(1)} ms`);
     }
@@ -49,7 +53,7 @@ export class Workspaces extends Disposable {
     const recorded = ticket.workspace && !ticket.workspace.removed;
     const folder = this.tickets.folderOf(ticket);
     if (!recorded && cfg.run.isolation === 'none' && folder) return Promise.resolve({ ok: true, cwd: folder.uri.fsPath });
-    return this.git.place(ticket, cfg, busyInPlace);
+    return this.git.place(ticket, cfg, (id) => busyInPlace(id) || this.pipelineBusy(id));
   }
 
   /** Ahead/behind and files changed, read in the background (undefined until known or without a branch). */

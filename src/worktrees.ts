@@ -9,13 +9,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Configuration } from './configuration';
+import type { Configuration, ConfigurationService } from './configuration';
+import { ticketPaths } from './domain/prompt';
 import type { Ticket } from './domain/ticket';
 import {
-  countStatus, excludeLine, parseChanges, parseLeftRight, parseWorktreeList, ticketBranch, withExcludeLine, worktreeFolderName, worktreesRoot,
+  countStatus, excludeLine, parseChanges, TICKET_BRANCH, parseLeftRight, parseWorktreeList, ticketBranch, withExcludeLine, worktreeFolderName, worktreesRoot,
   type Change, type TicketWorkspace,
 } from './domain/worktree';
-import { Git, GitError, gitMissing } from './git';
+import { Git, GitError, gitMissing, type GitResult } from './git';
 import { Disposable } from './lifecycle';
 import { notify } from './notify';
 import { safeWriteFile } from './safeFiles';
@@ -49,6 +50,8 @@ function inside(parent: string, child: string): boolean {
 
 export class TicketWorkspaces extends Disposable {
   private readonly statusCache = new Map<number, BranchState | 'pending'>();
+  /** Bumped by `invalidate`: a read that started before it is not cached. */
+  private generation = 0;
   private readonly changed = this.register(new vscode.EventEmitter<number>());
   /** Fires with a ticket whose branch state (ahead/behind/files) was read again. */
   readonly onDidChangeState = this.changed.event;
@@ -56,6 +59,7 @@ export class TicketWorkspaces extends Disposable {
 
   constructor(
     private readonly tickets: TicketService,
+    private readonly config: ConfigurationService,
     private readonly output: vscode.LogOutputChannel,
     readonly git = new Git(),
   ) {
@@ -92,13 +96,20 @@ export class TicketWorkspaces extends Disposable {
       return { ok: true, cwd: folderPath };
     }
     const base = cfg.run.baseBranch ?? (await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD']));
+    if (base && TICKET_BRANCH.test(base)) {
+      return { ok: false, message: `${folder.name} has ticket branch ${base} checked out; ticket #${ticket.id} would start from (and merge into) another ticket's branch. Check out your base branch (e.g. main), or set sdlcPipeline.baseBranch.`, actions: ['Open Settings'] };
+    }
     if (!base) {
       return { ok: false, message: `HEAD is detached in ${folder.name}: check out a branch, or set sdlcPipeline.baseBranch, so ticket #${ticket.id} has a branch to start from and merge into.`, actions: ['Open Settings'] };
     }
     const baseCommit = await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${base}^{commit}`]);
     if (!baseCommit) return { ok: false, message: `the base branch "${base}" does not exist in ${folder.name}. Check out a branch or change sdlcPipeline.baseBranch.`, actions: ['Open Settings'] };
     const common = await this.commonDir(repo);
-    return this.git.exclusive(common, async (): Promise<Placement> => {
+    const placed = await this.git.exclusive(common, async (): Promise<Placement | 'placed meanwhile'> => {
+      // Another start of this ticket (a pipeline and a Run Stage at once) may have placed it meanwhile.
+      const now = this.tickets.get(ticket.id)?.workspace;
+      if (now && !now.removed) return 'placed meanwhile';
+      await this.excludeTicketFiles(common, subdir, cfg.run.ticketsDirectory);
       if (isolation === 'branch') {
         const blocked = await this.inPlaceBlocked(ticket.id, repo, busyInPlace);
         if (blocked) return { ok: false, message: blocked };
@@ -108,7 +119,7 @@ export class TicketWorkspaces extends Disposable {
       if (taken.length) this.output.info(`#${ticket.id}: branch ${taken.join(', ')} exists already; using ${branch}`);
       const record: TicketWorkspace = { isolation, branch, base, baseCommit, subdir, requestedChanges: [] };
       if (isolation === 'branch') {
-        await this.git.ok(repo, ['checkout', '-q', '-b', branch, baseCommit]);
+        await this.git.ok(repo, ['switch', '-q', '--no-guess', '-c', branch, baseCommit]);
       } else {
         const wt = path.join(root!, worktreeFolderName(branch));
         await this.ensureRoot(root!);
@@ -117,12 +128,12 @@ export class TicketWorkspaces extends Disposable {
         record.path = wt;
         if (dirty) this.noteOnce(`dirty:${ticket.id}`, `${folder.name} has ${dirty} uncommitted change${dirty === 1 ? '' : 's'}; they are not carried into ticket #${ticket.id}'s worktree, which starts from ${base} (${baseCommit.slice(0, 7)}).`);
       }
-      await this.excludeTicketFiles(common, subdir, cfg.run.ticketsDirectory);
       await this.tickets.update(ticket.id, (t) => void (t.workspace = record));
       this.output.info(`#${ticket.id}: ${isolation} on ${branch} from ${base} ${baseCommit.slice(0, 7)}${record.path ? ` at ${record.path}` : ''}`);
       this.invalidate(ticket.id);
       return { ok: true, cwd: this.cwdOf(record, repo), workspace: record };
     }).catch((e: Error): Placement => ({ ok: false, message: `could not create the branch of ticket #${ticket.id}: ${e.message}` }));
+    return placed === 'placed meanwhile' ? this.place(this.tickets.get(ticket.id) ?? ticket, cfg, busyInPlace) : placed;
   }
 
   /** The folder a stage runs in: the worktree (plus the workspace folder's place in the repository), or the repository. */
@@ -147,14 +158,14 @@ export class TicketWorkspaces extends Disposable {
         if (entry.branch !== ws.branch) return { ok: false, message: `ticket #${ticket.id}'s worktree ${wt} has ${entry.branch ?? 'a detached HEAD'} checked out, not ${ws.branch}. Check out ${ws.branch} there, or remove the worktree.` };
         return { ok: true, cwd: this.cwdOf(ws, repo), workspace: ws };
       }
-      // Deleted by hand: prune git's record and check the branch out again (its commits are intact).
+      // Deleted by hand: check the branch out again where it was (its commits are intact).
       if (!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.branch}`]))) {
         return { ok: false, message: `ticket #${ticket.id}'s worktree and its branch ${ws.branch} are both gone, so its work cannot be recovered here. Remove the worktree record (Remove Worktree) to start the ticket again from ${ws.base}.` };
       }
       if (await exists(wt)) return { ok: false, message: `${wt} exists but is not ticket #${ticket.id}'s worktree any more; move it away to let the ticket re-create it.` };
-      await this.git.ok(repo, ['worktree', 'prune']);
       await this.ensureRoot(root);
-      await this.git.ok(repo, ['worktree', 'add', '-q', wt, ws.branch]);
+      // `-f`: git still lists the missing folder for this branch; a prune would also drop the user's other missing worktrees.
+      await this.git.ok(repo, ['worktree', 'add', '-q', '-f', wt, ws.branch]);
       this.output.info(`#${ticket.id}: re-created worktree ${wt} for ${ws.branch}`);
       void notify.info(`ticket #${ticket.id}'s worktree was missing; it was re-created from branch ${ws.branch} (its commits are intact; uncommitted files there were lost with the folder).`);
       this.invalidate(ticket.id);
@@ -169,10 +180,10 @@ export class TicketWorkspaces extends Disposable {
       if (current === ws.branch) return { ok: true, cwd: this.cwdOf({ ...ws, subdir }, repo), workspace: ws };
       const blocked = await this.inPlaceBlocked(ticket.id, repo, busyInPlace);
       if (blocked) return { ok: false, message: blocked };
-      await this.git.ok(repo, ['checkout', '-q', ws.branch]);
+      await this.git.ok(repo, ['switch', '-q', '--no-guess', ws.branch]);
       this.invalidate(ticket.id);
       return { ok: true, cwd: this.cwdOf({ ...ws, subdir }, repo), workspace: ws };
-    }).catch((e: Error) => ({ ok: false, message: `could not check out ticket #${ticket.id}'s branch ${ws.branch}: ${e.message}` }));
+    }).catch((e: Error): Placement => ({ ok: false, message: `could not check out ticket #${ticket.id}'s branch ${ws.branch}: ${e.message}` }));
   }
 
   /** Why a ticket may not switch the folder's branch now (uncommitted changes, another ticket running there). */
@@ -234,23 +245,27 @@ export class TicketWorkspaces extends Disposable {
     if (cached === 'pending') return undefined;
     if (cached) return cached;
     this.statusCache.set(ticket.id, 'pending');
-    void this.readState(ticket, ws).then(
-      (s) => {
-        this.statusCache.set(ticket.id, s);
-        this.changed.fire(ticket.id);
-      },
-      (e: Error) => {
-        this.output.debug(`#${ticket.id}: branch state: ${e.message}`);
-        this.statusCache.delete(ticket.id);
-      },
-    );
+    const gen = this.generation;
+    const settle = (s: BranchState | undefined) => {
+      if (this.statusCache.get(ticket.id) !== 'pending') return;
+      // Invalidated while it was read: read again on the next look.
+      if (s && gen === this.generation) this.statusCache.set(ticket.id, s);
+      else this.statusCache.delete(ticket.id);
+      this.changed.fire(ticket.id);
+    };
+    this.readState(ticket, ws).then(settle, (e: Error) => {
+      this.output.debug(`#${ticket.id}: branch state: ${e.message}`);
+      this.statusCache.delete(ticket.id);
+    });
     return undefined;
   }
 
   /** Forget the branch state of one ticket (or all) so the tree reads it again. */
   invalidate(ticketId?: number): void {
-    if (ticketId === undefined) this.statusCache.clear();
-    else if (this.statusCache.get(ticketId) !== 'pending') this.statusCache.delete(ticketId);
+    this.generation++;
+    if (ticketId === undefined) {
+      for (const [id, v] of this.statusCache) if (v !== 'pending') this.statusCache.delete(id);
+    } else if (this.statusCache.get(ticketId) !== 'pending') this.statusCache.delete(ticketId);
   }
 
   async readState(ticket: Ticket, ws: TicketWorkspace): Promise<BranchState> {
@@ -270,11 +285,51 @@ export class TicketWorkspaces extends Disposable {
     return realpath(top);
   }
 
-  /** Files the ticket changed against its base commit: committed on its branch, uncommitted and untracked in its worktree. */
+  /**
+   * git in the ticket's working folder. In a worktree it is pinned to the worktree's admin folder
+   * inside the repository, never to what the worktree's own `.git` file says (the agent can write
+   * that file, and a `gitdir:` of its choosing could bring a config that runs commands), and the
+   * file-system monitor is off.
+   */
+  async work(ticket: Ticket, ws: TicketWorkspace): Promise<{ dir: string; run: (args: readonly string[], input?: string) => Promise<GitResult>; ok: (args: readonly string[], input?: string) => Promise<string> }> {
+    const repo = await this.repoOf(ticket);
+    const dir = ws.path ?? repo;
+    const pinned = ws.path ? ['--git-dir', await this.adminDir(await this.commonDir(repo), ws.path), '--work-tree', ws.path, '-c', 'core.fsmonitor=false'] : [];
+    const run = (args: readonly string[], input?: string) => this.git.run(dir, [...pinned, ...args], input);
+    return {
+      dir,
+      run,
+      ok: async (args, input) => {
+        const r = await run(args, input);
+        if (r.code !== 0) throw new GitError(args, r);
+        return r.stdout;
+      },
+    };
+  }
+
+  /** The repository's admin folder for worktree `wt` (`<common>/worktrees/<name>`, whose `gitdir` names `<wt>/.git`). */
+  private async adminDir(common: string, wt: string): Promise<string> {
+    const dir = path.join(common, 'worktrees');
+    const want = await realpath(wt);
+    for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+      const gitdir = (await fs.readFile(path.join(dir, name, 'gitdir'), 'utf8').catch(() => '')).trim();
+      if (gitdir && (await realpath(path.dirname(gitdir))) === want) return path.join(dir, name);
+    }
+    throw new Error(`${wt} is not a worktree of this repository (any more)`);
+  }
+
+  /** Where the ticket's changes are measured from: where its branch left the base (moves when the base is merged in). */
+  async diffBase(ticket: Ticket, ws: TicketWorkspace): Promise<string> {
+    const repo = await this.repoOf(ticket);
+    return (await this.git.value(repo, ['merge-base', `refs/heads/${ws.base}`, `refs/heads/${ws.branch}`])) ?? ws.baseCommit;
+  }
+
+  /** Files the ticket changed since it left its base: committed on its branch, uncommitted and untracked in its worktree. */
   async changes(ticket: Ticket, ws: TicketWorkspace): Promise<Change[]> {
-    const where = ws.path ?? (await this.repoOf(ticket));
-    const diff = await this.git.ok(where, ['diff', '--name-status', '-z', '-M', ws.baseCommit, '--']);
-    const untracked = await this.git.ok(where, ['ls-files', '--others', '--exclude-standard', '-z']);
+    const git = await this.work(ticket, ws);
+    const from = await this.diffBase(ticket, ws);
+    const diff = await git.ok(['diff', '--name-status', '-z', '-M', from, '--']);
+    const untracked = await git.ok(['ls-files', '--others', '--exclude-standard', '-z']);
     return parseChanges(diff, untracked);
   }
 
@@ -290,21 +345,28 @@ export class TicketWorkspaces extends Disposable {
     if (!ws || ws.removed) return { ok: false, reason: 'error', message: `ticket #${ticket.id} has no branch of its own.` };
     const repo = await this.repoOf(ticket);
     const common = await this.commonDir(repo);
+    /** The branch's tip before the leftovers were committed: a merge that cannot go ahead puts it back. */
+    let leftoversOn: string | undefined;
+    let work: Awaited<ReturnType<TicketWorkspaces['work']>> | undefined;
+    const undoLeftovers = async () => {
+      if (leftoversOn && work) await work.ok(['reset', '-q', leftoversOn]);
+      leftoversOn = undefined;
+    };
     return this.git.exclusive(common, async (): Promise<MergeOutcome> => {
-      const work = ws.path ?? repo;
       let committedLeftovers = false;
-      /** The branch's tip before the leftovers were committed: a merge that cannot go ahead puts it back. */
-      let leftoversOn: string | undefined;
-      const undoLeftovers = async () => {
-        if (leftoversOn) await this.git.ok(work, ['reset', '-q', leftoversOn]);
-      };
       if (ws.path && !(await exists(ws.path))) return { ok: false, reason: 'error', message: `ticket #${ticket.id}'s worktree ${ws.path} is missing; run a stage to re-create it, or merge ${ws.branch} by hand.` };
-      if (ws.isolation === 'branch' && (await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD'])) !== ws.branch) {
-        // In place: only the branch's commits are merged; the user's uncommitted files are theirs.
-      } else if (countStatus(await this.git.ok(work, ['status', '--porcelain', '-z']))) {
-        leftoversOn = (await this.git.ok(work, ['rev-parse', 'HEAD'])).trim();
-        await this.git.ok(work, ['add', '-A']);
-        await this.git.ok(work, ['commit', '-q', '-F', '-'], `SDLC #${ticket.id}: ${ticket.title}\n\nCommitted by SDLC Pipeline: the changes the pipeline left uncommitted in the ticket's worktree.\n`);
+      work = await this.work(ticket, ws);
+      const dirty = countStatus(await work.ok(['status', '--porcelain', '-z']));
+      if (dirty && ws.isolation === 'branch') {
+        // In place the folder is the user's: what is uncommitted there is theirs to commit (or not).
+        return { ok: false, reason: 'error', message: `${work.dir} has ${dirty} uncommitted change${dirty === 1 ? '' : 's'}. With "branch" isolation the ticket works in your folder, so commit what belongs to ${ws.branch} (or stash the rest), then merge again.` };
+      }
+      if (dirty) {
+        const head = (await work.run(['symbolic-ref', '--short', '-q', 'HEAD'])).stdout.trim();
+        if (head !== ws.branch) return { ok: false, reason: 'error', message: `ticket #${ticket.id}'s worktree has ${head || 'a detached HEAD'} checked out, not ${ws.branch}; nothing was committed or merged.` };
+        leftoversOn = (await work.ok(['rev-parse', 'HEAD'])).trim();
+        await work.ok(['add', '-A']);
+        await work.ok(['commit', '-q', '-F', '-'], `SDLC #${ticket.id}: ${ticket.title}\n\nCommitted by SDLC Pipeline: the changes the pipeline left uncommitted in the ticket's worktree.\n`);
         committedLeftovers = true;
       }
       const baseRef = `refs/heads/${ws.base}`;
@@ -347,7 +409,10 @@ export class TicketWorkspaces extends Disposable {
       }
       await this.recordMerge(ticket.id, commit);
       return { ok: true, kind: 'merge-commit', commit, committedLeftovers };
-    }).catch((e: Error) => ({ ok: false, reason: 'error', message: `merging ticket #${ticket.id} failed; nothing was lost (${e.message}).` }) as MergeOutcome)
+    }).catch(async (e: Error): Promise<MergeOutcome> => {
+      await undoLeftovers().catch(() => undefined);
+      return { ok: false, reason: 'error', message: `merging ticket #${ticket.id} failed; nothing was lost (${e.message}).` };
+    })
       .finally(() => this.invalidate(ticket.id));
   }
 
@@ -361,14 +426,14 @@ export class TicketWorkspaces extends Disposable {
   async updateFromBase(ticket: Ticket): Promise<{ ok: boolean; message: string }> {
     const ws = ticket.workspace;
     if (!ws?.path || ws.removed) return { ok: false, message: `ticket #${ticket.id} has no worktree.` };
-    const wt = ws.path;
     const repo = await this.repoOf(ticket);
     const common = await this.commonDir(repo);
     return this.git.exclusive(common, async () => {
-      if (countStatus(await this.git.ok(wt, ['status', '--porcelain', '-z', '--untracked-files=no']))) return { ok: false, message: `ticket #${ticket.id}'s worktree has uncommitted changes; run its Merge stage (which commits) or commit there first.` };
-      const r = await this.git.run(wt, ['merge', '-q', '--no-edit', `refs/heads/${ws.base}`]);
+      const git = await this.work(ticket, ws);
+      if (countStatus(await git.ok(['status', '--porcelain', '-z', '--untracked-files=no']))) return { ok: false, message: `ticket #${ticket.id}'s worktree has uncommitted changes; run its Merge stage (which commits) or commit there first.` };
+      const r = await git.run(['merge', '-q', '--no-edit', `refs/heads/${ws.base}`]);
       if (r.code === 0) return { ok: true, message: `${ws.branch} now includes ${ws.base}.` };
-      await this.git.run(wt, ['merge', '--abort']);
+      await git.run(['merge', '--abort']);
       return { ok: false, message: `merging ${ws.base} into ${ws.branch} conflicts; it was undone. Open the worktree and run "git merge ${ws.base}" to resolve the conflicts yourself.` };
     }).finally(() => this.invalidate(ticket.id));
   }
@@ -380,7 +445,9 @@ export class TicketWorkspaces extends Disposable {
     const hasBranch = !!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.branch}`]));
     const hasBase = !!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.base}`]));
     const commits = !hasBranch ? 0 : Number((await this.git.ok(repo, ['rev-list', '--count', hasBase ? `refs/heads/${ws.base}..refs/heads/${ws.branch}` : `refs/heads/${ws.branch}`])).trim()) || 0;
-    const uncommitted = ws.path && (await exists(ws.path)) ? countStatus(await this.git.ok(ws.path, ['status', '--porcelain', '-z'])) : 0;
+    // In a worktree: what is uncommitted there. In place: the folder's changes while the ticket's branch is checked out.
+    const inPlace = ws.isolation === 'branch' && (await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD'])) === ws.branch;
+    const uncommitted = (ws.path && (await exists(ws.path))) || inPlace ? countStatus(await (await this.work(ticket, ws)).ok(['status', '--porcelain', '-z'])) : 0;
     return { commits, uncommitted };
   }
 
@@ -397,9 +464,11 @@ export class TicketWorkspaces extends Disposable {
       const { commits, uncommitted } = await this.unmerged(ticket);
       if ((commits || uncommitted) && !force) return { ok: false, message: `${ws.branch} has ${commits} unmerged commit(s) and ${uncommitted} uncommitted change(s); nothing was removed.` };
       if (ws.isolation === 'branch' && (await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD'])) === ws.branch) {
-        await this.git.ok(repo, ['checkout', '-q', ws.base]);
+        if (!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.base}`]))) return { ok: false, message: `the base branch ${ws.base} is gone, so ${ws.branch} stays checked out; check out another branch first.` };
+        await this.git.ok(repo, ['switch', '-q', '--no-guess', ws.base]);
       }
       if (ws.path) {
+        await this.keepTicketFiles(ticket, ws);
         const list = parseWorktreeList(await this.git.ok(repo, ['worktree', 'list', '--porcelain', '-z']));
         const real = await realpath(ws.path);
         const registered = list.some((e) => (e.path === ws.path || e.path === real) && e.branch === ws.branch);
@@ -414,6 +483,22 @@ export class TicketWorkspaces extends Disposable {
       });
       return { ok: true, message: `removed ${ws.path ? `the worktree ${ws.path} and ` : ''}branch ${ws.branch}.` };
     }).finally(() => this.invalidate(ticket.id));
+  }
+
+  /**
+   * The ticket's files (plan, questions, review…) live in its worktree, out of its commits: copy
+   * them to the workspace folder before the worktree goes, so the stages' output is not lost.
+   */
+  private async keepTicketFiles(ticket: Ticket, ws: TicketWorkspace): Promise<void> {
+    const folder = this.tickets.folderOf(ticket);
+    if (!folder || !ws.path) return;
+    const rel = ticketPaths(this.config.forTicket(ticket).run.ticketsDirectory, ticket.id);
+    const from = path.join(ws.path, ...ws.subdir.split('/').filter(Boolean), ...rel.dir.split('/'));
+    for (const name of await fs.readdir(from).catch(() => [] as string[])) {
+      const st = await fs.lstat(path.join(from, name)).catch(() => undefined);
+      if (!st?.isFile() || !/^[\w.-]+\.md$/.test(name)) continue;
+      await safeWriteFile(folder.uri.fsPath, `${rel.dir}/${name}`, await fs.readFile(path.join(from, name), 'utf8'));
+    }
   }
 
   // ---- VS Code views of it ----
@@ -435,6 +520,7 @@ export class TicketWorkspaces extends Disposable {
     if (!api) throw new Error('the built-in Git extension is disabled; enable it to review changes.');
     await api.openRepository(vscode.Uri.file(top));
     const changes = await this.changes(ticket, ws);
+    const from = await this.diffBase(ticket, ws);
     if (!changes.length) {
       void notify.info(`ticket #${ticket.id} has no changes against ${ws.base} yet.`);
       return 0;
@@ -442,7 +528,7 @@ export class TicketWorkspaces extends Disposable {
     const resources = changes.map((c): [vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined] => {
       const file = vscode.Uri.file(path.join(top, ...c.path.split('/')));
       const before = vscode.Uri.file(path.join(top, ...(c.from ?? c.path).split('/')));
-      return [file, c.kind === 'added' ? undefined : api.toGitUri(before, ws.baseCommit), c.kind === 'deleted' ? undefined : file];
+      return [file, c.kind === 'added' ? undefined : api.toGitUri(before, from), c.kind === 'deleted' ? undefined : file];
     });
     await vscode.commands.executeCommand('vscode.changes', `#${ticket.id} ${ticket.title} (${ws.branch} ↔ ${ws.base})`, resources);
     return changes.length;

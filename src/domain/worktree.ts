@@ -194,7 +194,8 @@ export function describeBranchState(branch: string, s: { ahead: number; behind: 
 /** The line appended to `.git/info/exclude` so a ticket's files never reach its commits. */
 export function excludeLine(subdir: string, ticketsDirectory: string): string {
   const rel = [subdir, ticketsDirectory].filter(Boolean).join('/').replace(/\/+/g, '/').replace(/\/$/, '');
-  return `/${rel}/`;
+  // A pattern, not a path: glob characters in folder names match only themselves; a leading "#" or "!" stays literal.
+  return `/${rel.replace(/[[\]*?\\!#]/g, (c) => `\\${c}`)}/`;
 }
 
 /** `exclude` with the line added under our marker, or undefined when it is already there. */

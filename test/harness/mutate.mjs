@@ -34,6 +34,12 @@ const MUTATIONS = [
   ['escalation chains may repeat a model', 'src/domain/runSettingRules.ts', 'if (chain.includes(c.model)) return', 'if (chain.includes(c.model) && false) return'],
   ['imported ids are not capped', 'src/domain/store.ts', '|| wanted >= MAX_TICKET_ID;', ';'],
   ['stream amounts not range-checked', 'src/domain/stream.ts', 'const Amount = z.number().check(z.nonnegative());', 'const Amount = z.number();'],
+  ['a workspace may lower the isolation', 'src/domain/runSettingRules.ts', 'if (rank[x] < rank[floor]) {', 'if (false) {'],
+  ['a base branch may read as an option', 'src/domain/worktree.ts', "if (name.startsWith('-') || ", 'if ('],
+  ['a stored branch may be any name', 'src/domain/worktree.ts', 'export const TICKET_BRANCH = /^sdlc\\/\\d{1,9}-[a-z0-9-]{1,60}$/;', 'export const TICKET_BRANCH = /^.+$/;'],
+  ['a rename counts its source path too', 'src/domain/worktree.ts', 'if (/[RC]/.test(e.slice(0, 2))) i++;', ''],
+  ['exclude patterns unescaped', 'src/domain/worktree.ts', "return `/${rel.replace(/[[\\]*?\\\\!#]/g, (c) => `\\\\${c}`)}/`;", 'return `/${rel}/`;'],
+  ['the queue ignores its limit', 'src/domain/queue.ts', 'if (this.holders.size < Math.max(1, this.limit())) return Promise.resolve(this.grant(ticketId));', 'return Promise.resolve(this.grant(ticketId));'],
 ];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -54,6 +60,7 @@ try {
   cpSync(join(repoRoot, 'src'), join(scratch, 'src'), { recursive: true });
   cpSync(join(repoRoot, 'test/unit'), join(scratch, 'test/unit'), { recursive: true });
   cpSync(join(repoRoot, 'package.json'), join(scratch, 'package.json'));
+  for (const f of ['.vscodeignore', 'esbuild.mjs']) cpSync(join(repoRoot, f), join(scratch, f));
   cpSync(join(repoRoot, 'webview-ui'), join(scratch, 'webview-ui'), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'));
   const baseline = await unitTier(scratch);

@@ -224,6 +224,53 @@ describe('a git worktree per ticket (real git, real CLI, real extension host)', 
     assert.ok(!existsSync(ws.path!), 'the worktree folder is still there');
     assert.ok(!gitOk(repo.dir, 'rev-parse', '--verify', '-q', `refs/heads/${ws.branch}`), 'the branch is still there');
     assert.strictEqual(a.tickets.get(t.id)!.workspace!.removed, true);
+    // The stages' files (ticket, plan, review…) were kept: copied to the folder, still out of git status.
+    assert.match(readFileSync(path.join(repo.dir, '.sdlc', 'tickets', String(t.id), 'ticket.md'), 'utf8'), /Gated change/);
+    assert.strictEqual(git(repo.dir, 'status', '--porcelain'), '');
+    // Nothing is awaiting review any more: a stray Approve does nothing.
+    assert.strictEqual((await a.pipeline.approve(t.id)).status, 'not-started');
+  });
+
+  it('the agent cannot point git elsewhere: a rewritten .git file in the worktree is ignored (its fsmonitor never runs)', async () => {
+    const a = await api();
+    const repo = await addRepo('evil');
+    const t = await ticketIn(repo, 'Hostile output', ['build']);
+    await mockControl({ writes: [{ stage: 'build', file: 'x.txt' }] });
+    assert.strictEqual((await a.pipeline.run(t.id, { quiet: true })).status, 'succeeded');
+    const ws = a.tickets.get(t.id)!.workspace!;
+    // What an agent could write in its own working folder: a .git file naming a repository whose config runs a command.
+    const evil = realpathSync(mkdtempSync(path.join(tmpdir(), 'sdlc-evil-git-')));
+    const marker = path.join(evil, 'PWNED');
+    git(evil, 'init', '-q');
+    const hook = path.join(evil, 'hook.sh');
+    writeFileSync(hook, `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 });
+    git(evil, 'config', 'core.fsmonitor', hook);
+    const dotGit = path.join(ws.path!, '.git');
+    const original = readFileSync(dotGit, 'utf8');
+    writeFileSync(dotGit, `gitdir: ${path.join(evil, '.git')}\n`);
+    try {
+      assert.ok(!existsSync(marker));
+      assert.ok(gitOk(ws.path!, 'status') && existsSync(marker), 'the hostile config does run for a plain git (the test would prove nothing)');
+      rmSync(marker);
+      assert.deepStrictEqual((await a.workspaces.changes(a.tickets.get(t.id)!, ws)).map((c) => c.path), ['x.txt']);
+      assert.deepStrictEqual(await a.workspaces.readState(a.tickets.get(t.id)!, ws), { ahead: 0, behind: 0, files: 1 });
+      const m = await vscode.commands.executeCommand<MergeOutcome>('sdlcPipeline.mergeTicket', { ticketId: t.id, confirm: true });
+      assert.ok(m.ok && m.kind === 'fast-forward', JSON.stringify(m));
+      assert.strictEqual(git(repo.dir, 'show', 'main:x.txt').length > 0, true);
+      assert.ok(!existsSync(marker), 'a command from the worktree\'s .git file ran');
+    } finally {
+      writeFileSync(dotGit, original);
+    }
+  });
+
+  it('two starts of one new ticket at once make one branch and one worktree', async () => {
+    const a = await api();
+    const repo = await addRepo('race');
+    const t = await ticketIn(repo, 'Raced', ['clarify', 'plan']);
+    const [r1, r2] = await Promise.all([a.runner.run({ ticketId: t.id, stage: 'clarify' }), a.runner.run({ ticketId: t.id, stage: 'plan' })]);
+    assert.deepStrictEqual([r1?.status, r2?.status], ['succeeded', 'succeeded']);
+    assert.deepStrictEqual(git(repo.dir, 'branch', '--list', 'sdlc/*', '--format=%(refname:short)').split('\n'), [`sdlc/${t.id}-raced`]);
+    assert.deepStrictEqual([...new Set((await stageRequests(t.id)).map((q) => q.cwd))], [a.tickets.get(t.id)!.workspace!.path]);
   });
 
   it('Request Changes adds the note to the ticket file, runs Build again in the same worktree, and comes back to the gate', async () => {

@@ -226,6 +226,28 @@ describe('worktree: git output', () => {
 });
 
 describe('worktree: .git/info/exclude', () => {
+  it('excludeLine escapes glob characters in folder names: git ignores exactly the tickets folder (real git)', () => {
+    assert.strictEqual(excludeLine('app[1]', '.sdlc/tickets'), '/app\\[1\\]/.sdlc/tickets/');
+    const repo = realpathSync(mkdtempSync(path.join(tmpdir(), 'sdlc-exclude-')));
+    try {
+      git(repo, ['init', '-q']);
+      writeFileSync(path.join(repo, '.git', 'info', 'exclude'), `${excludeLine('app[1]', '.sdlc/tickets')}\n`);
+      for (const d of ['app[1]', 'app1']) mkdirSync(path.join(repo, d, '.sdlc', 'tickets', '1'), { recursive: true });
+      const ignored = (p: string) => {
+        try {
+          execFileSync('git', ['-C', repo, 'check-ignore', '-q', p]);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      assert.strictEqual(ignored('app[1]/.sdlc/tickets/1/ticket.md'), true);
+      assert.strictEqual(ignored('app1/.sdlc/tickets/1/ticket.md'), false);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
   it('excludeLine anchors the tickets folder under the subdir, one slash between parts', () => {
     assert.strictEqual(excludeLine('', '.sdlc/tickets'), '/.sdlc/tickets/');
     assert.strictEqual(excludeLine('', '.sdlc/tickets/'), '/.sdlc/tickets/');
