@@ -11,12 +11,15 @@ import type { ConfigurationService } from './configuration';
 import { escalationPlan } from './domain/runSettings';
 import { stageInfo, type StageId } from './domain/stages';
 import { enabledStages, unfinishedStages, type Run } from './domain/ticket';
-import { COMMANDS } from './commandIds';
+import { lazy } from './lazy';
 import { PipelineQueue } from './domain/queue';
 import { Disposable } from './lifecycle';
 import type { RetryModelPicker } from './pickers';
 import type { StageRunner } from './runner';
 import type { TicketService } from './ticketService';
+
+/** The worktree feature's notifications travel with its git code (dist/worktrees.js). */
+const loadWorktrees = lazy<typeof import('./worktrees')>('worktrees');
 
 export interface PipelineOptions {
   /** Start from the first unfinished stage instead of the first stage. */
@@ -161,13 +164,7 @@ export class PipelineService extends Disposable {
     await this.setReview(ticketId, 'awaiting');
     const t = this.tickets.get(ticketId);
     this.output.info(`pipeline #${ticketId}: awaiting review before Merge`);
-    void notify
-      .info(`ticket #${ticketId} is ready for review before Merge (branch ${t?.workspace?.branch}).`, 'Review Changes', 'Approve', 'Request Changes…')
-      .then((c) => {
-        if (c === 'Review Changes') void vscode.commands.executeCommand(COMMANDS.reviewChanges, { ticketId });
-        if (c === 'Approve') void this.approve(ticketId);
-        if (c === 'Request Changes…') void vscode.commands.executeCommand(COMMANDS.requestChanges, { ticketId });
-      });
+    if (t?.workspace) loadWorktrees().askForReview(t.id, t.workspace);
     return { status: 'awaiting-review', runs, reason: 'awaiting review' };
   }
 
@@ -176,10 +173,7 @@ export class PipelineService extends Disposable {
     const t = this.tickets.get(ticketId);
     // Only what is awaiting review, and not while it runs (an old notification's Approve after
     // Request Changes must not wave the next, unreviewed Build through).
-    if (!t?.workspace || t.workspace.removed || t.workspace.review !== 'awaiting' || this.isRunning(ticketId)) {
-      void notify.info(`ticket #${ticketId} is not awaiting review${this.isRunning(ticketId) ? ' (it is running)' : ''}; nothing to approve.`);
-      return { status: 'not-started', runs: [] };
-    }
+    if (!t?.workspace || t.workspace.removed || t.workspace.review !== 'awaiting' || this.isRunning(ticketId)) return { status: 'not-started', runs: [], reason: 'not awaiting review' };
     await this.setReview(ticketId, 'approved');
     return this.run(ticketId, { only: ['merge'] });
   }
@@ -187,10 +181,7 @@ export class PipelineService extends Disposable {
   /** Adds the reviewer's note to the ticket (its file shows it), then runs Build again and comes back to the gate. */
   async requestChanges(ticketId: number, note: string): Promise<PipelineResult> {
     const t = this.tickets.get(ticketId);
-    if (!t?.stages.build?.enabled) {
-      void notify.warn(`ticket #${ticketId} has no Build stage selected, so a change request would never be acted on. Turn Build on for it first.`);
-      return { status: 'not-started', runs: [] };
-    }
+    if (!t?.stages.build?.enabled) return { status: 'not-started', runs: [], reason: 'no Build stage' };
     await this.tickets.update(ticketId, (t) => {
       if (!t.workspace) return;
       t.workspace.requestedChanges.push(note);
@@ -203,13 +194,9 @@ export class PipelineService extends Disposable {
   /** After the Merge stage: offer to merge the ticket's branch into its base (never without asking). */
   private offerMerge(ticketId: number): void {
     const ws = this.tickets.get(ticketId)?.workspace;
-    if (!ws || ws.removed || ws.mergedAt) return;
-    const merge = `Merge into ${ws.base}`;
-    void notify.info(`ticket #${ticketId}'s Merge stage finished on ${ws.branch}. Merge it into ${ws.base}?`, merge, 'Review Changes').then((c) => {
-      if (c === merge) void vscode.commands.executeCommand(COMMANDS.mergeTicket, { ticketId, confirm: true });
-      if (c === 'Review Changes') void vscode.commands.executeCommand(COMMANDS.reviewChanges, { ticketId });
-    });
+    if (ws && !ws.removed && !ws.mergedAt) loadWorktrees().offerMerge(ticketId, ws);
   }
+
 
   private configOf(ticketId: number) {
     const t = this.tickets.get(ticketId);

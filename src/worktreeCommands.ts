@@ -37,9 +37,20 @@ export function run<N extends WorktreeCommand>(name: N, s: WorktreeServices, t: 
     },
     revealInSourceControl: (t) => workspaces.revealInScm(t),
     reviewChanges: (t) => workspaces.review(t),
-    approveTicket: (t) => (idle(t) ? pipeline.approve(t.id) : undefined),
+    approveTicket: (t, ws) => {
+      if (!idle(t)) return undefined;
+      if (ws.review !== 'awaiting') {
+        void notify.info(`ticket #${t.id} is not awaiting review; nothing to approve.`);
+        return undefined;
+      }
+      return pipeline.approve(t.id);
+    },
     requestChanges: async (t, _ws, args) => {
       if (!idle(t)) return undefined;
+      if (!t.stages.build?.enabled) {
+        void notify.warn(`ticket #${t.id} has no Build stage selected, so a change request would never be acted on. Turn Build on for it first.`);
+        return undefined;
+      }
       const note = args.note ?? (await vscode.window.showInputBox({ title: `Request changes on ticket #${t.id}`, prompt: 'What should the Build stage change? Your note is added to the ticket file; Build runs again, then the review gate.', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Describe the change you want') }));
       if (!note?.trim()) return undefined;
       return pipeline.requestChanges(t.id, note.trim());
@@ -94,4 +105,24 @@ export function run<N extends WorktreeCommand>(name: N, s: WorktreeServices, t: 
     },
   };
   return handlers[name](t, ws, args);
+}
+
+/** The review gate's notification: Review Changes, Approve, Request Changes (each through its command). */
+export function askForReview(ticketId: number, ws: TicketWorkspace): void {
+  void notify
+    .info(`ticket #${ticketId} is ready for review before Merge (branch ${ws.branch}).`, 'Review Changes', 'Approve', 'Request Changes…')
+    .then((c) => {
+      if (c === 'Review Changes') void vscode.commands.executeCommand(COMMANDS.reviewChanges, { ticketId });
+      if (c === 'Approve') void vscode.commands.executeCommand(COMMANDS.approveTicket, { ticketId });
+      if (c === 'Request Changes…') void vscode.commands.executeCommand(COMMANDS.requestChanges, { ticketId });
+    });
+}
+
+/** After the Merge stage: offer to merge the ticket's branch into its base (never without asking). */
+export function offerMerge(ticketId: number, ws: TicketWorkspace): void {
+  const merge = `Merge into ${ws.base}`;
+  void notify.info(`ticket #${ticketId}'s Merge stage finished on ${ws.branch}. Merge it into ${ws.base}?`, merge, 'Review Changes').then((c) => {
+    if (c === merge) void vscode.commands.executeCommand(COMMANDS.mergeTicket, { ticketId, confirm: true });
+    if (c === 'Review Changes') void vscode.commands.executeCommand(COMMANDS.reviewChanges, { ticketId });
+  });
 }

@@ -551,4 +551,4 @@ interface GitApi {
 }
 
 /** The worktree commands' bodies travel in this bundle too. */
-export { run as runWorktreeCommand } from './worktreeCommands';
+export { askForReview, offerMerge, run as runWorktreeCommand } from './worktreeCommands';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configurationContribution, restrictedConfigurations, stageCommandContributions } from '../../src/domain/manifest';
 import { STAGES } from '../../src/domain/stages';
@@ -11,7 +11,7 @@ describe('package.json manifest', () => {
   it('every bundle loaded on first use (`lazy(…)`) is built by esbuild.mjs and shipped in the VSIX', () => {
     const root = join(__dirname, '../../..');
     const names = new Set<string>();
-    for (const f of ['commands.ts', 'workspaces.ts']) for (const m of readFileSync(join(root, 'src', f), 'utf8').matchAll(/lazy<[^>]*>\('([\w-]+)'\)/g)) names.add(m[1]);
+    for (const f of readdirSync(join(root, 'src')).filter((x) => x.endsWith('.ts'))) for (const m of readFileSync(join(root, 'src', f), 'utf8').matchAll(/lazy<[^>]*>\('([\w-]+)'\)/g)) names.add(m[1]);
     assert.deepStrictEqual([...names], ['worktrees']);
     const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
     const build = readFileSync(join(root, 'esbuild.mjs'), 'utf8');
