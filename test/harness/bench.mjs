@@ -33,11 +33,19 @@ if (!process.argv.includes('--node-only')) {
     console.log(`  → activate() with 10,000 tickets ≈            ${(r.host.activationMs - r.host.loadEmptyMs.median + r.host.load10kMs.median).toFixed(1)} ms`);
     console.log(`  tree refresh after a stage finishes, 10,000    ${fmt(r.host.treeRefreshAfterStage10kMs)}`);
     console.log(`  tree first page (200 rows), 10,000 tickets     ${fmt(r.host.treeFirstPage10kMs)}`);
+    console.log(`  git code (dist/worktrees.js) loaded at activation  ${r.host.gitLoadedAtActivation ? 'yes ✗' : 'no ✓ (loads on first use)'}`);
   }
   if (r.spawn) {
     console.log(`  "Run Stage" command → claude process spawned   ${fmt(r.spawn.ours)}`);
     console.log(`  bare createTerminal → process id               ${fmt(r.spawn.bare)}`);
     console.log(`  overhead (medians, same run)                   ${r.spawn.overheadPct.toFixed(0)} %`);
+  }
+  if (r.worktree) {
+    const w = r.worktree;
+    console.log(`  git worktree add, ${w.files.toLocaleString('en')}-file repository       ${fmt(w.gitWorktreeAdd)}`);
+    console.log(`  first stage → CLI spawned, in place (none)     ${fmt(w.firstStageInPlace)}`);
+    console.log(`  first stage → CLI spawned, new worktree        ${fmt(w.firstStageWorktree)}`);
+    console.log(`  → a worktree adds ${w.extraMs.toFixed(0)} ms to a ticket's first stage (×${w.ratio.toFixed(2)}); the very first, loading the git code too: ${w.firstWorktreeStageIncludingModuleLoadMs.toFixed(0)} ms`);
   }
   console.log('\nIn the workbench (playwright + chromium):');
   const ui = JSON.parse(execFileSync(process.execPath, [`${repoRoot}/test/harness/bench-ui.mjs`], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop());

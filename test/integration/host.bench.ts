@@ -11,6 +11,7 @@ describe('bench: activation, 10,000 tickets, tree refresh (real extension host)'
   it('measures', async function () {
     this.timeout(600_000);
     const a = await api();
+    const gitLoadedAtActivation = a.workspaces.loaded;
     const emptyLoads: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
@@ -57,6 +58,7 @@ describe('bench: activation, 10,000 tickets, tree refresh (real extension host)'
       load10kMs: stats(loads),
       treeRefreshAfterStage10kMs: stats(refreshes),
       treeFirstPage10kMs: stats(pages),
+      gitLoadedAtActivation,
     });
   });
 });
