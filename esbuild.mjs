@@ -39,6 +39,16 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
   },
+  // Loaded on first use: GitHub in and out, with Octokit.
+  {
+    ...common,
+    entryPoints: ['src/github.ts'],
+    outfile: 'dist/github.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   {
     ...common,
     entryPoints: { main: 'webview-ui/main.ts' },

@@ -67,6 +67,11 @@ export const COMMAND_ARGS = {
    * files are only thrown away when `discard` names exactly how many commits and changes go.
    */
   removeWorktree: z.extend(TicketArgs, { confirm: z.optional(z.boolean()), discard: z.optional(z.object({ commits: z.int(), uncommitted: z.int() })) }),
+  /** `issue`: a URL, `owner/repo#N` or a number; `create`: with the default models, without the form; `again`: even if already imported. */
+  newTicketFromIssue: z.object({ folder: z.optional(z.string()), remote: z.optional(z.string().check(z.maxLength(200))), issue: z.optional(z.string().check(z.maxLength(500))), create: z.optional(z.boolean()), again: z.optional(z.boolean()) }),
+  openIssue: TicketArgs,
+  createPullRequest: TicketArgs,
+  openPullRequest: TicketArgs,
 } as const satisfies Record<CommandName, z.ZodMiniType>;
 
 /** The argument of each "Run <Stage> Stage" command (the stage is the command's own). */

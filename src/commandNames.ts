@@ -34,4 +34,8 @@ export const COMMANDS = {
   mergeTicket: 'sdlcPipeline.mergeTicket',
   updateFromBase: 'sdlcPipeline.updateFromBase',
   removeWorktree: 'sdlcPipeline.removeWorktree',
+  newTicketFromIssue: 'sdlcPipeline.newTicketFromIssue',
+  openIssue: 'sdlcPipeline.openIssue',
+  createPullRequest: 'sdlcPipeline.createPullRequest',
+  openPullRequest: 'sdlcPipeline.openPullRequest',
 } as const;

@@ -22,6 +22,8 @@ import type { TicketsTree } from './ticketsTree';
 import type { Workspaces } from './workspaces';
 import { lazy } from './lazy';
 import type { WorktreeCommand } from './worktreeCommands';
+import type { GitHubCommand } from './githubCommands';
+import { loadGitHub, type GitHubLink } from './githubLink';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -34,10 +36,11 @@ export interface Services {
   costReport: CostReport;
   output: vscode.LogOutputChannel;
   workspaces: Workspaces;
+  github: GitHubLink;
 }
 
 /** The commands about one ticket (a tree's ticket node, or a `ticketId`, or a pick). */
-type TicketCommand = 'changeStageModel' | 'resumeSession' | 'editTicket' | 'duplicateTicket' | 'archiveTicket' | 'unarchiveTicket' | 'deleteTicket' | 'openTicketFile' | 'openPlanFile' | WorktreeCommand;
+type TicketCommand = 'changeStageModel' | 'resumeSession' | 'editTicket' | 'duplicateTicket' | 'archiveTicket' | 'unarchiveTicket' | 'deleteTicket' | 'openTicketFile' | 'openPlanFile' | WorktreeCommand | Exclude<GitHubCommand, 'newTicketFromIssue'>;
 const WORKTREE_COMMANDS = ['openWorktree', 'revealInSourceControl', 'reviewChanges', 'approveTicket', 'requestChanges', 'mergeTicket', 'updateFromBase', 'removeWorktree'] as const satisfies readonly WorktreeCommand[];
 const loadWorktreeCommands = lazy<typeof import('./worktrees')>('worktrees');
 
@@ -131,6 +134,22 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         return undefined;
       }),
     );
+  }
+
+  /** The GitHub commands: registered here, their bodies load with Octokit. */
+  function gitHubCommands(): vscode.Disposable[] {
+    const services = () => ({ tickets, config, form: s.form, tree, workspaces, github: s.github.service });
+    return [
+      command('newTicketFromIssue', (args) => loadGitHub().runGitHubCommand('newTicketFromIssue', services(), undefined, args)),
+      ...(['openIssue', 'createPullRequest', 'openPullRequest'] as const).map((name) =>
+        ticketCommand(name, (t, args) => {
+          const has = name === 'openIssue' ? t.issue : name === 'openPullRequest' ? t.pullRequest : true;
+          if (has) return loadGitHub().runGitHubCommand(name, services(), t, args);
+          void notify.info(`ticket #${t.id} has no ${name === 'openIssue' ? 'GitHub issue' : 'pull request'} linked.`);
+          return undefined;
+        }),
+      ),
+    ];
   }
 
   return [
@@ -278,6 +297,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       return r;
     }),
     ...worktreeCommands(),
+    ...gitHubCommands(),
     command('showCostReport', () => s.costReport.show()),
     command('exportCostCsv', async (args) => {
       const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export costs' });

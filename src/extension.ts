@@ -12,6 +12,7 @@ import { RunStatusBar } from './statusBar';
 import { TicketService } from './ticketService';
 import { TicketsTree } from './ticketsTree';
 import { Workspaces } from './workspaces';
+import { GitHubLink } from './githubLink';
 
 export interface Api {
   /** Wall time of this window's activate() in ms (`npm run bench` reports it). */
@@ -24,6 +25,7 @@ export interface Api {
   tree: TicketsTree;
   costReport: CostReport;
   workspaces: Workspaces;
+  github: GitHubLink;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<Api> {
@@ -39,15 +41,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   if (interrupted) output.warn(`${interrupted} run(s) left running by a closed window are now "interrupted"`);
   const pipeline = new PipelineService(tickets, runner, config, output, retryModelPicker(config));
   workspaces.pipelineBusy = (id) => pipeline.isRunning(id);
-  const tree = new TicketsTree(tickets, runner, config, state, pipeline, workspaces);
+  const github = new GitHubLink(tickets, config, output, pipeline);
+  const tree = new TicketsTree(tickets, runner, config, state, pipeline, workspaces, github);
   const form = new TicketFormView(context.extensionUri, state, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
   const costReport = new CostReport(tickets, config);
   const statusBar = new RunStatusBar(runner, pipeline);
-  context.subscriptions.push(output, config, tickets, workspaces, runner, pipeline, tree, form, costReport, statusBar);
-  context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, output, workspaces }));
+  context.subscriptions.push(output, config, tickets, workspaces, runner, pipeline, github, tree, form, costReport, statusBar);
+  context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, output, workspaces, github }));
   const activationMs = performance.now() - started;
   output.info(`activated in ${activationMs.toFixed(1)} ms (${tickets.store.size} tickets)`);
-  return { activationMs, tickets, runner, pipeline, form, config, tree, costReport, workspaces };
+  return { activationMs, tickets, runner, pipeline, form, config, tree, costReport, workspaces, github };
 }
 
 export function deactivate(): void {

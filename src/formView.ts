@@ -6,11 +6,12 @@ import { costOf, priceFor, typicalUsage } from './domain/cost';
 import { builtinModel, pickerModels, relativeCost, checkModel } from './domain/models';
 import { SOURCE_LABELS, stageDefaults } from './domain/settings';
 import { STAGES } from './domain/stages';
-import { TICKET_TYPES, type Run } from './domain/ticket';
+import { parseIssueRef } from './domain/github';
+import { TICKET_TYPES, type Run, type TicketType } from './domain/ticket';
 import './domain/zodLocale';
 import { Disposable } from './lifecycle';
 import type { ExtensionState } from './state';
-import { HostMessageSchema, parseMessage, WebviewMessageSchema, type FormState, type HostMessage, type WebviewMessage } from './protocol';
+import { HostMessageSchema, parseMessage, WebviewMessageSchema, type Draft, type FormState, type HostMessage, type WebviewMessage } from './protocol';
 import type { TicketService } from './ticketService';
 
 export const FORM_VIEW_ID = 'sdlcPipeline.ticketForm';
@@ -66,6 +67,35 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     void vscode.commands.executeCommand(`${FORM_VIEW_ID}.focus`);
   }
 
+  /**
+   * Fills the form (e.g. from a GitHub issue) so the user still chooses stages and models, and
+   * shows it. Stages and models start from the folder's defaults.
+   */
+  async fill(fields: { title: string; description: string; type: TicketType; folder?: string; issueUrl?: string }): Promise<void> {
+    const s = this.state();
+    const draft: Draft = {
+      ...fields,
+      folder: fields.folder ?? s.folder,
+      stages: Object.fromEntries(s.stages.map((st) => [st.id, { enabled: s.defaultStages.includes(st.id), model: s.defaults[st.id].model, touched: false }])) as Draft['stages'],
+    };
+    await this.saved.setFormDraft(draft);
+    this.pendingFill = draft;
+    if (this.ready) this.flushFill();
+    this.reveal();
+  }
+
+  /** The draft as last saved (the form mirrors it on every edit; `fill` sets it). */
+  savedDraft(): Draft | undefined {
+    return this.saved.formDraft();
+  }
+
+  private pendingFill: Draft | undefined;
+  private flushFill(): void {
+    if (!this.pendingFill) return;
+    this.post({ type: 'fill', draft: this.pendingFill });
+    this.pendingFill = undefined;
+  }
+
   /** Counts, logs and (optionally) reports a refused message. */
   private reject(reason: string, reply?: { requestId?: number; field?: string; message: string }): void {
     this.rejected++;
@@ -95,6 +125,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       case 'ready':
         this.ready = true;
         this.postState();
+        this.flushFill();
         return;
       case 'draft':
         await this.saved.setFormDraft(msg.draft ?? undefined);
@@ -147,7 +178,10 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       const c = checkModel(choice.model, custom);
       if (!c.ok) return this.reject(`the model for ${stage}: ${c.message}`, { requestId, field: `model-${stage}`, message: c.message });
     }
-    const ticket = await this.tickets.create(msg.draft);
+    const { issueUrl, ...fields } = msg.draft;
+    // A form filled from an issue links the ticket to it (the URL is checked again here).
+    const issue = issueUrl ? parseIssueRef(issueUrl) : undefined;
+    const ticket = await this.tickets.create(issue ? { ...fields, issue: { host: issue.host, owner: issue.owner, repo: issue.repo, number: issue.number, url: `https://${issue.host}/${issue.owner}/${issue.repo}/issues/${issue.number}` } } : fields);
     await this.saved.setFormDraft(undefined);
     this.post({ type: 'created', requestId, id: ticket.id, ran: msg.run });
     void vscode.window.setStatusBarMessage(`SDLC Pipeline: ticket #${ticket.id} created`, 4000);

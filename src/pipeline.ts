@@ -47,6 +47,12 @@ export class PipelineService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when a pipeline starts, waits, ends or pauses for review. */
   readonly onDidChange = this.changed.event;
+  private readonly stageEnded = this.register(new vscode.EventEmitter<number>());
+  /** Fires with the ticket after each stage of its pipeline ends (whatever its outcome). */
+  readonly onDidEndStage = this.stageEnded.event;
+  private readonly ended = this.register(new vscode.EventEmitter<number>());
+  /** Fires with the ticket when its pipeline ends, stops or pauses for review (not when it never started). */
+  readonly onDidEnd = this.ended.event;
   readonly queue: PipelineQueue;
 
   constructor(
@@ -114,6 +120,7 @@ export class PipelineService extends Disposable {
         state.stage = stage;
         const first = await this.runner.run({ ticketId, stage, model: opts.models?.[stage] });
         if (!first) return this.stopped(ticketId, runs, stage);
+        this.stageEnded.fire(ticketId);
         runs.push(first);
         let run = first;
         // Automatic escalation: walk the chain by position, never more runs than it has models.
@@ -126,6 +133,7 @@ export class PipelineService extends Disposable {
             if (!next) return this.stopped(ticketId, runs, stage);
             run = next;
             runs.push(run);
+            this.stageEnded.fire(ticketId);
             if (run.status !== 'failed') break;
           }
         }
@@ -141,6 +149,7 @@ export class PipelineService extends Disposable {
       release?.();
       this.active.delete(ticketId);
       this.changed.fire();
+      if (runs.length && this.tickets.get(ticketId)) this.ended.fire(ticketId);
     }
   }
 

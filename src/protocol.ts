@@ -16,6 +16,8 @@ export const DraftSchema = z.object({
   folder: z.optional(z.string()),
   preset: z.optional(z.string()),
   stages: z.record(StageIdSchema, z.object({ enabled: z.boolean(), model: z.string(), touched: z.boolean() })),
+  /** The GitHub issue the draft was filled from (its URL; the host checks it again on create). */
+  issueUrl: z.optional(z.string().check(z.maxLength(500))),
 });
 export type Draft = z.infer<typeof DraftSchema>;
 
@@ -48,6 +50,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), requestId: z.optional(z.int()), message: z.string(), field: z.optional(z.string()) }),
   /** The draft mirror reached workspaceState (it survives a reload from now on). */
   z.object({ type: z.literal('draftSaved') }),
+  /** Replace the form's draft (e.g. filled from a GitHub issue). */
+  z.object({ type: z.literal('fill'), draft: DraftSchema }),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 

@@ -13,6 +13,8 @@ import type { TicketService } from './ticketService';
 import type { PipelineService } from './pipeline';
 import type { Workspaces } from './workspaces';
 import { describeBranchState } from './domain/worktree';
+import { issueLabel } from './domain/github';
+import type { GitHubLink } from './githubLink';
 
 export const TREE_VIEW_ID = 'sdlcPipeline.tickets';
 export const PAGE_SIZE = 200;
@@ -48,6 +50,7 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     private readonly state: ExtensionState,
     private readonly pipeline: PipelineService,
     private readonly workspaces: Workspaces,
+    github: GitHubLink,
   ) {
     super();
     this.view = this.register(vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
@@ -58,6 +61,7 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     }));
     this.register(pipeline.onDidChange(() => this.refresh()));
     this.register(workspaces.onDidChangeState((id) => this.refresh(id)));
+    this.register(github.onDidChange((id) => this.refresh(id)));
     this.register(config.onDidChange(() => this.refresh()));
     this.updateMessage();
   }
@@ -145,11 +149,15 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     const place = this.pipeline.queue.placeOf(t.id);
     const phase = place ? `queued (${place})` : ws?.review === 'awaiting' && !this.pipeline.isRunning(t.id) ? 'awaiting review' : ws?.mergedAt ? 'merged' : undefined;
     const branch = ws ? describeBranchState(`⎇ ${ws.branch}`, this.workspaces.state(t)) : undefined;
-    item.description = [phase, t.type, `${done}/${stages.length} stages`, cost > 0 ? formatUsd(cost) : undefined, branch, t.archived ? 'archived' : undefined].filter(Boolean).join(' · ');
+    const link = t.issue ? `${issueLabel(t.issue)}${t.issue.commentPending ? ' (comment pending)' : ''}` : undefined;
+    const pr = t.pullRequest ? `PR #${t.pullRequest.number}` : undefined;
+    item.description = [phase, link, pr, t.type, `${done}/${stages.length} stages`, cost > 0 ? formatUsd(cost) : undefined, branch, t.archived ? 'archived' : undefined].filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown('**').appendText(`#${t.id} ${t.title}`).appendMarkdown('**\n\n');
     if (t.description.trim()) tip.appendText(t.description.slice(0, 500)).appendMarkdown('\n\n');
     tip.appendText(`${t.type} · created ${new Date(t.createdAt).toLocaleString()}${cost > 0 ? ` · spent ${formatUsd(cost)}` : ''}`);
+    if (t.issue) tip.appendMarkdown('\n\n').appendText(`Issue ${issueLabel(t.issue)}${t.issue.commentPending ? ' · status comment pending (retried automatically)' : t.issue.commentId ? ' · status comment up to date' : ''}`);
+    if (t.pullRequest) tip.appendMarkdown('\n\n').appendText(`Pull request #${t.pullRequest.number}`);
     if (ws) {
       const st = this.workspaces.state(t);
       tip.appendMarkdown('\n\n').appendText(`Branch ${ws.branch} from ${ws.base} at ${ws.baseCommit.slice(0, 7)}${st ? ` · ${st.ahead} ahead, ${st.behind} behind · ${st.files} files changed` : ''}`);
@@ -160,7 +168,7 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     item.tooltip = tip;
     item.iconPath = place ? new vscode.ThemeIcon('clock') : new vscode.ThemeIcon(TYPE_ICONS[t.type]);
     // Space-separated flags after the kind: the menus' `when` clauses match them.
-    item.contextValue = [t.archived ? 'ticket-archived' : 'ticket', ws ? 'branch' : '', ws?.path ? 'worktree' : '', ws?.review === 'awaiting' ? 'awaiting' : '', place ? 'queued' : ''].filter(Boolean).join(' ');
+    item.contextValue = [t.archived ? 'ticket-archived' : 'ticket', ws ? 'branch' : '', ws?.path ? 'worktree' : '', ws?.review === 'awaiting' ? 'awaiting' : '', place ? 'queued' : '', t.issue ? 'issue' : '', t.pullRequest ? 'pr' : ''].filter(Boolean).join(' ');
     item.accessibilityInformation = { label: `Ticket ${t.id}: ${t.title}, ${item.description}` };
     return item;
   }

@@ -138,5 +138,5 @@ export function createMessage(s: FormState, d: Draft, requestId: number, run: bo
       return [st.id, { enabled: c.enabled, ...(c.touched ? { model: c.model } : {}) }];
     }),
   );
-  return { type: 'create', requestId, run, draft: { title: d.title.trim(), description: d.description, type: d.type, folder: d.folder, stages } };
+  return { type: 'create', requestId, run, draft: { title: d.title.trim(), description: d.description, type: d.type, folder: d.folder, stages, ...(d.issueUrl ? { issueUrl: d.issueUrl } : {}) } };
 }

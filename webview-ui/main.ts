@@ -107,6 +107,18 @@ function render(): void {
   });
   form.append(el('div', { class: 'field' }, desc));
 
+  // Filled from a GitHub issue: say which (text only), and let the user unlink it.
+  if (d.issueUrl) {
+    const m = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(d.issueUrl);
+    const unlink = el('vscode-button', { id: 'issue-unlink', appearance: 'icon', 'aria-label': 'Do not link this ticket to the issue' }, '×');
+    unlink.addEventListener('click', () => {
+      delete d.issueUrl;
+      save();
+      render();
+    });
+    form.append(el('div', { class: 'field issue-link', id: 'issue-link' }, el('span', {}, `From issue ${m ? `${m[1]}/${m[2]}#${m[3]}` : d.issueUrl}`), unlink));
+  }
+
   // Type
   const typeGroup = el('vscode-radio-group', { id: 'type', orientation: 'horizontal' });
   typeGroup.append(el('label', { slot: 'label' }, 'Type'));
@@ -267,6 +279,13 @@ window.addEventListener('message', (event: MessageEvent) => {
       pendingRequest = undefined;
       lastCreated = `Ticket #${msg.id} created${msg.ran ? ' — running the pipeline' : ''}.`;
       draft = state ? freshDraft(state) : undefined;
+      save();
+      render();
+      document.getElementById('title')?.focus();
+      break;
+    case 'fill':
+      draft = state ? reconcile(state, msg.draft) : msg.draft;
+      lastCreated = undefined;
       save();
       render();
       document.getElementById('title')?.focus();

@@ -16,6 +16,7 @@ import { checkWith, firstValid, keyPart, type Check, type Checked, type Entry, t
 import type { Scope } from './settings';
 import type { CombineOf, RunSettingKey } from './settingsTable';
 import type { StageId } from './stages';
+import { COMMENT_MODES } from './github';
 import { ISOLATION_STRENGTH, ISOLATIONS, isSafeBranchName, REVIEW_GATES } from './worktree';
 
 export interface RuleContext {
@@ -242,6 +243,13 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
       const p = z.int().check(z.minimum(1), z.maximum(16)).safeParse(v);
       if (p.success) return p.data;
       problems.at('maxParallelPipelines', scope, `expected a whole number from 1 to 16, got ${describeValue(v)}; ignored`);
+    },
+  },
+  'github.comment': oneOf('github.comment', COMMENT_MODES),
+  'github.draftPullRequests': {
+    accept(v, scope, { problems }) {
+      if (typeof v === 'boolean') return v;
+      problems.at('github.draftPullRequests', scope, `expected true or false, got ${describeValue(v)}; ignored`);
     },
   },
   reviewGate: atLeastUsers('reviewGate', REVIEW_GATES, { off: 0, beforeMerge: 1 }, 'checks less'),

@@ -26,6 +26,7 @@ import type { Scope } from './settings';
 import { RUN_SETTING_ROWS, type DefaultOf, type RunSettingKey } from './settingsTable';
 import type { StageId } from './stages';
 import type { Isolation, ReviewGate } from './worktree';
+import type { CommentMode } from './github';
 
 export interface RunSettings {
   runMode: RunMode;
@@ -55,6 +56,9 @@ export interface RunSettings {
   worktreesDirectory?: string;
   maxParallelPipelines: number;
   reviewGate: ReviewGate;
+  /** The GitHub status comment: off, once when the pipeline ends or stops, or after every stage. */
+  'github.comment': CommentMode;
+  'github.draftPullRequests': boolean;
   /** Model (or family) → price. A null-prototype object: look models up with `priceFor`. */
   prices: PriceTable;
   /** Per-stage escalation chains; never contain a model twice. */

@@ -133,6 +133,13 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
     enumDescriptions: ['Pause before the Merge stage until you approve the ticket\'s changes (Review Changes opens them against the base).', 'Run the Merge stage without pausing.'],
     markdownDescription: `The review gate for tickets on their own branch. A workspace or folder value may turn it on, never off. ${RESTRICTED}`,
   },
+  'github.comment': {
+    type: 'string',
+    enum: ['off', 'summary', 'live'],
+    enumDescriptions: ['Post nothing.', 'One comment on the ticket\'s issue when its pipeline ends or stops.', 'The same comment, edited after every stage.'],
+    markdownDescription: 'The status comment on a ticket\'s GitHub issue: one comment per ticket, edited in place, with each stage\'s model asked, model that ran, status, duration and cost, the total and the saving against all-Opus. Read from user settings only (it publishes what your tickets cost).',
+  },
+  'github.draftPullRequests': { type: 'boolean', markdownDescription: '**Create Pull Request** opens a draft pull request.' },
   prices: {
     type: 'object',
     markdownDescription: `Price overrides in USD per million tokens, by model family (${code(Object.keys(BUILTIN_PRICES))}) or model id: \`{ "input", "output", "cacheWrite", "cacheRead" }\`, each from 0 to ${MAX_PRICE_PER_MTOK}; an invalid entry is reported and the built-in price applies. Read from user settings only: prices are about your account, not the project, so a repository cannot make estimates look cheaper.`,

@@ -91,6 +91,9 @@ export const SETTING_ROWS = [
   // The human check before Merge: a repository may turn it on, never off.
   row({ key: 'reviewGate', parser: 'run', scope: 'resource', restricted: true, combine: 'narrowsUser', default: 'beforeMerge' }),
   // What your account pays: yours, not the project's (a repository cannot make estimates look cheap).
+  // What is posted to GitHub, and how: the user's call (a status comment shows what the tickets cost).
+  row({ key: 'github.comment', parser: 'run', scope: 'application', restricted: false, combine: 'mostSpecific', default: 'summary' }),
+  row({ key: 'github.draftPullRequests', parser: 'run', scope: 'resource', restricted: false, combine: 'mostSpecific', default: true }),
   row({ key: 'prices', parser: 'run', scope: 'application', restricted: false, combine: 'merged', default: {} }),
   row({ key: 'escalation', parser: 'run', scope: 'resource', restricted: true, combine: 'perStage', default: {} }),
   row({ key: 'escalationMode', parser: 'run', scope: 'resource', restricted: true, combine: 'mostSpecific', default: 'ask' }),

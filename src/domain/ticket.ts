@@ -1,6 +1,7 @@
 /** Tickets, their per-stage choices and their runs. Pure: no `vscode` import. */
 import * as z from 'zod/mini';
 import { STAGE_IDS, STAGES, type StageId } from './stages';
+import { IssueLinkSchema, PullRequestLinkSchema } from './issueLink';
 import { TicketWorkspaceSchema } from './worktree';
 
 // The webview imports this module for its constants and `StageIdSchema` only. Each schema it does
@@ -107,6 +108,9 @@ export const TicketSchema = /* @__PURE__ */ (() => z.object({
   runs: z._default(z.array(RunSchema), []),
   /** Its branch and worktree (see worktree.ts). A stored value that does not parse is dropped: the ticket keeps loading. */
   workspace: catchAs(z.optional(TicketWorkspaceSchema), undefined),
+  /** The GitHub issue it came from, and the comment and pull request sent back. */
+  issue: catchAs(z.optional(IssueLinkSchema), undefined),
+  pullRequest: catchAs(z.optional(PullRequestLinkSchema), undefined),
 }))();
 export type Ticket = z.infer<typeof TicketSchema>;
 
@@ -117,6 +121,9 @@ export const TicketDraftSchema = /* @__PURE__ */ (() => z.object({
   type: z.enum(TICKET_TYPES),
   folder: z.optional(z.string()),
   stages: z.partialRecord(StageIdSchema, StageChoiceSchema),
+  issue: z.optional(IssueLinkSchema),
+  /** From the form: the issue's URL, turned into `issue` by the host. */
+  issueUrl: z.optional(z.string().check(z.maxLength(500))),
 }))();
 export type TicketDraft = z.infer<typeof TicketDraftSchema>;
 
@@ -127,6 +134,7 @@ export function newTicket(id: number, draft: TicketDraft, now = Date.now()): Tic
     description: draft.description,
     type: draft.type,
     ...(draft.folder ? { folder: draft.folder } : {}),
+    ...(draft.issue ? { issue: draft.issue } : {}),
     createdAt: now,
     updatedAt: now,
     archived: false,

@@ -3,16 +3,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openWorkbench } from '../harness/browser.mjs';
-import { claudeEnv, repoRoot, startCodeServer, startMockApi, makeRunDir } from '../harness/codeserver.mjs';
+import { claudeEnv, repoRoot, startCodeServer, startMockApi, startMockGitHub, makeRunDir, TEST_GITHUB_TOKEN } from '../harness/codeserver.mjs';
 import { ensureAll } from '../harness/tools.mjs';
 
 export const artifacts = process.env.SDLC_ARTIFACTS ?? join(repoRoot, '.test-artifacts');
 mkdirSync(artifacts, { recursive: true });
 
 /** Starts mock API + code-server (+ the extension under development unless vsix) + browser. */
-export async function startWorkbench(name, { userSettings = {}, extensionsDir, devExtension = true, trust, viewport, git = false } = {}) {
+export async function startWorkbench(name, { userSettings = {}, extensionsDir, devExtension = true, trust, viewport, git = false, github = false } = {}) {
   const tools = ensureAll();
   const run = makeRunDir(name);
+  // `github`: a mock GitHub API; the demo repository's origin is acme/shop there (pushes go to a local bare repository).
+  const gh = github ? await startMockGitHub(run.dir) : undefined;
   // `git`: the demo copy is its own repository (branch main, one commit), so tickets get worktrees.
   if (git) {
     const g = (...args) => execFileSync('git', ['-C', run.workspace, ...args], { stdio: 'ignore' });
@@ -21,15 +23,22 @@ export async function startWorkbench(name, { userSettings = {}, extensionsDir, d
     g('config', 'user.name', 'SDLC e2e');
     g('add', '-A');
     g('commit', '-q', '-m', 'demo');
+    if (gh) {
+      const bare = join(run.dir, 'origin.git');
+      execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare], { stdio: 'ignore' });
+      g('remote', 'add', 'origin', `${gh.url}/acme/shop.git`);
+      g('remote', 'set-url', '--push', 'origin', bare);
+      g('push', '-q', 'origin', 'main');
+    }
   }
   const mock = await startMockApi(run.dir);
   const server = await startCodeServer({
     name,
     runDir: run.dir,
     workspace: run.workspace,
-    env: claudeEnv(mock.url, tools.claude.binDir),
+    env: { ...claudeEnv(mock.url, tools.claude.binDir), ...(gh ? { GH_TOKEN: TEST_GITHUB_TOKEN } : {}) },
     pathPrepend: tools.claude.binDir,
-    userSettings,
+    userSettings: { ...userSettings, ...(gh ? { 'github-enterprise.uri': gh.url } : {}) },
     extensionsDir,
     trust,
   });
@@ -39,6 +48,7 @@ export async function startWorkbench(name, { userSettings = {}, extensionsDir, d
   const page = await openWorkbench(browser, url, { viewport });
   const wb = new Workbench(page, server, mock, browser, url);
   wb.workspace = run.workspace;
+  wb.github = gh;
   return wb;
 }
 
@@ -51,6 +61,7 @@ export class Workbench {
     await this.browser.close().catch(() => {});
     await this.server.stop();
     await this.mock.stop();
+    await this.github?.stop();
   }
 
   /**

@@ -150,9 +150,16 @@ export async function startCodeServer(o) {
 }
 
 /** Starts the mock Messages API as its own process; killed by PID with stop(). */
-export async function startMockApi(runDir, lifetimeSeconds = 1800) {
-  const portFile = join(runDir, 'mock-api.port');
-  const child = startProcess(process.execPath, [join(repoRoot, 'test/harness/mock-api.mjs'), '--port-file', portFile, '--lifetime', String(lifetimeSeconds)]);
+export const TEST_GITHUB_TOKEN = 'test-github-token';
+
+/** The mock GitHub REST API (test/harness/mock-github.mjs); same shape as startMockApi's result. */
+export function startMockGitHub(runDir, lifetimeSeconds = 1800) {
+  return startMockApi(runDir, lifetimeSeconds, 'mock-github.mjs', ['--token', TEST_GITHUB_TOKEN]);
+}
+
+export async function startMockApi(runDir, lifetimeSeconds = 1800, script = 'mock-api.mjs', extra = []) {
+  const portFile = join(runDir, `${script}.port`);
+  const child = startProcess(process.execPath, [join(repoRoot, 'test/harness', script), '--port-file', portFile, '--lifetime', String(lifetimeSeconds), ...extra]);
   const { readFileSync, existsSync } = await import('node:fs');
   await waitFor(() => existsSync(portFile) && readFileSync(portFile, 'utf8').length > 0, 10_000, 'mock API');
   const url = `http://127.0.0.1:${readFileSync(portFile, 'utf8')}`;

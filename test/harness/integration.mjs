@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openWorkbench } from './browser.mjs';
-import { claudeEnv, makeRunDir, repoRoot, startCodeServer, startMockApi } from './codeserver.mjs';
+import { claudeEnv, makeRunDir, repoRoot, startCodeServer, startMockApi, startMockGitHub, TEST_GITHUB_TOKEN } from './codeserver.mjs';
 import { ensureAll } from './tools.mjs';
 
 /**
@@ -49,6 +49,7 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
   }
   const resultsFile = join(run.dir, 'integration-results.json');
   const mock = await startMockApi(run.dir);
+  const github = await startMockGitHub(run.dir);
   let server;
   let browser;
   try {
@@ -59,10 +60,10 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
       pathPrepend: tools.claude.binDir,
       workspaceFile,
       trust: !untrusted,
-      env: { ...claudeEnv(mock.url, tools.claude.binDir), SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_SUITE: suite, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '', ...env },
+      env: { ...claudeEnv(mock.url, tools.claude.binDir), GH_TOKEN: TEST_GITHUB_TOKEN, SDLC_MOCK_GITHUB: github.url, SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_SUITE: suite, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '', ...env },
       userSettings: untrusted
         ? { ...UNTRUSTED_USER_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }
-        : { 'sdlcPipeline.permissionMode': 'acceptEdits' },
+        : { 'sdlcPipeline.permissionMode': 'acceptEdits', 'github-enterprise.uri': github.url },
     });
     browser = await launchBrowser();
     let exit;
@@ -88,5 +89,6 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
     await browser?.close().catch(() => {});
     await server?.stop();
     await mock.stop();
+    await github.stop();
   }
 }

@@ -45,7 +45,7 @@ describe('settings table: one row per setting, everything else generated from it
     assert.deepStrictEqual(RUN_DEFAULTS, {
       runMode: 'headless', projectClaudeSettings: 'ask', permissionMode: 'acceptEdits', permissionModeSource: 'default', allowedTools: [], extraArgs: [],
       maxBudgetUsd: {}, stagePrompts: {}, stageCommands: {}, ticketsDirectory: '.sdlc/tickets', prices: {}, escalation: {}, escalationMode: 'ask',
-      isolation: 'worktree', maxParallelPipelines: 2, reviewGate: 'beforeMerge',
+      isolation: 'worktree', maxParallelPipelines: 2, reviewGate: 'beforeMerge', 'github.comment': 'summary', 'github.draftPullRequests': true,
     });
     for (const r of RUN_SETTING_ROWS) {
       const unset = r.default === '' || r.default === null;
@@ -75,7 +75,7 @@ describe('settings table: each row\'s scope, restriction and combine rule hold w
   };
   it('an application or machine setting set by a workspace or folder is reported and ignored', () => {
     const userOnly = RUN_SETTING_ROWS.filter((r) => r.scope === 'application' || r.scope === 'machine');
-    assert.deepStrictEqual(userOnly.map((r) => r.key).sort(), ['claudePath', 'extraArgs', 'maxParallelPipelines', 'prices', 'projectClaudeSettings', 'runMode', 'worktreesDirectory']);
+    assert.deepStrictEqual(userOnly.map((r) => r.key).sort(), ['claudePath', 'extraArgs', 'github.comment', 'maxParallelPipelines', 'prices', 'projectClaudeSettings', 'runMode', 'worktreesDirectory']);
     for (const r of userOnly)
       for (const scope of ['workspace', 'workspaceFolder'] as const) {
         const p = run({ [r.key]: { [scope]: 'x' } });

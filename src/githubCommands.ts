@@ -1,0 +1,255 @@
+/**
+ * What the GitHub commands do (registered in commands.ts; the bodies load with Octokit in
+ * `dist/github.js`): New Ticket from GitHub Issue…, Open Issue, Create Pull Request, Open Pull
+ * Request.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CommandArgs } from './commandIds';
+import { COMMANDS } from './commandNames';
+import type { ConfigurationService } from './configuration';
+import { issueKey, issueLabel, labelNames, parseIssueRef, type Issue, type RepoRef } from './domain/github';
+import { ticketPaths } from './domain/prompt';
+import { STAGES } from './domain/stages';
+import type { Ticket } from './domain/ticket';
+import type { TicketFormView } from './formView';
+import { GitHubError, type GitHubService } from './github';
+import { notify } from './notify';
+import type { TicketService } from './ticketService';
+import type { TicketsTree } from './ticketsTree';
+import type { Workspaces } from './workspaces';
+import { Git } from './git';
+
+export type GitHubCommand = 'newTicketFromIssue' | 'openIssue' | 'createPullRequest' | 'openPullRequest';
+
+export interface GitHubServices {
+  tickets: TicketService;
+  config: ConfigurationService;
+  form: TicketFormView;
+  tree: TicketsTree;
+  workspaces: Workspaces;
+  github: GitHubService;
+}
+
+type Remote = RepoRef & { remote: string };
+interface IssueItem extends vscode.QuickPickItem {
+  issue?: Issue;
+  ref?: RepoRef & { number: number };
+  more?: boolean;
+}
+
+const CREATE_NOW: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('add'), tooltip: 'Create the ticket now with the default models' };
+
+/** Shows what went wrong with the actions that help (sign in again). */
+function report(e: unknown, what: string): undefined {
+  const err = e instanceof GitHubError ? e : undefined;
+  const message = err?.message ?? (e as Error).message;
+  void notify.error(`${what}: ${message}`, ...(err?.kind === 'auth' ? ['Sign in to GitHub'] : [])).then((c) => {
+    if (c) void vscode.authentication.getSession('github', ['repo'], { createIfNone: true }).then(undefined, () => undefined);
+  });
+  return undefined;
+}
+
+/** The folder's GitHub repository: the only one, `origin`, or the one the user picks. */
+async function pickRepo(s: GitHubServices, folder: vscode.WorkspaceFolder, remote?: string): Promise<Remote | undefined> {
+  const all = await s.github.remotes(folder.uri.fsPath);
+  if (!all.length) {
+    void notify.error(`${folder.name} has no GitHub remote (github.com, or the server in github-enterprise.uri).`);
+    return undefined;
+  }
+  if (remote) return all.find((r) => r.remote === remote);
+  if (all.length === 1) return all[0];
+  const pick = await vscode.window.showQuickPick(
+    all.map((r) => ({ label: `${r.owner}/${r.repo}`, description: `${r.remote} · ${r.host}`, r })),
+    { placeHolder: 'Issues of which repository?' },
+  );
+  return pick?.r;
+}
+
+async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length <= 1) return folders[0];
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder\'s repository?' });
+}
+
+function issueItem(i: Issue, repo: RepoRef): IssueItem {
+  const labels = labelNames(i);
+  return {
+    label: `#${i.number} ${i.title}`,
+    description: labels.join(', '),
+    detail: i.assignee ? `assigned to ${i.assignee.login}` : undefined,
+    issue: i,
+    ref: { ...repo, number: i.number },
+    buttons: [CREATE_NOW],
+  };
+}
+
+/** The quick pick of open issues: search as you type, paging, a pasted URL. Resolves with the choice and whether to create at once. */
+function pickIssue(s: GitHubServices, repo: RepoRef): Promise<{ ref: RepoRef & { number: number }; issue?: Issue; now: boolean } | undefined> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<IssueItem>();
+    qp.title = `New Ticket from ${repo.owner}/${repo.repo} Issue`;
+    qp.placeholder = 'Search open issues (number, title, label, assignee) or paste an issue URL';
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    let page = 1;
+    let query = '';
+    let seq = 0;
+    let done = false;
+    const finish = (v: Parameters<typeof resolve>[0]) => {
+      if (done) return;
+      done = true;
+      resolve(v);
+      qp.hide();
+    };
+    const load = async (append: boolean) => {
+      const mine = ++seq;
+      qp.busy = true;
+      const ref = parseIssueRef(query, repo);
+      if (ref && /^(https?:\/\/|[^/\s]+\/[^/\s]+#)/.test(query.trim())) {
+        qp.items = [{ label: `Import ${issueLabel(ref)}`, description: ref.host, ref, alwaysShow: true, buttons: [CREATE_NOW] }];
+        qp.busy = false;
+        return;
+      }
+      try {
+        const res = await s.github.issues(repo, query, page);
+        if (mine !== seq) return;
+        const items = res.issues.map((i) => issueItem(i, repo));
+        const kept = append ? qp.items.filter((i) => !i.more) : [];
+        qp.items = [...kept, ...items, ...(res.more ? [{ label: '$(more) Load more issues…', more: true, alwaysShow: true }] : [])];
+        if (!qp.items.length) qp.items = [{ label: query ? `No open issue matches "${query}"` : 'No open issues', alwaysShow: true }];
+      } catch (e) {
+        if (mine !== seq) return;
+        qp.items = [];
+        report(e, `cannot list the issues of ${repo.owner}/${repo.repo}`);
+      } finally {
+        if (mine === seq) qp.busy = false;
+      }
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    qp.onDidChangeValue((v) => {
+      query = v;
+      page = 1;
+      clearTimeout(timer);
+      timer = setTimeout(() => void load(false), 250);
+    });
+    qp.onDidAccept(() => {
+      const [item] = qp.selectedItems;
+      if (!item) return;
+      if (item.more) {
+        page++;
+        void load(true);
+        return;
+      }
+      if (item.ref) finish({ ref: item.ref, issue: item.issue, now: false });
+    });
+    qp.onDidTriggerItemButton((e) => {
+      if (e.item.ref) finish({ ref: e.item.ref, issue: e.item.issue, now: true });
+    });
+    qp.onDidHide(() => {
+      clearTimeout(timer);
+      finish(undefined);
+      qp.dispose();
+    });
+    qp.show();
+    void load(false);
+  });
+}
+
+/** A ticket with the default stages (and models, left to the settings) from an issue. */
+function defaultStages(s: GitHubServices, folder: vscode.WorkspaceFolder) {
+  const chosen = s.config.forFolder(folder.uri).models.defaultStages;
+  return Object.fromEntries(STAGES.map((st) => [st.id, { enabled: chosen.includes(st.id) }]));
+}
+
+async function newTicketFromIssue(s: GitHubServices, args: CommandArgs<'newTicketFromIssue'>): Promise<Ticket | 'filled' | undefined> {
+  const folder = args.folder ? vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === args.folder) : await pickFolder();
+  if (!folder) return undefined;
+  const repo = await pickRepo(s, folder, args.remote);
+  if (!repo) return undefined;
+  let choice: { ref: RepoRef & { number: number }; issue?: Issue; now: boolean } | undefined;
+  if (args.issue) {
+    const ref = parseIssueRef(args.issue, repo);
+    if (!ref) {
+      void notify.error(`"${args.issue.slice(0, 100)}" is not an issue URL or number.`);
+      return undefined;
+    }
+    choice = { ref, now: args.create ?? false };
+  } else {
+    choice = await pickIssue(s, repo);
+  }
+  if (!choice) return undefined;
+  const existing = s.tickets.all().find((t) => t.issue && issueKey(t.issue) === issueKey(choice.ref));
+  if (existing && !args.again) {
+    // Asked, not assumed: the answer re-runs this command with `again`.
+    const again = { ...args, issue: choice.ref ? `https://${choice.ref.host}/${choice.ref.owner}/${choice.ref.repo}/issues/${choice.ref.number}` : args.issue, folder: folder.uri.toString(), remote: repo.remote, create: choice.now, again: true };
+    void notify.warn(`${issueLabel(choice.ref)} is already ticket #${existing.id} "${existing.title}".`, 'Show Ticket', 'Import Again').then((c) => {
+      if (c === 'Show Ticket') s.tree.reveal(existing.id);
+      if (c === 'Import Again') void vscode.commands.executeCommand(COMMANDS.newTicketFromIssue, again);
+    });
+    return existing;
+  }
+  let issue: Issue;
+  try {
+    issue = choice.issue ?? (await s.github.issue(choice.ref, choice.ref.number));
+  } catch (e) {
+    return report(e, `cannot read ${issueLabel(choice.ref)}`);
+  }
+  const d = s.github.draft(issue, choice.ref);
+  if (!choice.now) {
+    await s.form.fill({ title: d.title, description: d.description, type: d.type, folder: folder.uri.toString(), issueUrl: d.link.url });
+    return 'filled';
+  }
+  const t = await s.tickets.create({ title: d.title, description: d.description, type: d.type, folder: folder.uri.toString(), stages: defaultStages(s, folder), issue: d.link });
+  s.tree.reveal(t.id);
+  void vscode.window.setStatusBarMessage(`SDLC Pipeline: ticket #${t.id} created from ${issueLabel(d.link)}`, 4000);
+  return t;
+}
+
+async function createPullRequest(s: GitHubServices, t: Ticket): Promise<{ number: number; url: string; existed: boolean } | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    void notify.warn('creating a pull request pushes a branch, which is disabled in Restricted Mode. Trust this workspace first.');
+    return undefined;
+  }
+  const folder = s.tickets.folderOf(t);
+  if (!folder) return undefined;
+  const remotes = await s.github.remotes(folder.uri.fsPath);
+  const repo = (t.issue && remotes.find((r) => r.owner.toLowerCase() === t.issue!.owner.toLowerCase() && r.repo.toLowerCase() === t.issue!.repo.toLowerCase())) ?? remotes.find((r) => r.remote === 'origin') ?? remotes[0];
+  if (!repo) {
+    void notify.error(`${folder.name} has no GitHub remote to push to.`);
+    return undefined;
+  }
+  const ws = t.workspace && !t.workspace.removed ? t.workspace : undefined;
+  const dir = ws?.path ?? folder.uri.fsPath;
+  const branch = ws?.branch ?? (await new Git().value(folder.uri.fsPath, ['symbolic-ref', '--short', '-q', 'HEAD']));
+  if (!branch) {
+    void notify.error(`${folder.name} has no branch checked out (detached HEAD); nothing to open a pull request from.`);
+    return undefined;
+  }
+  const root = s.workspaces.filesRoot(t) ?? folder.uri.fsPath;
+  const plan = await fs.readFile(path.join(root, ...ticketPaths(s.config.forTicket(t).run.ticketsDirectory, t.id).planFile.split('/')), 'utf8').catch(() => undefined);
+  try {
+    const pr = await s.github.createPullRequest(t, { repo, dir, branch, base: ws?.base, plan });
+    void notify.info(`${pr.existed ? 'linked the open' : 'opened'} pull request #${pr.number} for ticket #${t.id}.`, 'Open Pull Request').then((c) => {
+      if (c) void vscode.env.openExternal(vscode.Uri.parse(pr.url));
+    });
+    return pr;
+  } catch (e) {
+    return report(e, `cannot open a pull request for ticket #${t.id}`);
+  }
+}
+
+export function runGitHubCommand<N extends GitHubCommand>(name: N, s: GitHubServices, t: Ticket | undefined, args: CommandArgs<N>): unknown {
+  switch (name) {
+    case 'newTicketFromIssue':
+      return newTicketFromIssue(s, args as CommandArgs<'newTicketFromIssue'>);
+    case 'openIssue':
+      return t?.issue ? vscode.env.openExternal(vscode.Uri.parse(t.issue.url)) : undefined;
+    case 'openPullRequest':
+      return t?.pullRequest ? vscode.env.openExternal(vscode.Uri.parse(t.pullRequest.url)) : undefined;
+    case 'createPullRequest':
+      return t ? createPullRequest(s, t) : undefined;
+  }
+  return undefined;
+}
