@@ -51,7 +51,7 @@ export function enterpriseUri(): URL | undefined {
 }
 
 const SearchSchema = z.object({ total_count: z.number(), items: z.array(z.unknown()) });
-const CommentSchema = z.object({ id: z.int(), body: z.optional(z.nullable(z.string())) });
+const CommentSchema = z.object({ id: z.int(), body: z.optional(z.nullable(z.string())), user: z.optional(z.nullable(z.object({ login: z.string() }))) });
 const PullSchema = z.object({ number: z.int().check(z.positive()), html_url: z.string() });
 const RepoSchema = z.object({ default_branch: z.string() });
 
@@ -123,7 +123,8 @@ export class GitHubService extends Disposable {
         return undefined;
       }
     };
-    const env = provider === 'github' ? [process.env.GH_TOKEN, process.env.GITHUB_TOKEN] : [process.env.GH_ENTERPRISE_TOKEN, process.env.GITHUB_ENTERPRISE_TOKEN, process.env.GH_TOKEN, process.env.GITHUB_TOKEN];
+    // As `gh` does: github.com tokens never go to an Enterprise server, nor the other way round.
+    const env = provider === 'github' ? [process.env.GH_TOKEN, process.env.GITHUB_TOKEN] : [process.env.GH_ENTERPRISE_TOKEN, process.env.GITHUB_ENTERPRISE_TOKEN];
     const ask = async () => (interactive ? (await vscode.authentication.getSession(provider, SCOPES, { createIfNone: true }))?.accessToken : undefined);
     const token = await chooseToken(silent, env, ask);
     if (!token) throw new GitHubError('auth', `sign in to ${repo.host === 'github.com' ? 'GitHub' : repo.host} (or set GH_TOKEN) to use ${repo.owner}/${repo.repo}.`);
@@ -131,7 +132,8 @@ export class GitHubService extends Disposable {
   }
 
   private async client(repo: RepoRef, interactive: boolean): Promise<Octokit> {
-    return new Octokit({ auth: await this.token(repo, interactive), baseUrl: this.baseUrl(repo), userAgent: 'sdlc-pipeline-vscode', request: { retries: 0 } });
+    const baseUrl = this.baseUrl(repo); // refuses a host that is not github.com or the user's Enterprise server, before any token is read
+    return new Octokit({ auth: await this.token(repo, interactive), baseUrl, userAgent: 'sdlc-pipeline-vscode', request: { retries: 0 } });
   }
 
   /** Runs a request; turns Octokit's errors into a `GitHubError` that says what to do. */
@@ -173,7 +175,12 @@ export class GitHubService extends Disposable {
       if (q) {
         const res = await o.request('GET /search/issues', { q: `repo:${repo.owner}/${repo.repo} is:issue is:open ${q}`, per_page: perPage, page });
         const data = SearchSchema.parse(res.data);
-        const issues = data.items.flatMap((i) => (IssueSchema.safeParse(i).success ? [IssueSchema.parse(i)] : []));
+        // A query may carry its own `repo:`/`org:`: keep only this repository's issues (they are linked as its #N).
+        const mine = (i: Issue) => !i.repository_url || i.repository_url.toLowerCase().endsWith(`/repos/${repo.owner}/${repo.repo}`.toLowerCase());
+        const issues = data.items.flatMap((i) => {
+          const p = IssueSchema.safeParse(i);
+          return p.success && mine(p.data) && p.data.pull_request === undefined ? [p.data] : [];
+        });
         return { issues, more: page * perPage < data.total_count };
       }
       const res = await o.request('GET /repos/{owner}/{repo}/issues', { owner: repo.owner, repo: repo.repo, state: 'open', per_page: perPage, page });
@@ -208,7 +215,10 @@ export class GitHubService extends Disposable {
   syncComment(ticketId: number, final: boolean): Promise<boolean> {
     // One at a time per ticket: a second update waits for the first (which may create the comment).
     const prev = this.inFlight.get(ticketId) ?? Promise.resolve(true);
-    const next = prev.then(() => this.sendComment(ticketId, final));
+    const next = prev.catch(() => false).then(() => this.sendComment(ticketId, final)).catch((e: Error) => {
+      this.output.error(`#${ticketId}: status comment: ${e.message}`);
+      return false;
+    });
     this.inFlight.set(ticketId, next);
     void next.finally(() => {
       if (this.inFlight.get(ticketId) === next) this.inFlight.delete(ticketId);
@@ -221,7 +231,15 @@ export class GitHubService extends Disposable {
     const link = t?.issue;
     if (!t || !link) return false;
     const mode = this.config.forTicket(t).run['github.comment'];
-    if (mode === 'off') return false;
+    if (mode === 'off') {
+      if (link.commentPending) await this.setLink(ticketId, { commentPending: undefined });
+      return false;
+    }
+    // A link that came with an imported ticket posts only to a repository this folder works with.
+    if (link.imported && !(await this.isFolderRepo(t, link))) {
+      this.output.warn(`#${ticketId}: not commenting on ${link.owner}/${link.repo}#${link.number}: the link came with an import and is not a remote of this folder`);
+      return false;
+    }
     clearTimeout(this.retries.get(ticketId));
     this.retries.delete(ticketId);
     try {
@@ -233,7 +251,9 @@ export class GitHubService extends Disposable {
             await o.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: link.owner, repo: link.repo, comment_id: target, body });
             return target;
           } catch (e) {
-            if ((e as { status?: number }).status !== 404) throw e; // deleted by someone: write a new one
+            // Deleted by someone (404), or not ours to edit (403): write our own.
+            const kind = this.explain(e, link).kind;
+            if (kind !== 'notFound' && kind !== 'forbidden') throw e; // a rate limit is not a refusal
           }
         }
         const res = await o.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: link.owner, repo: link.repo, issue_number: link.number, body });
@@ -262,10 +282,13 @@ export class GitHubService extends Disposable {
   /** Our comment on the issue, by its marker (the record lost its id, e.g. an older version). */
   private async findComment(o: Octokit, link: IssueLink, ticketId: number): Promise<number | undefined> {
     const marker = commentMarker(ticketId);
+    // Only a comment of the signed-in account: anyone can write our marker into their own comment.
+    const me = z.object({ login: z.string() }).safeParse((await o.request('GET /user')).data);
+    if (!me.success) return undefined;
     for (let page = 1; page <= 10; page++) {
       const res = await o.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: link.owner, repo: link.repo, issue_number: link.number, per_page: 100, page });
       const list = z.array(CommentSchema).parse(res.data);
-      const found = list.find((c) => c.body?.startsWith(marker));
+      const found = list.find((c) => c.user?.login === me.data.login && c.body?.startsWith(marker));
       if (found) return found.id;
       if (list.length < 100) return undefined;
     }
@@ -275,11 +298,18 @@ export class GitHubService extends Disposable {
   private scheduleRetry(ticketId: number, final: boolean, afterMs?: number): void {
     const n = (this.attempts.get(ticketId) ?? 0) + 1;
     this.attempts.set(ticketId, n);
-    const wait = Math.min(RETRY_MAX_MS, afterMs ?? RETRY_MIN_MS * 2 ** (n - 1));
+    // Never sooner than a few seconds (a `retry-after: 0` or a reset in the past would spin).
+    const wait = Math.max(5_000, Math.min(RETRY_MAX_MS, afterMs ?? RETRY_MIN_MS * 2 ** (n - 1)));
     clearTimeout(this.retries.get(ticketId));
     const timer = setTimeout(() => void this.syncComment(ticketId, final), wait);
     timer.unref?.();
     this.retries.set(ticketId, timer);
+  }
+
+  private async isFolderRepo(t: Ticket, link: IssueLink): Promise<boolean> {
+    const folder = this.tickets.folderOf(t);
+    if (!folder) return false;
+    return (await this.remotes(folder.uri.fsPath)).some((r) => r.host === link.host.toLowerCase() && r.owner.toLowerCase() === link.owner.toLowerCase() && r.repo.toLowerCase() === link.repo.toLowerCase());
   }
 
   /** After a reload: the updates that were pending go out again. */
@@ -308,10 +338,13 @@ export class GitHubService extends Disposable {
    * `Closes #N`. An existing pull request for the branch is linked instead of a second one.
    */
   async createPullRequest(ticket: Ticket, o: { repo: RepoRef & { remote: string }; dir: string; branch: string; base?: string; plan?: string }): Promise<{ number: number; url: string; existed: boolean }> {
-    await this.push(o.dir, o.repo.remote, o.branch);
     const draft = this.config.forTicket(ticket).run['github.draftPullRequests'];
+    // The base first: a branch that *is* the base (e.g. main, checked out in place) is never pushed.
+    const defaultBranch = await this.call(o.repo, true, async (k) => RepoSchema.parse((await k.request('GET /repos/{owner}/{repo}', { owner: o.repo.owner, repo: o.repo.repo })).data).default_branch);
+    const base = o.base ?? defaultBranch;
+    if (o.branch === base || o.branch === defaultBranch) throw new GitHubError('invalid', `${o.branch} is the base branch: a pull request needs the ticket's own branch (run the ticket with sdlcPipeline.isolation "worktree" or "branch", or check out a feature branch). Nothing was pushed.`);
+    await this.push(o.dir, o.repo.remote, o.branch);
     const pr = await this.call(o.repo, true, async (k) => {
-      const base = o.base ?? RepoSchema.parse((await k.request('GET /repos/{owner}/{repo}', { owner: o.repo.owner, repo: o.repo.repo })).data).default_branch;
       const title = `${ticket.title} (SDLC #${ticket.id})`.slice(0, 256);
       try {
         const res = await k.request('POST /repos/{owner}/{repo}/pulls', { owner: o.repo.owner, repo: o.repo.repo, title, head: o.branch, base, body: pullRequestBody(ticket, o.plan, this.config.forTicket(ticket).run.prices, o.repo), draft });

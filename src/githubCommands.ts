@@ -76,12 +76,15 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
 function issueItem(i: Issue, repo: RepoRef): IssueItem {
   const labels = labelNames(i);
   return {
-    label: `#${i.number} ${i.title}`,
+    // `$(…)` in a title would render as an icon: shown as typed.
+    label: `#${i.number} ${i.title.replace(/\$\(/g, '$\u200b(')}`,
     description: labels.join(', '),
     detail: i.assignee ? `assigned to ${i.assignee.login}` : undefined,
     issue: i,
     ref: { ...repo, number: i.number },
     buttons: [CREATE_NOW],
+    // The server matched it (perhaps in the body): VS Code's own filter must not hide it.
+    alwaysShow: true,
   };
 }
 
@@ -121,7 +124,7 @@ function pickIssue(s: GitHubServices, repo: RepoRef): Promise<{ ref: RepoRef & {
         if (!qp.items.length) qp.items = [{ label: query ? `No open issue matches "${query}"` : 'No open issues', alwaysShow: true }];
       } catch (e) {
         if (mine !== seq) return;
-        qp.items = [];
+        if (!append) qp.items = [];
         report(e, `cannot list the issues of ${repo.owner}/${repo.repo}`);
       } finally {
         if (mine === seq) qp.busy = false;
@@ -138,6 +141,7 @@ function pickIssue(s: GitHubServices, repo: RepoRef): Promise<{ ref: RepoRef & {
       const [item] = qp.selectedItems;
       if (!item) return;
       if (item.more) {
+        if (qp.busy) return;
         page++;
         void load(true);
         return;
@@ -215,7 +219,7 @@ async function createPullRequest(s: GitHubServices, t: Ticket): Promise<{ number
   const folder = s.tickets.folderOf(t);
   if (!folder) return undefined;
   const remotes = await s.github.remotes(folder.uri.fsPath);
-  const repo = (t.issue && remotes.find((r) => r.owner.toLowerCase() === t.issue!.owner.toLowerCase() && r.repo.toLowerCase() === t.issue!.repo.toLowerCase())) ?? remotes.find((r) => r.remote === 'origin') ?? remotes[0];
+  const repo = (t.issue && remotes.find((r) => r.host === t.issue!.host.toLowerCase() && r.owner.toLowerCase() === t.issue!.owner.toLowerCase() && r.repo.toLowerCase() === t.issue!.repo.toLowerCase())) ?? remotes.find((r) => r.remote === 'origin') ?? remotes[0];
   if (!repo) {
     void notify.error(`${folder.name} has no GitHub remote to push to.`);
     return undefined;

@@ -85,6 +85,8 @@ export const IssueSchema = /* @__PURE__ */ (() => z.object({
   state: z.optional(z.string()),
   labels: z._default(z.array(z.union([z.string(), z.object({ name: z.optional(z.nullable(z.string())) })])), []),
   assignee: z.optional(z.nullable(z.object({ login: z.string() }))),
+  /** The API URL of the issue's repository (search results span repositories). */
+  repository_url: z.optional(z.string()),
   /** Present on pull requests, which the issues endpoints also list. */
   pull_request: z.optional(z.unknown()),
 }))();
@@ -133,6 +135,9 @@ export function mdText(s: string): string {
     .replace(/[\r\n]+/g, ' ')
     .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
     .replace(/@/g, '@\u200b')
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/\bwww\./gi, (w) => `${w[0]}\u200b${w.slice(1)}`)
+    .replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '')
     .slice(0, 300);
 }
 
@@ -204,7 +209,7 @@ export function statusComment(ticket: Ticket, prices: PriceTable = {}, final = f
 }
 
 /** The pull request's body: summary, the plan (collapsed), the per-stage table, and `Closes #N`. */
-export function pullRequestBody(ticket: Ticket, plan: string | undefined, prices: PriceTable = {}, prRepo?: Pick<RepoRef, 'owner' | 'repo'>): string {
+export function pullRequestBody(ticket: Ticket, plan: string | undefined, prices: PriceTable = {}, prRepo?: Pick<RepoRef, 'owner' | 'repo'> & { host?: string }): string {
   const link = ticket.issue;
   const fence = '````';
   return [
@@ -215,6 +220,9 @@ export function pullRequestBody(ticket: Ticket, plan: string | undefined, prices
     '',
     totalLine(ticket, prices),
     // `#N` means the pull request's own repository: name the issue's when it is another.
-    ...(link ? ['', `Closes ${prRepo && (prRepo.owner.toLowerCase() !== link.owner.toLowerCase() || prRepo.repo.toLowerCase() !== link.repo.toLowerCase()) ? `${link.owner}/${link.repo}` : ''}#${link.number}`] : []),
+    // On another host `Closes` would name an unrelated issue: left out.
+    ...(link && (!prRepo?.host || prRepo.host.toLowerCase() === link.host.toLowerCase())
+      ? ['', `Closes ${prRepo && (prRepo.owner.toLowerCase() !== link.owner.toLowerCase() || prRepo.repo.toLowerCase() !== link.repo.toLowerCase()) ? `${link.owner}/${link.repo}` : ''}#${link.number}`]
+      : []),
   ].join('\n');
 }

@@ -19,6 +19,8 @@ export const IssueLinkSchema = /* @__PURE__ */ (() => z.object({
   url: WebUrl,
   /** The status comment, once created (edited in place from then on). */
   commentId: z.optional(z.int().check(z.positive())),
+  /** Came with an imported ticket: posts only once it matches a GitHub remote of the ticket's folder. */
+  imported: z.optional(z.boolean()),
   /** An update could not be sent (offline, rate limit): retried later, also after a reload. */
   commentPending: z.optional(z.boolean()),
 }))();

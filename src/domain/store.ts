@@ -210,7 +210,7 @@ export class TicketStore {
       const { workspace: _elsewhere, pullRequest: _theirs, issue, ...rest } = parsed;
       // The issue link comes along; the comment and pull request it points at were someone else's to edit.
       // Its URL is rebuilt from the fields: "Open Issue" cannot be pointed anywhere else.
-      const link = issue ? { host: issue.host, owner: issue.owner, repo: issue.repo, number: issue.number, url: `https://${issue.host}/${issue.owner}/${issue.repo}/issues/${issue.number}` } : undefined;
+      const link = issue ? { host: issue.host, owner: issue.owner, repo: issue.repo, number: issue.number, url: `https://${issue.host}/${issue.owner}/${issue.repo}/issues/${issue.number}`, imported: true } : undefined;
       const ticket = { ...rest, ...(link ? { issue: link } : {}), id, stages: completeStages(parsed.stages) };
       this.tickets.set(id, ticket);
       // Issued together: the host batches Memento writes, so this is one round trip, not n.

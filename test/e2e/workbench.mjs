@@ -36,7 +36,7 @@ export async function startWorkbench(name, { userSettings = {}, extensionsDir, d
     name,
     runDir: run.dir,
     workspace: run.workspace,
-    env: { ...claudeEnv(mock.url, tools.claude.binDir), ...(gh ? { GH_TOKEN: TEST_GITHUB_TOKEN } : {}) },
+    env: { ...claudeEnv(mock.url, tools.claude.binDir), ...(gh ? { GH_ENTERPRISE_TOKEN: TEST_GITHUB_TOKEN } : {}) },
     pathPrepend: tools.claude.binDir,
     userSettings: { ...userSettings, ...(gh ? { 'github-enterprise.uri': gh.url } : {}) },
     extensionsDir,
@@ -89,7 +89,8 @@ export class Workbench {
 
   /** The ticket form's document (webview iframe → active frame). */
   form() {
-    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    // The sidebar's webview view (a cost report panel may be open beside it).
+    return this.page.frameLocator('iframe.webview.ready[src*="purpose=webviewView"]').frameLocator('iframe#active-frame');
   }
 
   async pickModel(stage, model) {

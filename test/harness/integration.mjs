@@ -60,7 +60,7 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
       pathPrepend: tools.claude.binDir,
       workspaceFile,
       trust: !untrusted,
-      env: { ...claudeEnv(mock.url, tools.claude.binDir), GH_TOKEN: TEST_GITHUB_TOKEN, SDLC_MOCK_GITHUB: github.url, SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_SUITE: suite, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '', ...env },
+      env: { ...claudeEnv(mock.url, tools.claude.binDir), GH_ENTERPRISE_TOKEN: TEST_GITHUB_TOKEN, SDLC_MOCK_GITHUB: github.url, SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_SUITE: suite, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '', ...env },
       userSettings: untrusted
         ? { ...UNTRUSTED_USER_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }
         : { 'sdlcPipeline.permissionMode': 'acceptEdits', 'github-enterprise.uri': github.url },

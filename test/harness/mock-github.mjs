@@ -6,6 +6,7 @@
 //   GET  /__log      → JSON array of { method, path, query, body, status }
 //   POST /__control  → { fail: [{ method?, path (regex), status, headers?, times? }], offline: true|false }
 //   POST /__reset    → clear log, controls, comments and pulls
+//   POST /__comment  → { issue: "acme/shop#5", body, login } plants someone else's comment
 // Seeded repository: acme/shop with 75 open issues (#1 a bug, #2 an enhancement, #3 a pull
 // request, #4 a 1 MB hostile body), default branch main.
 import http from 'node:http';
@@ -47,7 +48,8 @@ const readBody = (req) => new Promise((resolve) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
 });
-const withUrl = (host, o, r, i) => ({ ...i, html_url: `http://${host}/${o}/${r}/issues/${i.number}` });
+const withUrl = (host, o, r, i) => ({ ...i, html_url: `http://${host}/${o}/${r}/issues/${i.number}`, repository_url: `http://${host}/api/v3/repos/${o}/${r}` });
+const USER = { login: 'sdlc-tester' };
 
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://127.0.0.1');
@@ -56,6 +58,11 @@ const server = http.createServer(async (req, res) => {
   if (url.pathname === '/__control') {
     control = { ...control, ...JSON.parse(raw || '{}') };
     return send(res, 200, control);
+  }
+  if (url.pathname === '/__comment') {
+    const c = JSON.parse(raw);
+    comments.push({ id: nextId++, issue: c.issue, body: c.body, user: { login: c.login } });
+    return send(res, 200, {});
   }
   if (url.pathname === '/__reset') {
     log = [];
@@ -90,6 +97,7 @@ const server = http.createServer(async (req, res) => {
     send(res, status, obj);
   };
   let m;
+  if (path === '/user' && req.method === 'GET') return ok(USER);
   if ((m = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path)) && req.method === 'GET') {
     const repo = repos[`${m[1]}/${m[2]}`];
     return repo ? ok({ full_name: `${m[1]}/${m[2]}`, default_branch: repo.default_branch }) : ok({ message: 'Not Found' }, 404);
@@ -117,11 +125,11 @@ const server = http.createServer(async (req, res) => {
     return i ? ok(withUrl(host, m[1], m[2], i)) : ok({ message: 'Not Found' }, 404);
   }
   if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path))) {
-    if (req.method === 'GET') return ok(comments.filter((c) => c.issue === `${m[1]}/${m[2]}#${m[3]}`).map(({ id, body: b }) => ({ id, body: b })));
+    if (req.method === 'GET') return ok(comments.filter((c) => c.issue === `${m[1]}/${m[2]}#${m[3]}`).map(({ id, body: b, user }) => ({ id, body: b, user })));
     if (req.method === 'POST') {
-      const c = { id: nextId++, issue: `${m[1]}/${m[2]}#${m[3]}`, body: body.body };
+      const c = { id: nextId++, issue: `${m[1]}/${m[2]}#${m[3]}`, body: body.body, user: USER };
       comments.push(c);
-      return ok({ id: c.id, body: c.body }, 201);
+      return ok({ id: c.id, body: c.body, user: c.user }, 201);
     }
   }
   if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path)) && req.method === 'PATCH') {

@@ -1,6 +1,6 @@
 /**
  * GitHub in and out, in the real extension host: Octokit talks to the mock GitHub REST API
- * (github-enterprise.uri in user settings points at it; the token comes from GH_TOKEN), git
+ * (github-enterprise.uri in user settings points at it; the token comes from GH_ENTERPRISE_TOKEN), git
  * pushes to a local bare repository, stages run the real CLI against the mock Messages API.
  */
 import * as assert from 'node:assert';
@@ -190,6 +190,12 @@ describe('GitHub in and out (mock GitHub API, real git, real CLI, real extension
     assert.match(String(a.tree.getTreeItem({ kind: 'ticket', ticketId: t.id }).description), /acme\/shop#2 · PR #101/);
     // The comment then links the pull request.
     await waitFor(async () => (await ghLog()).filter((q) => q.method === 'PATCH').at(-1)?.body?.body?.includes('Pull request: #101'), 'the comment to link the PR');
+    // A ticket without a branch of its own, in a folder on main: nothing is pushed, no pull request.
+    const inPlace = (await importIssue(repo, '7')) as Ticket;
+    const mainBefore = git(repo.bare, 'rev-parse', 'main');
+    git(repo.dir, 'commit', '-q', '--allow-empty', '-m', 'local only');
+    assert.strictEqual(await vscode.commands.executeCommand('sdlcPipeline.createPullRequest', { ticketId: inPlace.id }), undefined);
+    assert.strictEqual(git(repo.bare, 'rev-parse', 'main'), mainBefore, 'main was pushed');
     // A second Create Pull Request links the open one instead of failing.
     const again = await vscode.commands.executeCommand<{ number: number; existed: boolean }>('sdlcPipeline.createPullRequest', { ticketId: t.id });
     assert.deepStrictEqual([again.number, again.existed], [101, true]);
@@ -219,6 +225,15 @@ describe('GitHub in and out (mock GitHub API, real git, real CLI, real extension
     assert.strictEqual(a.tickets.get(t.id)!.issue!.commentPending, true);
     await waitFor(() => !a.tickets.get(t.id)!.issue!.commentPending, 'the retry after the rate limit', 15_000);
     assert.deepStrictEqual((await ghLog()).filter((q) => q.method === 'PATCH').map((q) => q.status), [403, 200]);
+
+    // Someone else's comment carrying our marker is never edited: ours is written beside it.
+    await fetch(`${gh()}/__comment`, { method: 'POST', body: JSON.stringify({ issue: 'acme/shop#6', body: `<!-- sdlc-pipeline:status ticket=${t.id + 1} -->\nplanted`, login: 'mallory' }) });
+    const t6 = (await importIssue(repo, '6')) as Ticket;
+    assert.strictEqual(t6.id, t.id + 1);
+    await a.tickets.update(t6.id, (tt) => void (tt.runs = a.tickets.get(t.id)!.runs));
+    assert.strictEqual(await a.github.service.syncComment(t6.id, true), true);
+    const planted = (await ghLog()).filter((q) => q.path.includes('/comments') && q.method !== 'GET').at(-1)!;
+    assert.strictEqual(planted.method, 'POST', 'the planted comment was edited');
 
     // 401: not pending (a retry would fail the same way); the user is told to sign in.
     await ghControl({ fail: [{ path: '/comments', status: 401, times: 5 }] });

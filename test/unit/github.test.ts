@@ -453,14 +453,14 @@ describe('github: import', () => {
     const r = await s.import([incoming]);
     assert.strictEqual(r.imported.length, 1);
     const got = r.imported[0];
-    assert.deepStrictEqual(got.issue, LINK);
+    assert.deepStrictEqual(got.issue, { ...LINK, imported: true }, "kept, marked as imported (it posts only to a remote of the folder)");
     assert.ok(!('pullRequest' in got));
     const kept = s.get(got.id);
-    assert.deepStrictEqual(kept?.issue, LINK);
+    assert.deepStrictEqual(kept?.issue, { ...LINK, imported: true });
     assert.strictEqual(kept?.pullRequest, undefined);
     const reloaded = new TicketStore(kv);
     await reloaded.load();
-    assert.deepStrictEqual(reloaded.get(got.id)?.issue, LINK);
+    assert.deepStrictEqual(reloaded.get(got.id)?.issue, { ...LINK, imported: true });
     assert.strictEqual(reloaded.get(got.id)?.pullRequest, undefined);
   });
 
