@@ -178,7 +178,8 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       const c = checkModel(choice.model, custom);
       if (!c.ok) return this.reject(`the model for ${stage}: ${c.message}`, { requestId, field: `model-${stage}`, message: c.message });
     }
-    const { issueUrl, ...fields } = msg.draft;
+    // The form names an issue only by `issueUrl`, rebuilt here: a full link (with a comment id) from it is dropped.
+    const { issueUrl, issue: _fromWebview, ...fields } = msg.draft;
     // A form filled from an issue links the ticket to it (the URL is checked again here).
     const issue = issueUrl ? parseIssueRef(issueUrl) : undefined;
     const ticket = await this.tickets.create(issue ? { ...fields, issue: { host: issue.host, owner: issue.owner, repo: issue.repo, number: issue.number, url: `https://${issue.host}/${issue.owner}/${issue.repo}/issues/${issue.number}` } } : fields);

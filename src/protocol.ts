@@ -58,8 +58,7 @@ export type HostMessage = z.infer<typeof HostMessageSchema>;
 // Only the host parses these: marked pure so that the webview bundle leaves the schema out (see ticket.ts).
 export const WebviewMessageSchema = /* @__PURE__ */ (() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  // The form names an issue only by `issueUrl` (rebuilt by the host); a full link with a comment id never comes from it.
-  z.object({ type: z.literal('create'), requestId: z.int(), draft: z.omit(TicketDraftSchema, { issue: true }), run: z.boolean() }),
+  z.object({ type: z.literal('create'), requestId: z.int(), draft: TicketDraftSchema, run: z.boolean() }),
   /** The folder picked in a multi-root window: the host answers with that folder's defaults. */
   z.object({ type: z.literal('selectFolder'), folder: z.string().check(z.maxLength(4096)) }),
   z.object({ type: z.literal('openSettings'), query: z.string().check(z.maxLength(200)) }),

@@ -113,6 +113,14 @@ describe('GitHub in and out (mock GitHub API, real git, real CLI, real extension
     }, 'the form to be filled');
     assert.strictEqual(d.type, 'feature');
     assert.strictEqual(d.issueUrl, `https://${host()}/acme/shop/issues/2`);
+    // Created from the form: linked by its issueUrl; a full link (with a comment id) sent by the webview is dropped.
+    const before = a.tickets.store.size;
+    await a.form.handleMessage({ type: 'create', requestId: 901, run: false, draft: { ...draft('From form', {}, ['plan']), folder: repo.folder.uri.toString(), issueUrl: d.issueUrl } });
+    const viaForm = a.tickets.all().find((x) => x.title === 'From form')!;
+    assert.deepStrictEqual(viaForm.issue, { host: host(), owner: 'acme', repo: 'shop', number: 2, url: `https://${host()}/acme/shop/issues/2` });
+    await a.form.handleMessage({ type: 'create', requestId: 902, run: false, draft: { ...draft('Forged link', {}, ['plan']), issue: { host: 'github.com', owner: 'victim', repo: 'repo', number: 9, url: 'https://github.com/victim/repo/issues/9', commentId: 123 } } });
+    assert.strictEqual(a.tickets.all().find((x) => x.title === 'Forged link')!.issue, undefined);
+    assert.strictEqual(a.tickets.store.size, before + 2);
   });
 
   it('lists open issues with paging and search, without pull requests', async () => {
