@@ -78,8 +78,8 @@ async function removeAddedFolders(): Promise<void> {
   await changed;
 }
 
-const importIssue = (repo: Repo, issue: string, create = true) =>
-  vscode.commands.executeCommand<Ticket | 'filled' | undefined>('sdlcPipeline.newTicketFromIssue', { folder: repo.folder.uri.toString(), issue, create });
+const importIssue = (repo: Repo, issue: string, create = true, again = false) =>
+  vscode.commands.executeCommand<Ticket | 'filled' | undefined>('sdlcPipeline.newTicketFromIssue', { folder: repo.folder.uri.toString(), issue, create, again });
 
 describe('GitHub in and out (mock GitHub API, real git, real CLI, real extension host)', () => {
   beforeEach(async () => {
@@ -159,7 +159,9 @@ describe('GitHub in and out (mock GitHub API, real git, real CLI, real extension
     const repo = await shopRepo();
     await setSetting('github.comment', 'live');
     await setSetting('reviewGate', 'off');
-    const t = (await importIssue(repo, '2')) as Ticket;
+    // (An earlier test linked a ticket to #2 already: import again, into this folder.)
+    const t = (await importIssue(repo, '2', true, true)) as Ticket;
+    assert.strictEqual(t.folder, repo.folder.uri.toString());
     await a.tickets.update(t.id, (tt) => {
       tt.stages = draft('x', { plan: 'sonnet' }, ['plan', 'build']).stages;
     });
