@@ -39,6 +39,16 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
   },
+  // Loaded with the first interactive run: following its transcript for cost and caps.
+  {
+    ...common,
+    entryPoints: ['src/interactiveCost.ts'],
+    outfile: 'dist/interactive.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   // Loaded on first use: GitHub in and out, with Octokit.
   {
     ...common,

@@ -12,13 +12,18 @@ const LIMITS = [
   // 144 → 149: GitHub in/out (issue 12) adds its settings, the issue link in the ticket schema,
   // the tree's issue/PR text and the command registrations (≈ 4.7 KB); Octokit and the command
   // bodies (dist/github.js) load on first use.
-  ['dist/extension.js', 100, 149],
+  // 149 → 155: interactive cost and caps (issue 14) add the daily budget (check, setting, status
+  // bar item), resume-with-a-higher-cap and the cost report's today/week and mode split (≈ 5 KB);
+  // the transcript follower itself (dist/interactive.js) loads with the first interactive run.
+  ['dist/extension.js', 100, 155],
   ['dist/webview/main.js', 170, 170],
   // Loaded on first use by a ticket on its own branch (src/lazy.ts), never at activation: its size
   // costs one require() when a ticket first needs git (≈ 1 ms here), not activation time.
   ['dist/worktrees.js', 48, 48],
   // Loaded on first use by a GitHub command or a ticket linked to an issue: Octokit (core) and our code.
   ['dist/github.js', 80, 80],
+  // Loaded with the first interactive run: the transcript follower and tally.
+  ['dist/interactive.js', 25, 25],
 ];
 
 execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'ignore' });

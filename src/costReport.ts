@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
 import { costRows, rollup, toCsv } from './domain/cost';
+import { spentOnDay, spentThisWeek } from './domain/daily';
 import { STAGES } from './domain/stages';
 import { formatUsd } from './domain/format';
 import { COMMANDS } from './commandIds';
@@ -83,13 +84,19 @@ export class CostReport extends Disposable {
       byTicket.set(r.ticketId, e);
     }
     const nonce = randomBytes(16).toString('base64');
+    const runs = this.tickets.all().flatMap((t) => t.runs);
+    const now = Date.now();
+    // Headless and interactive side by side (interactive costs come from the session's transcript).
+    const byMode = (['headless', 'interactive'] as const).map((mode) => ({ label: mode, value: runs.filter((r) => r.mode === mode).reduce((n, r) => n + (r.costUsd ?? 0), 0) }));
+    const unknown = runs.filter((r) => r.mode === 'interactive' && r.costUsd === undefined && r.status !== 'running').length;
     const body = rows.length
-      ? `<p class="total">Total spent: <strong>${formatUsd(all.total)}</strong> over ${rows.length} run(s) · <a href="command:${COMMANDS.exportCostCsv}">Export CSV</a></p>
-<div class="charts">${bars('Cost per stage (thin bar: estimate)', stageData)}${bars('Cost per model', modelData)}</div>
+      ? `<p class="total">Total spent: <strong>${formatUsd(all.total)}</strong> over ${rows.length} run(s) · today <strong>${formatUsd(spentOnDay(runs, now))}</strong> · this week <strong>${formatUsd(spentThisWeek(runs, now))}</strong> · <a href="command:${COMMANDS.exportCostCsv}">Export CSV</a></p>
+${unknown ? `<p>${unknown} interactive run(s) left no transcript to read: their cost is unknown and not counted.</p>` : ''}
+<div class="charts">${bars('Cost per stage (thin bar: estimate)', stageData)}${bars('Cost per model', modelData)}${bars('Headless and interactive', byMode)}</div>
 <table><caption>Per ticket</caption><thead><tr><th scope="col">Ticket</th><th scope="col">Spent</th></tr></thead><tbody>
 ${[...byTicket.entries()].map(([id, t]) => `<tr><td>#${id} ${esc(t.title)}</td><td>${formatUsd(t.total)}</td></tr>`).join('\n')}
 </tbody></table>`
-      : '<p>No stage has reported a cost yet. Headless runs record the cost the Claude Code CLI reports.</p>';
+      : '<p>No stage has reported a cost yet. Headless runs record the cost the Claude Code CLI reports; interactive runs, what their session transcript prices to.</p>';
     return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
 <style nonce="${nonce}">

@@ -8,7 +8,7 @@ import { retryModelPicker } from './pickers';
 import { PipelineService } from './pipeline';
 import { StageRunner } from './runner';
 import { ExtensionState } from './state';
-import { RunStatusBar } from './statusBar';
+import { DailyBudgetBar, RunStatusBar } from './statusBar';
 import { TicketService } from './ticketService';
 import { TicketsTree } from './ticketsTree';
 import { Workspaces } from './workspaces';
@@ -46,7 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const form = new TicketFormView(context.extensionUri, state, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
   const costReport = new CostReport(tickets, config);
   const statusBar = new RunStatusBar(runner, pipeline);
-  context.subscriptions.push(output, config, tickets, workspaces, runner, pipeline, github, tree, form, costReport, statusBar);
+  const dailyBudget = new DailyBudgetBar(runner, config, tickets);
+  context.subscriptions.push(output, config, tickets, workspaces, runner, pipeline, github, tree, form, costReport, statusBar, dailyBudget);
   context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, output, workspaces, github }));
   const activationMs = performance.now() - started;
   output.info(`activated in ${activationMs.toFixed(1)} ms (${tickets.store.size} tickets)`);

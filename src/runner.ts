@@ -21,6 +21,10 @@ import { resolveStageModel } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
 import { isSessionId, ticketSpend, type Run, type Ticket } from './domain/ticket';
 import { HeadlessTerminal } from './headlessTerminal';
+import { estimateStage, type PriceTable } from './domain/cost';
+import { formatUsd } from './domain/format';
+import { spentOnDay } from './domain/daily';
+import { lazy } from './lazy';
 import { InteractiveTerminal } from './interactiveTerminal';
 import { LaunchGuards, type Where } from './launchGuards';
 import { Disposable } from './lifecycle';
@@ -28,12 +32,16 @@ import type { ExtensionState } from './state';
 import type { TicketService } from './ticketService';
 import type { Workspaces } from './workspaces';
 
+const loadInteractive = lazy<typeof import('./interactiveCost')>('interactive');
+
 export interface RunRequest {
   ticketId: number;
   stage: StageId;
   /** Model for this run only (defaults to the ticket's resolved model). */
   model?: string;
   mode?: RunMode;
+  /** The user chose to start it although today's budget cannot cover its estimate. */
+  overDailyBudget?: boolean;
 }
 
 interface ActiveRun {
@@ -45,6 +53,8 @@ interface ActiveRun {
   terminal?: vscode.Terminal;
   /** Set while the run is still being prepared: a stop then cancels before anything starts. */
   cancelled: boolean;
+  /** What an interactive run has cost so far (from its transcript). */
+  costUsd?: number;
   stop(): void;
   killNow(): void;
 }
@@ -205,6 +215,21 @@ export class StageRunner extends Disposable {
     // The ticket cap is checked before anything is written or asked (planRun checks it again).
     const cap = cfg.run.maxTicketBudgetUsd;
     if (cap !== undefined && spent >= cap) return this.guards.ticketCap(where, label, spent, cap);
+    // Today's budget across every ticket: a stage its estimate does not fit asks first.
+    let dailyRemainingUsd: number | undefined;
+    const daily = cfg.run.maxDailyBudgetUsd;
+    if (daily !== undefined && !req.overDailyBudget) {
+      const today = this.spentToday();
+      const estimate = estimateStage(req.stage, model, this.tickets.all().flatMap((t) => t.runs), cfg.run.prices).usd;
+      if (today + estimate > daily) {
+        void this.guards.refuse(where, `${label} of ticket #${ticket.id} would likely cost ${formatUsd(estimate)}, and today's budget has ${formatUsd(Math.max(0, daily - today))} of ${formatUsd(daily)} left (sdlcPipeline.maxDailyBudgetUsd).`, 'Start Anyway', 'Open Settings').then((c) => {
+          if (c === 'Start Anyway') void this.run({ ...req, overDailyBudget: true });
+          if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.maxDailyBudgetUsd');
+        });
+        return undefined;
+      }
+      dailyRemainingUsd = daily - today;
+    }
     const launch = await this.guards.launch(cfg, folder?.uri.fsPath, where);
     if (!launch) return undefined;
     const { claudePath, settingArgs } = launch;
@@ -237,7 +262,7 @@ export class StageRunner extends Disposable {
     const mode = req.mode ?? cfg.run.runMode;
     const plan = planRun({
       ticketId: ticket.id, stage: req.stage, mode, model, sessionId, paths: files.rel, workspaceFolder: files.root,
-      systemPromptFile: systemFile.fsPath, settings: cfg.run, spentUsd: spent, settingArgs,
+      systemPromptFile: systemFile.fsPath, settings: cfg.run, spentUsd: spent, settingArgs, dailyRemainingUsd,
     });
     if (!plan.ok) {
       if (plan.reason === 'ticket-cap') return this.guards.ticketCap(where, label, plan.spentUsd, plan.capUsd);
@@ -260,11 +285,12 @@ export class StageRunner extends Disposable {
       const cwd = files.root;
       final = await (mode === 'headless'
         ? this.startHeadless(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...process.env, CLAUDE_CODE_ENTRYPOINT: process.env.CLAUDE_CODE_ENTRYPOINT ?? 'sdk-cli' }, stage: req.stage, model })
-        : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd }));
+        : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd }, { sessionId, capUsd: plan.maxBudgetUsd, prices: cfg.run.prices, label: `${label} of ticket #${ticket.id}` }));
     } catch (e) {
       final = { status: 'failed', message: `The run could not be started: ${(e as Error).message}` };
     }
     const result = await this.record(ticket.id, runId, final);
+    if (result?.status === 'budget-exceeded' && result.mode === 'interactive') this.offerHigherCap(ticket.id, result);
     if (result?.modelRan && result.modelRan !== result.modelAsked) await this.state.learnModelId(result.modelAsked, result.modelRan); // estimates price aliases by the id that ran
     this.output.info(`run ${runId}: ${result?.status} exit=${result?.exitCode} cost=${result?.costUsd ?? '-'}`);
     return result;
@@ -304,7 +330,13 @@ export class StageRunner extends Disposable {
     });
   }
 
-  private startInteractive(entry: ActiveRun, spec: ConstructorParameters<typeof InteractiveTerminal>[0]): Promise<RunFinal> {
+  /**
+   * An interactive run: the TUI in a terminal. Its transcript is followed while it runs (only new
+   * bytes each second) for the live cost; at 80 % of its cap the user is warned, at 100 % the
+   * session is stopped and the run ends "budget exceeded". When the terminal closes, the run
+   * records what the transcript says it cost — or "cost unknown" without one.
+   */
+  private startInteractive(entry: ActiveRun, spec: ConstructorParameters<typeof InteractiveTerminal>[0], follow: { sessionId: string; capUsd?: number; prices: PriceTable; label: string; skipExisting?: boolean }): Promise<RunFinal> {
     const t = new InteractiveTerminal(spec);
     void t.terminal.processId.then((pid) => this.spawned.fire({ ticketId: entry.ticketId, stage: entry.stage, pid }));
     const stoppedEarly = entry.cancelled;
@@ -312,7 +344,92 @@ export class StageRunner extends Disposable {
     if (stoppedEarly) t.stop();
     this.changed.fire();
     t.terminal.show();
-    return t.done;
+    // The transcript code loads with the first interactive run (dist/interactive.js).
+    return loadInteractive().followCost(t, spec.cwd, follow, {
+      onCost: (usd) => {
+        entry.costUsd = usd;
+        this.changed.fire();
+      },
+      warn: (m) => void notify.warn(m),
+      log: (m) => this.output.warn(m),
+    });
+  }
+
+  /** An interactive run stopped at its cap: offer to resume its session with a higher one. */
+  private offerHigherCap(ticketId: number, run: Run): void {
+    const action = 'Resume with a Higher Cap…';
+    void notify.warn(`${stageInfo(run.stage).label} of ticket #${ticketId} was stopped at ${formatUsd(run.costUsd ?? 0)}, its cap.`, action).then(async (c) => {
+      if (c !== action) return;
+      const suggested = Math.max(0.01, (run.costUsd ?? 0) * 2);
+      const v = await vscode.window.showInputBox({ title: 'Resume with a higher cap', prompt: 'New cap for the resumed session (USD)', value: suggested.toFixed(2), validateInput: (x) => (Number(x) > 0 && Number.isFinite(Number(x)) ? undefined : 'A positive amount of USD') });
+      const t = this.tickets.get(ticketId);
+      if (v && t) void this.resumeWithCap(t, run, Number(v));
+    });
+  }
+
+  /**
+   * Resumes an interactive session (`--resume=<id>`) as a new interactive run with its own cap:
+   * its transcript is followed from where it ends now, so only the resumed part is counted.
+   */
+  async resumeWithCap(ticket: Ticket, run: Run, capUsd: number): Promise<Run | undefined> {
+    const where = { ticketId: ticket.id, stage: run.stage };
+    if (this.guards.untrusted(where, 'Resuming a session')) return undefined;
+    if (!isSessionId(run.sessionId)) {
+      void this.guards.refuse(where, `the ${stageInfo(run.stage).label} run of #${ticket.id} has no valid session id to resume.`);
+      return undefined;
+    }
+    const key = runKey(ticket.id, run.stage);
+    if (this.active.has(key)) return undefined;
+    const entry: ActiveRun = { key, ticketId: ticket.id, stage: run.stage, model: run.modelAsked, cancelled: false, stop: () => void (entry.cancelled = true), killNow: () => void (entry.cancelled = true) };
+    this.active.set(key, entry);
+    this.changed.fire();
+    try {
+      const cfg = this.config.forTicket(ticket);
+      const model = checkModel(run.modelAsked, cfg.models.customModels);
+      if (!model.ok) {
+        void this.guards.refuse(where, `cannot resume: ${model.message}.`);
+        return undefined;
+      }
+      const launch = await this.guards.launch(cfg, this.tickets.folderOf(ticket)?.uri.fsPath, where);
+      if (!launch) return undefined;
+      const place = await this.workspaces.place(ticket, cfg, (id) => id !== ticket.id && this.isRunning(id));
+      if (!place.ok) {
+        void this.guards.refuse(where, place.message);
+        return undefined;
+      }
+      const record: Run = { id: randomUUID(), stage: run.stage, mode: 'interactive', modelAsked: model.model, startedAt: Date.now(), status: 'running', sessionId: run.sessionId, message: `Resumed with a cap of ${formatUsd(capUsd)}.` };
+      await this.tickets.update(ticket.id, (t) => void t.runs.push(record));
+      entry.runId = record.id;
+      const label = `${stageInfo(run.stage).label} of ticket #${ticket.id}`;
+      let final: Partial<RunFinal>;
+      try {
+        final = await this.startInteractive(
+          entry,
+          { name: `${terminalName(ticket.id, run.stage, model.model)} · resumed`, iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon), command: launch.claudePath, args: resumeArgs(run.sessionId, model.model, { settingArgs: launch.settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }), cwd: place.cwd },
+          { sessionId: run.sessionId, capUsd, prices: cfg.run.prices, label, skipExisting: true },
+        );
+      } catch (e) {
+        final = { status: 'failed', message: `The session could not be resumed: ${(e as Error).message}` };
+      }
+      const result = await this.record(ticket.id, record.id, final);
+      if (result?.status === 'budget-exceeded') this.offerHigherCap(ticket.id, result);
+      return result;
+    } finally {
+      this.active.delete(key);
+      this.changed.fire();
+    }
+  }
+
+  /** What an interactive stage has cost so far (undefined when not running or not known yet). */
+  liveCost(ticketId: number, stage: StageId): number | undefined {
+    return this.active.get(runKey(ticketId, stage))?.costUsd;
+  }
+
+  /** What every ticket's runs started today have cost, the running interactive ones included. */
+  spentToday(now = Date.now()): number {
+    let usd = spentOnDay(this.tickets.all().flatMap((t) => t.runs), now);
+    for (const r of this.active.values()) usd += r.costUsd ?? 0;
+    return usd;
   }
 
   /** Opens an interactive terminal that resumes a finished headless run's session. */

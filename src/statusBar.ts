@@ -1,9 +1,12 @@
 /** A status-bar item that shows what is running; clicking it shows that terminal. */
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
+import { formatUsd } from './domain/format';
 import { stageInfo } from './domain/stages';
 import { Disposable } from './lifecycle';
+import type { ConfigurationService } from './configuration';
 import type { PipelineService } from './pipeline';
+import type { TicketService } from './ticketService';
 import type { StageRunner } from './runner';
 
 export class RunStatusBar extends Disposable {
@@ -36,11 +39,51 @@ export class RunStatusBar extends Disposable {
     }
     const first = running[0];
     const more = running.length > 1 ? ` +${running.length - 1}` : '';
-    const model = (r: (typeof running)[number]) => r.model || 'starting…';
+    const model = (r: (typeof running)[number]) => `${r.model || 'starting…'}${r.costUsd !== undefined ? ` · ${formatUsd(r.costUsd)}` : ''}`;
     const waiting = queued.length ? ` · ${queued.length} queued` : '';
     this.item.text = `$(sync~spin) SDLC #${first.ticketId} ${stageInfo(first.stage).label} · ${model(first)}${more}${waiting}`;
     this.item.tooltip = running.map((r) => `#${r.ticketId} ${stageInfo(r.stage).label} · ${model(r)}`).join('\n') + (queued.length ? `\nQueued: ${queued.map((id) => `#${id}`).join(', ')}` : '') + '\nClick to show the terminal';
     this.item.command = { command: COMMANDS.showRunningTerminal, title: 'Show terminal', arguments: [{ ticketId: first.ticketId, stage: first.stage }] };
+    this.item.show();
+  }
+}
+
+/** Today's spend against `sdlcPipeline.maxDailyBudgetUsd` (shown only when one is set). */
+export class DailyBudgetBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem('sdlcPipeline.dailyBudget', vscode.StatusBarAlignment.Left, 49));
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly runner: StageRunner,
+    private readonly config: ConfigurationService,
+    tickets: TicketService,
+  ) {
+    super();
+    this.item.name = 'SDLC Pipeline: daily budget';
+    this.item.command = { command: 'workbench.action.openSettings', title: 'Daily budget', arguments: ['sdlcPipeline.maxDailyBudgetUsd'] };
+    // Coalesced: a pipeline changes its ticket many times a second.
+    const later = () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.update(), 200);
+    };
+    this.register(runner.onDidChangeRunning(later));
+    this.register(tickets.onDidChange(later));
+    this.register(config.onDidChange(later));
+    this.register({ dispose: () => clearTimeout(this.timer) });
+    this.update();
+  }
+
+  private update(): void {
+    const cap = this.config.value.run.maxDailyBudgetUsd;
+    if (cap === undefined) {
+      this.item.hide();
+      return;
+    }
+    const spent = this.runner.spentToday();
+    const over = spent >= cap;
+    this.item.text = `$(${over ? 'warning' : 'credit-card'}) ${formatUsd(spent)} / ${formatUsd(cap)} today`;
+    this.item.tooltip = `SDLC Pipeline has spent ${formatUsd(spent)} of today's ${formatUsd(cap)} budget (sdlcPipeline.maxDailyBudgetUsd), every ticket of this workspace, running interactive stages included.`;
+    this.item.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 }

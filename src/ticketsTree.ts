@@ -182,6 +182,8 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     item.id = `ticket-${t.id}-${stage}`;
     const status: RunStatus | undefined = running ? 'running' : run?.status;
     const parts = [resolved.model];
+    const live = running ? this.runner.liveCost(t.id, stage) : undefined;
+    if (live !== undefined) parts.push(`${formatUsd(live)} so far`);
     if (run && !running) {
       if (run.costUsd !== undefined) parts.push(formatUsd(run.costUsd));
       if (run.endedAt) parts.push(formatDuration(run.durationMs ?? run.endedAt - run.startedAt));

@@ -23,6 +23,8 @@ export interface RunPlanInput {
   settings: Pick<RunSettings, 'stageCommands' | 'stagePrompts' | 'permissionMode' | 'allowedTools' | 'extraArgs' | 'maxBudgetUsd' | 'maxTicketBudgetUsd' | 'fallbackModel'>;
   /** What the ticket's runs have cost so far. */
   spentUsd: number;
+  /** What is left of today's budget across every ticket (`maxDailyBudgetUsd` minus today's spend), if there is one. */
+  dailyRemainingUsd?: number;
   /** Flags for the repository's own Claude Code settings (see projectSettings). */
   settingArgs: readonly string[];
   platform?: NodeJS.Platform;
@@ -50,7 +52,9 @@ export function planRun(i: RunPlanInput): RunPlan {
   const prompt = command ? slashCommandPrompt(command, i.paths.ticketFile) : stagePrompt(i.stage, vars, s.stagePrompts[i.stage]);
   const stageCap = s.maxBudgetUsd[i.stage];
   const remaining = ticketCap !== undefined ? ticketCap - i.spentUsd : undefined;
-  const maxBudgetUsd = stageCap !== undefined && remaining !== undefined ? Math.min(stageCap, remaining) : stageCap ?? remaining;
+  // The lowest of the stage's cap, what is left of the ticket's, and what is left of today's.
+  const caps = [stageCap, remaining, i.dailyRemainingUsd].filter((c): c is number => c !== undefined);
+  const maxBudgetUsd = caps.length ? Math.min(...caps) : undefined;
   const options = {
     model: i.model,
     prompt,

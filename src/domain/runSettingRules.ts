@@ -206,6 +206,7 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
   },
   maxBudgetUsd: { what: USD, check: checkWith(Cap, USD) },
   maxTicketBudgetUsd: { what: USD, check: checkWith(Cap, USD) },
+  maxDailyBudgetUsd: { what: USD, check: checkWith(Cap, USD) },
   stagePrompts: {
     what: 'prompt template',
     check: checkWith(z.string().check(z.minLength(1)), 'a prompt template'),

@@ -45,6 +45,8 @@ export interface RunSettings {
   maxBudgetUsd: Partial<Record<StageId, number>>;
   /** Cap on a ticket's recorded spend across its stages and escalations (USD): the lowest value across scopes. */
   maxTicketBudgetUsd?: number;
+  /** Cap on what every ticket of the workspace spends in one local day (USD). User settings only. */
+  maxDailyBudgetUsd?: number;
   stagePrompts: Partial<Record<StageId, string>>;
   stageCommands: Partial<Record<StageId, string>>;
   ticketsDirectory: string;

@@ -60,9 +60,9 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
     enum: ['headless', 'interactive'],
     enumDescriptions: [
       'An extension-owned terminal runs `claude -p` and renders its stream; cost and model are recorded.',
-      'The terminal runs the Claude Code TUI itself so you can talk to it.',
+      'The terminal runs the Claude Code TUI itself so you can talk to it. Its cost is read from the session\'s transcript while it runs; a cap stops it.',
     ],
-    markdownDescription: 'How a stage runs in its terminal. "Run Stage…" can choose per run. Read from user settings only: interactive runs have no `--max-budget-usd` and record no cost, so a repository cannot switch to them.',
+    markdownDescription: 'How a stage runs in its terminal. "Run Stage…" can choose per run. Interactive runs are followed through the CLI\'s session transcript (cost shown live, recorded when the terminal closes, capped by `#sdlcPipeline.maxBudgetUsd#`, the ticket cap and `#sdlcPipeline.maxDailyBudgetUsd#`); the transcript is the CLI\'s own format, so a cost it does not show is recorded as unknown. Read from user settings only.',
   },
   projectClaudeSettings: {
     type: 'string',
@@ -100,6 +100,11 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
     type: ['number', 'null'],
     exclusiveMinimum: 0,
     markdownDescription: `Whole-ticket spending cap in USD: once a ticket's recorded spend across its stages and escalations reaches it, the pipeline and its escalations stop, and each run's \`--max-budget-usd\` is at most what is left. Unset: no ticket cap. ${LOWEST_WINS} ${RESTRICTED}`,
+  },
+  maxDailyBudgetUsd: {
+    type: ['number', 'null'],
+    exclusiveMinimum: 0,
+    markdownDescription: `Daily spending cap in USD across every ticket of the workspace (by local day), headless and interactive runs alike. The status bar shows today's spend against it; a stage (or an escalation) whose estimate the rest of the day's budget cannot cover asks first; reaching it stops running stages like a cap. Unset: no daily cap. Read from user settings only. ${RESTRICTED}`,
   },
   stagePrompts: {
     type: 'object',

@@ -78,6 +78,8 @@ export const SETTING_ROWS = [
   // Caps: any scope may set one; the lowest wins.
   row({ key: 'maxBudgetUsd', parser: 'run', scope: 'resource', restricted: true, combine: 'perStageLowest', default: {} }),
   row({ key: 'maxTicketBudgetUsd', parser: 'run', scope: 'resource', restricted: true, combine: 'lowest', default: null }),
+  // What the user agrees to spend in a day, across every ticket: theirs alone.
+  row({ key: 'maxDailyBudgetUsd', parser: 'run', scope: 'application', restricted: true, combine: 'lowest', default: null }),
   row({ key: 'stagePrompts', parser: 'run', scope: 'resource', restricted: true, combine: 'perStage', default: {} }),
   row({ key: 'stageCommands', parser: 'run', scope: 'resource', restricted: true, combine: 'perStage', default: {} }),
   row({ key: 'ticketsDirectory', parser: 'run', scope: 'resource', restricted: false, combine: 'mostSpecific', default: '.sdlc/tickets' }),

@@ -156,10 +156,65 @@ function lineSplitter() {
   rows.push(['LineSplitter: 40 MB line (over the 8 MB cap, median of 3)', measure(40)]);
 }
 
+/**
+ * Following a 50 MB interactive transcript: the follower reads only what was appended, so the
+ * cost of a poll is O(new bytes). Appends 1 MB at a time to a 50 MB file and times each poll.
+ */
+async function transcriptFollow(): Promise<void> {
+  const { mkdtempSync, mkdirSync, appendFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { TranscriptFollower } = await import('../../src/transcriptFollower');
+  const { projectDirName } = await import('../../src/domain/transcript');
+  const session = '11111111-2222-4333-8444-555555555555';
+  const home = mkdtempSync(path.join(tmpdir(), 'sdlc-bench-transcript-'));
+  try {
+    const cwd = '/bench/project';
+    const dir = path.join(home, 'projects', projectDirName(cwd));
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${session}.jsonl`);
+    let n = 0;
+    const mb = () => {
+      const lines: string[] = [];
+      let size = 0;
+      while (size < 1048576) {
+        const l = JSON.stringify({ type: 'assistant', sessionId: session, message: { id: `msg_${n++}`, model: 'claude-opus-4-8', content: [{ type: 'text', text: 'x'.repeat(400) }], usage: { input_tokens: 1000, output_tokens: 200, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } });
+        lines.push(l);
+        size += l.length + 1;
+      }
+      return `${lines.join('\n')}\n`;
+    };
+    const chunk = mb();
+    const f = new TranscriptFollower(home, cwd, session);
+    // 49 MB already written, followed as it grew; then time each poll after appending 1 MB (50 → 60 MB).
+    for (let i = 0; i < 49; i++) appendFileSync(file, chunk);
+    let t0 = performance.now();
+    await f.poll();
+    const first = performance.now() - t0;
+    const perMb: number[] = [];
+    const idle: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      appendFileSync(file, chunk);
+      t0 = performance.now();
+      await f.poll();
+      perMb.push(performance.now() - t0);
+      t0 = performance.now();
+      await f.poll();
+      idle.push(performance.now() - t0);
+    }
+    rows.push(['transcript: first read of a 49 MB transcript (once per run)', `${first.toFixed(0)} ms`]);
+    rows.push(['transcript: poll after 1 MB appended to a 50–60 MB transcript (median of 10)', `${median(perMb).toFixed(1)} ms per MB appended (min ${Math.min(...perMb).toFixed(1)}, max ${Math.max(...perMb).toFixed(1)}; ${f.tally.lines.toLocaleString('en')} lines parsed)`]);
+    rows.push(['transcript: poll with nothing appended (median of 10)', `${median(idle).toFixed(2)} ms`]);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 void (async () => {
   await store();
   stream();
   lineSplitter();
+  await transcriptFollow();
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log('\nSDLC Pipeline benchmark (Node ' + process.version + ')\n');
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);

@@ -118,9 +118,11 @@ const server = http.createServer(async (req, res) => {
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const ev = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-  const write = marker && !entry.toolResult && entry.cwd ? (scenario.writes ?? []).find((w) => w.stage === entry.stage && (w.ticket === undefined || w.ticket === entry.ticket)) : undefined;
+  // `loop: true` answers every request of the stage with another Write (a session that never ends by itself).
+  const write = marker && entry.cwd ? (scenario.writes ?? []).find((w) => w.stage === entry.stage && (w.ticket === undefined || w.ticket === entry.ticket) && (w.loop || !entry.toolResult)) : undefined;
   if (write) {
-    const input = { file_path: `${entry.cwd}/${write.file}`, content: write.content ?? `written by the ${entry.stage} stage of #${entry.ticket}\n` };
+    const file = write.loop ? `${write.file}.${log.length}` : write.file;
+    const input = { file_path: `${entry.cwd}/${file}`, content: write.content ?? `written by the ${entry.stage} stage of #${entry.ticket}\n` };
     entry.wrote = input.file_path;
     const reply = () => {
       if (res.destroyed) return;

@@ -12,7 +12,7 @@ describe('package.json manifest', () => {
     const root = join(__dirname, '../../..');
     const names = new Set<string>();
     for (const f of readdirSync(join(root, 'src')).filter((x) => x.endsWith('.ts'))) for (const m of readFileSync(join(root, 'src', f), 'utf8').matchAll(/lazy<[^>]*>\('([\w-]+)'\)/g)) names.add(m[1]);
-    assert.deepStrictEqual([...names].sort(), ['github', 'worktrees']);
+    assert.deepStrictEqual([...names].sort(), ['github', 'interactive', 'worktrees']);
     const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
     const build = readFileSync(join(root, 'esbuild.mjs'), 'utf8');
     for (const n of names) {
@@ -40,7 +40,7 @@ describe('package.json manifest', () => {
   it('restricted configurations cover the settings that can run something, spend, or widen permissions', () => {
     const r = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
     assert.deepStrictEqual(r, restrictedConfigurations(), 'generated from the domain (run `npm run manifest`)');
-    const expected = ['claudePath', 'extraArgs', 'stagePrompts', 'stageCommands', 'allowedTools', 'permissionMode', 'fallbackModel', 'escalation', 'escalationMode', 'maxBudgetUsd', 'maxTicketBudgetUsd', 'isolation', 'worktreesDirectory', 'reviewGate'];
+    const expected = ['claudePath', 'extraArgs', 'stagePrompts', 'stageCommands', 'allowedTools', 'permissionMode', 'fallbackModel', 'escalation', 'escalationMode', 'maxBudgetUsd', 'maxTicketBudgetUsd', 'maxDailyBudgetUsd', 'isolation', 'worktreesDirectory', 'reviewGate'];
     assert.deepStrictEqual([...r].sort(), expected.map((k) => `sdlcPipeline.${k}`).sort());
   });
   it('each run setting has a deliberate scope', () => {
@@ -52,7 +52,7 @@ describe('package.json manifest', () => {
       maxBudgetUsd: 'resource', maxTicketBudgetUsd: 'resource', stagePrompts: 'resource', stageCommands: 'resource',
       ticketsDirectory: 'resource', prices: 'application', escalation: 'resource', escalationMode: 'resource', fallbackModel: 'resource',
       isolation: 'resource', baseBranch: 'resource', worktreesDirectory: 'machine', maxParallelPipelines: 'application', reviewGate: 'resource',
-      'github.comment': 'application', 'github.draftPullRequests': 'resource',
+      'github.comment': 'application', 'github.draftPullRequests': 'resource', maxDailyBudgetUsd: 'application',
     });
   });
   it('documents the extraArgs allowlist and the caps\' lowest-wins rule', () => {

@@ -75,7 +75,7 @@ describe('settings table: each row\'s scope, restriction and combine rule hold w
   };
   it('an application or machine setting set by a workspace or folder is reported and ignored', () => {
     const userOnly = RUN_SETTING_ROWS.filter((r) => r.scope === 'application' || r.scope === 'machine');
-    assert.deepStrictEqual(userOnly.map((r) => r.key).sort(), ['claudePath', 'extraArgs', 'github.comment', 'maxParallelPipelines', 'prices', 'projectClaudeSettings', 'runMode', 'worktreesDirectory']);
+    assert.deepStrictEqual(userOnly.map((r) => r.key).sort(), ['claudePath', 'extraArgs', 'github.comment', 'maxDailyBudgetUsd', 'maxParallelPipelines', 'prices', 'projectClaudeSettings', 'runMode', 'worktreesDirectory']);
     for (const r of userOnly)
       for (const scope of ['workspace', 'workspaceFolder'] as const) {
         const p = run({ [r.key]: { [scope]: 'x' } });
@@ -92,8 +92,10 @@ describe('settings table: each row\'s scope, restriction and combine rule hold w
     }
   });
   it('a "lowest" or "perStageLowest" setting: a workspace or folder can lower the user\'s value, never raise it', () => {
-    const caps = RUN_SETTING_ROWS.filter((r) => r.combine === 'lowest' || r.combine === 'perStageLowest');
+    const caps = RUN_SETTING_ROWS.filter((r) => (r.combine === 'lowest' || r.combine === 'perStageLowest') && r.scope === 'resource');
     assert.deepStrictEqual(caps.map((r) => r.key), ['maxBudgetUsd', 'maxTicketBudgetUsd']);
+    // The daily cap is the user's alone (application scope): a workspace cannot even lower it.
+    assert.deepStrictEqual(RUN_SETTING_ROWS.filter((r) => r.combine === 'lowest' && r.scope === 'application').map((r) => r.key), ['maxDailyBudgetUsd']);
     for (const r of caps) {
       const v = (n: number) => (r.combine === 'lowest' ? n : { build: n });
       for (const scope of ['workspace', 'workspaceFolder'] as const) {

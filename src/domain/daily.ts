@@ -1,0 +1,23 @@
+/** What "today" and "this week" cost, by local day (the daily budget, the cost report). Pure: no `vscode` import. */
+
+/** The local day of a timestamp, `YYYY-MM-DD` (what "today" means for the daily budget). */
+export function localDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** What runs started on `now`'s local day cost (every ticket of the workspace). */
+export function spentOnDay(runs: Iterable<{ startedAt: number; costUsd?: number }>, now: number): number {
+  const day = localDay(now);
+  let usd = 0;
+  for (const r of runs) if (r.costUsd !== undefined && Number.isFinite(r.costUsd) && localDay(r.startedAt) === day) usd += r.costUsd;
+  return usd;
+}
+
+/** What runs of the last 7 local days (today included) cost. */
+export function spentThisWeek(runs: Iterable<{ startedAt: number; costUsd?: number }>, now: number): number {
+  const days = new Set(Array.from({ length: 7 }, (_, i) => localDay(now - i * 86_400_000)));
+  let usd = 0;
+  for (const r of runs) if (r.costUsd !== undefined && Number.isFinite(r.costUsd) && days.has(localDay(r.startedAt))) usd += r.costUsd;
+  return usd;
+}

@@ -1,0 +1,71 @@
+/**
+ * What an interactive run costs while it runs, and its cap: follows the session's transcript
+ * (only new bytes, each second), prices it with the estimates' table, warns at 80 % of the cap
+ * and stops the session at 100 %. When the terminal closes, the run's final record gets the
+ * transcript's usage, per-model split and cost — or "cost unknown" when there was none.
+ * Bundled on its own (`dist/interactive.js`): loaded with the first interactive run.
+ */
+import type { PriceTable } from './domain/cost';
+import { formatUsd } from './domain/format';
+import type { RunFinal } from './domain/runOutcome';
+import { priceTally } from './domain/transcript';
+import type { InteractiveTerminal } from './interactiveTerminal';
+import { claudeConfigDir, TranscriptFollower } from './transcriptFollower';
+
+export interface FollowSpec {
+  sessionId: string;
+  /** Stop the session when it has cost this much (USD). */
+  capUsd?: number;
+  prices: PriceTable;
+  /** "Review of ticket #3", for messages. */
+  label: string;
+  /** A resumed session: count only what is written from now on. */
+  skipExisting?: boolean;
+}
+
+export interface FollowHooks {
+  onCost(usd: number): void;
+  warn(message: string): void;
+  log(message: string): void;
+}
+
+export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSpec, hooks: FollowHooks, pollMs = 1000): Promise<RunFinal> {
+  const follower = new TranscriptFollower(claudeConfigDir(), cwd, follow.sessionId, follow.skipExisting);
+  const primed = follower.prime().catch(() => undefined);
+  const cap = follow.capUsd;
+  let warned = false;
+  let capped: number | undefined;
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await primed;
+      if (!(await follower.poll().catch(() => false))) return;
+      const usd = priceTally(follower.tally, follow.prices).costUsd;
+      hooks.onCost(usd);
+      if (cap === undefined || capped !== undefined) return;
+      if (usd >= cap) {
+        capped = usd;
+        hooks.log(`${follow.label}: stopped at ${formatUsd(usd)} (cap ${formatUsd(cap)})`);
+        t.stop();
+      } else if (!warned && usd >= 0.8 * cap) {
+        warned = true;
+        hooks.warn(`${follow.label} has spent ${formatUsd(usd)} of its ${formatUsd(cap)} cap; it stops at the cap.`);
+      }
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), pollMs);
+  return t.done.then(async (final): Promise<RunFinal> => {
+    clearInterval(timer);
+    busy = false;
+    await tick();
+    if (!follower.file) return { ...final, message: [final.message, 'Cost unknown: the session left no transcript to read.'].filter(Boolean).join(' ') };
+    const cost = priceTally(follower.tally, follow.prices);
+    const counted = { costUsd: cost.costUsd, usage: cost.usage, modelUsage: cost.modelUsage, ...(cost.modelRan ? { modelRan: cost.modelRan } : {}), ...(follower.tally.malformed ? { malformedLines: follower.tally.malformed } : {}) };
+    if (capped !== undefined) return { ...final, ...counted, status: 'budget-exceeded', message: `Stopped at ${formatUsd(capped)}: this run's cap is ${formatUsd(cap!)}.` };
+    return { ...final, ...counted };
+  });
+}
