@@ -35,16 +35,31 @@ export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSp
   const cap = follow.capUsd;
   let warned = false;
   let capped: number | undefined;
-  let busy = false;
-  const tick = async () => {
-    if (busy) return;
-    busy = true;
-    try {
+  let inFlight: Promise<void> | undefined;
+  const started = Date.now();
+  let unfollowable = false;
+  const tick = (final = false): Promise<void> => {
+    // One read at a time: the final read waits for the one in flight (they share the readers' offsets).
+    if (inFlight) return final ? inFlight.then(() => tick(true)) : inFlight;
+    inFlight = read(final).finally(() => (inFlight = undefined));
+    return inFlight;
+  };
+  const read = async (final: boolean) => {
+    {
       await primed;
-      if (!(await follower.poll().catch(() => false))) return;
+      const changed = await follower.poll().catch(() => false);
+      if (!changed) {
+        // A cap that cannot be enforced is said, not assumed.
+        if (!final && cap !== undefined && !follower.file && !unfollowable && Date.now() - started > 15_000) {
+          unfollowable = true;
+          hooks.warn(`${follow.label}: its session transcript was not found, so its cost cannot be followed and its ${formatUsd(cap)} cap cannot be enforced.`);
+        }
+        return;
+      }
       const usd = priceTally(follower.tally, follow.prices).costUsd;
       hooks.onCost(usd);
-      if (cap === undefined || capped !== undefined) return;
+      // The last read after the session ended stops nothing: a run that finished is not "over budget".
+      if (final || cap === undefined || capped !== undefined) return;
       if (usd >= cap) {
         capped = usd;
         hooks.log(`${follow.label}: stopped at ${formatUsd(usd)} (cap ${formatUsd(cap)})`);
@@ -53,15 +68,12 @@ export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSp
         warned = true;
         hooks.warn(`${follow.label} has spent ${formatUsd(usd)} of its ${formatUsd(cap)} cap; it stops at the cap.`);
       }
-    } finally {
-      busy = false;
     }
   };
   const timer = setInterval(() => void tick(), pollMs);
   return t.done.then(async (final): Promise<RunFinal> => {
     clearInterval(timer);
-    busy = false;
-    await tick();
+    await tick(true);
     if (!follower.file) return { ...final, message: [final.message, 'Cost unknown: the session left no transcript to read.'].filter(Boolean).join(' ') };
     const cost = priceTally(follower.tally, follow.prices);
     const counted = { costUsd: cost.costUsd, usage: cost.usage, modelUsage: cost.modelUsage, ...(cost.modelRan ? { modelRan: cost.modelRan } : {}), ...(follower.tally.malformed ? { malformedLines: follower.tally.malformed } : {}) };

@@ -11,6 +11,8 @@ export interface InteractiveSpec {
   command: string;
   args: readonly string[];
   cwd: string;
+  /** Extra environment (the CLI's config folder, so its transcript is where it is followed). */
+  env?: Record<string, string | null>;
 }
 
 export class InteractiveTerminal {
@@ -19,7 +21,7 @@ export class InteractiveTerminal {
   private stopped = false;
 
   constructor(spec: InteractiveSpec) {
-    this.terminal = vscode.window.createTerminal({ name: spec.name, shellPath: spec.command, shellArgs: [...spec.args], cwd: spec.cwd, iconPath: spec.iconPath, isTransient: true });
+    this.terminal = vscode.window.createTerminal({ name: spec.name, shellPath: spec.command, shellArgs: [...spec.args], cwd: spec.cwd, iconPath: spec.iconPath, isTransient: true, ...(spec.env ? { env: spec.env } : {}) });
     this.done = new Promise((resolve) => {
       const sub = vscode.window.onDidCloseTerminal((t) => {
         if (t !== this.terminal) return;

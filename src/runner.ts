@@ -24,6 +24,7 @@ import { HeadlessTerminal } from './headlessTerminal';
 import { estimateStage, type PriceTable } from './domain/cost';
 import { formatUsd } from './domain/format';
 import { spentOnDay } from './domain/daily';
+import { cliConfigEnv } from './claudeConfigDir';
 import { lazy } from './lazy';
 import { InteractiveTerminal } from './interactiveTerminal';
 import { LaunchGuards, type Where } from './launchGuards';
@@ -221,7 +222,7 @@ export class StageRunner extends Disposable {
     if (daily !== undefined && !req.overDailyBudget) {
       const today = this.spentToday();
       const estimate = estimateStage(req.stage, model, this.tickets.all().flatMap((t) => t.runs), cfg.run.prices).usd;
-      if (today + estimate > daily) {
+      if (today >= daily || today + estimate > daily) {
         void this.guards.refuse(where, `${label} of ticket #${ticket.id} would likely cost ${formatUsd(estimate)}, and today's budget has ${formatUsd(Math.max(0, daily - today))} of ${formatUsd(daily)} left (sdlcPipeline.maxDailyBudgetUsd).`, 'Start Anyway', 'Open Settings').then((c) => {
           if (c === 'Start Anyway') void this.run({ ...req, overDailyBudget: true });
           if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.maxDailyBudgetUsd');
@@ -285,10 +286,11 @@ export class StageRunner extends Disposable {
       const cwd = files.root;
       final = await (mode === 'headless'
         ? this.startHeadless(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...process.env, CLAUDE_CODE_ENTRYPOINT: process.env.CLAUDE_CODE_ENTRYPOINT ?? 'sdk-cli' }, stage: req.stage, model })
-        : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd }, { sessionId, capUsd: plan.maxBudgetUsd, prices: cfg.run.prices, label: `${label} of ticket #${ticket.id}` }));
+        : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd, env: cliConfigEnv() }, { sessionId, capUsd: plan.maxBudgetUsd, prices: cfg.run.prices, label: `${label} of ticket #${ticket.id}` }));
     } catch (e) {
       final = { status: 'failed', message: `The run could not be started: ${(e as Error).message}` };
     }
+    entry.costUsd = undefined; // recorded from here on: today's spend must not count it twice
     const result = await this.record(ticket.id, runId, final);
     if (result?.status === 'budget-exceeded' && result.mode === 'interactive') this.offerHigherCap(ticket.id, result);
     if (result?.modelRan && result.modelRan !== result.modelAsked) await this.state.learnModelId(result.modelAsked, result.modelRan); // estimates price aliases by the id that ran
@@ -397,7 +399,16 @@ export class StageRunner extends Disposable {
         void this.guards.refuse(where, place.message);
         return undefined;
       }
-      const record: Run = { id: randomUUID(), stage: run.stage, mode: 'interactive', modelAsked: model.model, startedAt: Date.now(), status: 'running', sessionId: run.sessionId, message: `Resumed with a cap of ${formatUsd(capUsd)}.` };
+      // The cap asked for, but never more than what is left of the ticket's cap or of today's budget.
+      const fresh = this.tickets.get(ticket.id) ?? ticket;
+      const ticketLeft = cfg.run.maxTicketBudgetUsd !== undefined ? cfg.run.maxTicketBudgetUsd - ticketSpend(fresh.runs) : undefined;
+      const dayLeft = cfg.run.maxDailyBudgetUsd !== undefined ? cfg.run.maxDailyBudgetUsd - this.spentToday() : undefined;
+      const limited = Math.min(capUsd, ...[ticketLeft, dayLeft].filter((x): x is number => x !== undefined));
+      if (limited <= 0) {
+        void this.guards.refuse(where, `cannot resume: the ticket's cap or today's budget has nothing left.`);
+        return undefined;
+      }
+      const record: Run = { id: randomUUID(), stage: run.stage, mode: 'interactive', modelAsked: model.model, startedAt: Date.now(), status: 'running', sessionId: run.sessionId, message: `Resumed with a cap of ${formatUsd(limited)}.` };
       await this.tickets.update(ticket.id, (t) => void t.runs.push(record));
       entry.runId = record.id;
       const label = `${stageInfo(run.stage).label} of ticket #${ticket.id}`;
@@ -405,8 +416,8 @@ export class StageRunner extends Disposable {
       try {
         final = await this.startInteractive(
           entry,
-          { name: `${terminalName(ticket.id, run.stage, model.model)} · resumed`, iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon), command: launch.claudePath, args: resumeArgs(run.sessionId, model.model, { settingArgs: launch.settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }), cwd: place.cwd },
-          { sessionId: run.sessionId, capUsd, prices: cfg.run.prices, label, skipExisting: true },
+          { name: `${terminalName(ticket.id, run.stage, model.model)} · resumed`, iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon), command: launch.claudePath, args: resumeArgs(run.sessionId, model.model, { settingArgs: launch.settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }), cwd: place.cwd, env: cliConfigEnv() },
+          { sessionId: run.sessionId, capUsd: limited, prices: cfg.run.prices, label, skipExisting: true },
         );
       } catch (e) {
         final = { status: 'failed', message: `The session could not be resumed: ${(e as Error).message}` };

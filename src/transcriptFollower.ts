@@ -4,15 +4,12 @@
  * them to a `TranscriptTally`. Node only (no `vscode` import), so the benchmark can drive it.
  */
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { projectDirName, TranscriptTally } from './domain/transcript';
 
 /** Where the CLI keeps its config and transcripts: `CLAUDE_CONFIG_DIR`, else `~/.claude`. */
-export function claudeConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CLAUDE_CONFIG_DIR?.trim() || path.join(os.homedir(), '.claude');
-}
+export { claudeConfigDir } from './claudeConfigDir';
 
 const CHUNK = 4 * 1024 * 1024;
 
@@ -76,6 +73,14 @@ export class TranscriptFollower {
     if (!file) return;
     this.main = new AppendReader(file);
     this.main.offset = (await fs.stat(file)).size;
+    // The earlier run's sub-agents are the earlier run's too.
+    const dir = path.join(path.dirname(file), this.sessionId, 'subagents');
+    for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+      if (!name.endsWith('.jsonl')) continue;
+      const r = new AppendReader(path.join(dir, name));
+      r.offset = (await fs.stat(r.file)).size;
+      this.subagents.set(name, r);
+    }
   }
 
   /** Reads what is new; true when anything was read. */
@@ -99,7 +104,7 @@ export class TranscriptFollower {
       if (!r) this.subagents.set(name, (r = new AppendReader(path.join(dir, name))));
       const sub = await r.read();
       if (sub) {
-        this.tally.feed(sub, { sidechain: true });
+        this.tally.feed(sub, { sidechain: true, source: name });
         changed = true;
       }
     }

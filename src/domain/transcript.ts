@@ -49,7 +49,8 @@ export class TranscriptTally {
   /** Per message id: its model and usage (a later line for the same message replaces it). */
   private readonly byMessage = new Map<string, { model: string; usage: Usage; sidechain: boolean }>();
   private anonymous = 0;
-  private rest = '';
+  /** Per file: the start of a line whose end has not been read yet. */
+  private readonly rest = new Map<string, string>();
   malformed = 0;
   /** Lines of another session (never attributed to this run). */
   foreign = 0;
@@ -59,15 +60,18 @@ export class TranscriptTally {
 
   constructor(private readonly sessionId: string) {}
 
-  /** Adds a chunk of the file; a partial last line waits for the next chunk. */
-  feed(chunk: string, { sidechain = false } = {}): void {
-    const text = this.rest + chunk;
+  /** Adds a chunk of one file (`source`); a partial last line waits for that file's next chunk. */
+  feed(chunk: string, o: { sidechain?: boolean; source?: string } = {}): void {
+    const sidechain = o.sidechain ?? false;
+    const source = o.source ?? (sidechain ? 'subagent' : 'main');
+    const text = (this.rest.get(source) ?? '') + chunk;
     const lines = text.split('\n');
-    this.rest = lines.pop() ?? '';
-    if (this.rest.length > MAX_LINE) {
-      this.rest = '';
+    let rest = lines.pop() ?? '';
+    if (rest.length > MAX_LINE) {
+      rest = '';
       this.malformed++;
     }
+    this.rest.set(source, rest);
     for (const line of lines) this.line(line, sidechain);
   }
 
@@ -137,7 +141,7 @@ export interface TranscriptCost {
 /** Prices a tally per model (cache writes and reads at their own rates). */
 export function priceTally(t: TranscriptTally, prices: PriceTable = {}): TranscriptCost {
   const usage: Usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-  const modelUsage: TranscriptCost['modelUsage'] = {};
+  const modelUsage: TranscriptCost['modelUsage'] = Object.create(null);
   let costUsd = 0;
   for (const [model, m] of Object.entries(t.perModel())) {
     const cost = costOf(m.usage, priceFor(model, prices));

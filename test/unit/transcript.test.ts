@@ -102,6 +102,41 @@ describe('interactive transcripts', () => {
     }
   });
 
+  it('a line cut in one file never joins another file\'s text; a model named __proto__ is just a model', () => {
+    const t = new TranscriptTally(SESSION);
+    const main = `${assistant('m1', 'claude-opus-4-8', 100, 10)}\n`;
+    t.feed(main.slice(0, 30));
+    t.feed(`${assistant('s1', 'claude-haiku-4-5', 50, 5, { sessionId: 'sub' })}\n`, { sidechain: true, source: 'agent-1.jsonl' });
+    t.feed(main.slice(30));
+    assert.strictEqual(t.malformed, 0);
+    assert.strictEqual(t.messages, 2);
+    const odd = new TranscriptTally(SESSION);
+    odd.feed(`${assistant('p', '__proto__', 1_000_000, 0)}\n`);
+    const c = priceTally(odd);
+    assert.deepStrictEqual(Object.keys(c.modelUsage), ['__proto__']);
+    assert.ok(c.costUsd > 0);
+  });
+
+  it('a resumed session counts neither the earlier main file nor the earlier sub-agents', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'sdlc-resume-'));
+    try {
+      const cwd = '/r';
+      const dir = path.join(home, 'projects', projectDirName(cwd));
+      mkdirSync(path.join(dir, SESSION, 'subagents'), { recursive: true });
+      writeFileSync(path.join(dir, `${SESSION}.jsonl`), `${assistant('old', 'claude-opus-4-8', 1000, 100)}\n`);
+      writeFileSync(path.join(dir, SESSION, 'subagents', 'a.jsonl'), `${assistant('olds', 'claude-haiku-4-5', 1000, 100, { sessionId: 'sub' })}\n`);
+      const f = new TranscriptFollower(home, cwd, SESSION, true);
+      await f.prime();
+      assert.strictEqual(await f.poll(), false);
+      appendFileSync(path.join(dir, SESSION, 'subagents', 'a.jsonl'), `${assistant('new', 'claude-haiku-4-5', 10, 1, { sessionId: 'sub' })}\n`);
+      assert.strictEqual(await f.poll(), true);
+      assert.deepStrictEqual(Object.keys(priceTally(f.tally).modelUsage), ['claude-haiku-4-5']);
+      assert.strictEqual(priceTally(f.tally).usage.input_tokens, 10);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('today and this week, by local day', () => {
     const now = new Date(2026, 10, 25, 9, 0).getTime();
     const yesterday = new Date(2026, 10, 24, 23, 59).getTime();
