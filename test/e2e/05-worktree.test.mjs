@@ -30,6 +30,8 @@ describe('e2e: a worktree per ticket in the real workbench', function () {
     for (const id of [one, two]) {
       await wb.command('SDLC: Run Pipeline');
       await wb.quickPick(`#${id}`);
+      // The next command only once this pipeline is under way (its notifications and terminal settle first).
+      await wb.page.locator(`.monaco-list-row[aria-label="Build stage, model opus, running"]`).first().waitFor({ timeout: 60_000 });
     }
     // Both Build rows show "running" at the same time.
     await wb.page.waitForFunction(() => document.querySelectorAll('.monaco-list-row[aria-label="Build stage, model opus, running"]').length === 2, null, { timeout: 60_000 });

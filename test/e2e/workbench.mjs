@@ -124,7 +124,14 @@ export class Workbench {
   async quickPick(text) {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
-    if (text !== undefined) await input.fill(text);
+    try {
+      if (text !== undefined) await input.fill(text);
+    } catch (e) {
+      // Say what was in the way (e.g. a modal dialog makes the quick input inert).
+      await this.screenshot(`quick-pick-failure-${Date.now()}`).catch(() => {});
+      const dialog = await this.page.locator('.monaco-dialog-box').textContent().catch(() => null);
+      throw new Error(`${e.message}\n${dialog ? `a dialog was open: ${dialog}` : 'no dialog was open'}`);
+    }
     await this.page.locator('.quick-input-widget .monaco-list-row.focused', text ? { hasText: text } : {}).first().waitFor();
     const placeholder = await input.getAttribute('placeholder');
     await this.page.keyboard.press('Enter');
