@@ -15,7 +15,8 @@ const LIMITS = [
   // 149 → 155: interactive cost and caps (issue 14) add the daily budget (check, setting, status
   // bar item), resume-with-a-higher-cap and the cost report's today/week and mode split (≈ 5 KB);
   // the transcript follower itself (dist/interactive.js) loads with the first interactive run.
-  ['dist/extension.js', 100, 155],
+  // 155 → 157: per-stage sub-agent model and effort (issue 13: settings, resolution, tree text).
+  ['dist/extension.js', 100, 157],
   ['dist/webview/main.js', 170, 170],
   // Loaded on first use by a ticket on its own branch (src/lazy.ts), never at activation: its size
   // costs one require() when a ticket first needs git (≈ 1 ms here), not activation time.

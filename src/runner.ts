@@ -17,7 +17,7 @@ import { checkModel } from './domain/models';
 import { planRun } from './domain/planRun';
 import { systemPromptFile } from './domain/prompt';
 import type { RunFinal } from './domain/runOutcome';
-import { resolveStageModel } from './domain/settings';
+import { resolveEffort, resolveStageModel, resolveSubagentModel } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
 import { isSessionId, ticketSpend, type Run, type Ticket } from './domain/ticket';
 import { HeadlessTerminal } from './headlessTerminal';
@@ -261,9 +261,19 @@ export class StageRunner extends Disposable {
     await vscode.workspace.fs.writeFile(systemFile, new TextEncoder().encode(systemPromptFile(ticket, req.stage, files.rel)));
 
     const mode = req.mode ?? cfg.run.runMode;
+    // Its sub-agents' model and its effort: the ticket's choice, the settings, the built-in (plan's sub-agents: haiku).
+    const choice = ticket.stages[req.stage];
+    const sub = resolveSubagentModel(req.stage, cfg.run.defaultSubagentModels, choice?.subagentModel);
+    const subCheck = sub.model ? checkModel(sub.model, cfg.models.customModels) : undefined;
+    if (subCheck && !subCheck.ok) {
+      void this.guards.refuse(where, `cannot run ${label}: its sub-agent model: ${subCheck.message}.`);
+      return undefined;
+    }
+    const subagentModel = subCheck?.ok && subCheck.model !== model ? subCheck.model : undefined;
+    const effort = resolveEffort(req.stage, cfg.run.defaultEfforts, choice?.effort).effort;
     const plan = planRun({
       ticketId: ticket.id, stage: req.stage, mode, model, sessionId, paths: files.rel, workspaceFolder: files.root,
-      systemPromptFile: systemFile.fsPath, settings: cfg.run, spentUsd: spent, settingArgs, dailyRemainingUsd,
+      systemPromptFile: systemFile.fsPath, settings: cfg.run, spentUsd: spent, settingArgs, dailyRemainingUsd, effort, subagentModel,
     });
     if (!plan.ok) {
       if (plan.reason === 'ticket-cap') return this.guards.ticketCap(where, label, plan.spentUsd, plan.capUsd);
@@ -275,7 +285,7 @@ export class StageRunner extends Disposable {
     this.output.info(`run ${runId}: ticket #${ticket.id} ${req.stage} model=${model} (${resolved.source}) mode=${mode} cwd=${files.root}`);
     this.output.debug(`argv: ${JSON.stringify([claudePath, ...args])}`);
 
-    const record: Run = { id: runId, stage: req.stage, mode, modelAsked: model, startedAt: Date.now(), status: 'running', sessionId };
+    const record: Run = { id: runId, stage: req.stage, mode, modelAsked: model, startedAt: Date.now(), status: 'running', sessionId, ...(subagentModel ? { subagentModel } : {}), ...(effort ? { effort } : {}) };
     await this.tickets.update(ticket.id, (t) => void t.runs.push(record));
     entry.runId = runId;
 
@@ -285,8 +295,8 @@ export class StageRunner extends Disposable {
       const iconPath = new vscode.ThemeIcon(stageInfo(req.stage).icon);
       const cwd = files.root;
       final = await (mode === 'headless'
-        ? this.startHeadless(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...process.env, CLAUDE_CODE_ENTRYPOINT: process.env.CLAUDE_CODE_ENTRYPOINT ?? 'sdk-cli' }, stage: req.stage, model })
-        : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd, env: cliConfigEnv() }, { sessionId, capUsd: plan.maxBudgetUsd, prices: cfg.run.prices, label: `${label} of ticket #${ticket.id}` }));
+        ? this.startHeadless(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...process.env, CLAUDE_CODE_ENTRYPOINT: process.env.CLAUDE_CODE_ENTRYPOINT ?? 'sdk-cli', ...plan.env }, stage: req.stage, model })
+        : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...cliConfigEnv(), ...plan.env } }, { sessionId, capUsd: plan.maxBudgetUsd, prices: cfg.run.prices, label: `${label} of ticket #${ticket.id}` }));
     } catch (e) {
       final = { status: 'failed', message: `The run could not be started: ${(e as Error).message}` };
     }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import type { ConfigurationService } from './configuration';
-import { resolveStageModel, SOURCE_LABELS } from './domain/settings';
+import { resolveEffort, resolveStageModel, resolveSubagentModel, SOURCE_LABELS } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
 import { formatDuration, formatUsd } from './domain/format';
 import { enabledStages, lastRun, ticketSpend, type RunStatus, type Ticket } from './domain/ticket';
@@ -181,7 +181,10 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     const item = new vscode.TreeItem(info.label);
     item.id = `ticket-${t.id}-${stage}`;
     const status: RunStatus | undefined = running ? 'running' : run?.status;
-    const parts = [resolved.model];
+    const runCfg = this.config.forTicket(t).run;
+    const sub = resolveSubagentModel(stage, runCfg.defaultSubagentModels, t.stages[stage]?.subagentModel).model;
+    const effort = resolveEffort(stage, runCfg.defaultEfforts, t.stages[stage]?.effort).effort;
+    const parts = [`${resolved.model}${sub && sub !== resolved.model ? ` · sub-agents ${sub}` : ''}${effort ? ` · effort ${effort}` : ''}`];
     const live = running ? this.runner.liveCost(t.id, stage) : undefined;
     if (live !== undefined) parts.push(`${formatUsd(live)} so far`);
     if (run && !running) {

@@ -15,6 +15,8 @@ export interface CliOptions {
   maxBudgetUsd?: number;
   fallbackModel?: string;
   extraArgs?: readonly string[];
+  /** `--effort` for this stage (beats an `--effort` in extraArgs). */
+  effort?: string;
   /** Flags that keep the repository's own Claude Code settings out (see domain/projectSettings). */
   settingArgs?: readonly string[];
 }
@@ -56,7 +58,8 @@ function common(args: string[], o: CliOptions): void {
   // Variadic flags: each value after the flag; the trailing `--` stops them swallowing the prompt.
   if (o.allowedTools?.length) args.push('--allowedTools', ...o.allowedTools);
   if (o.addDirs?.length) args.push('--add-dir', ...o.addDirs);
-  if (o.extraArgs?.length) args.push(...o.extraArgs.filter((a) => a !== '--'));
+  if (o.extraArgs?.length) args.push(...withoutEffort(o.extraArgs, !!o.effort).filter((a) => a !== '--'));
+  if (o.effort) args.push('--effort', o.effort);
 }
 
 /** A quote or control character: node-pty's Windows quoting can split such an argument in two. */
@@ -68,4 +71,19 @@ export const UNQUOTABLE = /["\u0000-\u001f\u007f]/;
  */
 export function unsafeWindowsArg(args: readonly string[]): string | undefined {
   return args.find((a) => UNQUOTABLE.test(a));
+}
+
+/** extraArgs without its `--effort` (and value) when the stage sets its own. */
+function withoutEffort(extra: readonly string[], drop: boolean): readonly string[] {
+  if (!drop) return extra;
+  const out: string[] = [];
+  for (let i = 0; i < extra.length; i++) {
+    if (extra[i] === '--effort') {
+      i++;
+      continue;
+    }
+    if (extra[i].startsWith('--effort=')) continue;
+    out.push(extra[i]);
+  }
+  return out;
 }

@@ -19,7 +19,8 @@ export interface AllowedFlag {
   readonly why: string;
 }
 
-const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'];
+export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type Effort = (typeof EFFORT_LEVELS)[number];
 
 /**
  * CLI flags that `sdlcPipeline.extraArgs` may contain. Each one can only narrow, shorten or tune
@@ -28,7 +29,7 @@ const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'];
  */
 export const EXTRA_ARGS_ALLOWLIST: readonly AllowedFlag[] = [
   { flag: '--max-turns', value: 'one', hint: '<n>', valid: (v) => /^[1-9]\d{0,5}$/.test(v), why: 'ends a headless run after n agentic turns: it can only shorten a run' },
-  { flag: '--effort', value: 'one', hint: `<${EFFORT_LEVELS.join('|')}>`, valid: (v) => EFFORT_LEVELS.includes(v), why: 'reasoning effort: a cost/quality knob like the model; the caps still apply' },
+  { flag: '--effort', value: 'one', hint: `<${EFFORT_LEVELS.join('|')}>`, valid: (v) => (EFFORT_LEVELS as readonly string[]).includes(v), why: 'reasoning effort: a cost/quality knob like the model; the caps still apply' },
   { flag: '--disallowedTools', aliases: ['--disallowed-tools'], value: 'many', hint: '<tool…>', valid: (v) => v.trim().length > 0, why: 'denies tools: it can only narrow what a stage may do' },
   { flag: '--strict-mcp-config', value: 'none', why: 'only servers from --mcp-config are used, and that flag is refused: it can only remove MCP servers' },
 ];

@@ -23,6 +23,10 @@ export interface RunPlanInput {
   settings: Pick<RunSettings, 'stageCommands' | 'stagePrompts' | 'permissionMode' | 'allowedTools' | 'extraArgs' | 'maxBudgetUsd' | 'maxTicketBudgetUsd' | 'fallbackModel'>;
   /** What the ticket's runs have cost so far. */
   spentUsd: number;
+  /** The stage's `--effort`, if any (see `resolveEffort`). */
+  effort?: string;
+  /** The model of the stage's sub-agents, if any (see `resolveSubagentModel`). */
+  subagentModel?: string;
   /** What is left of today's budget across every ticket (`maxDailyBudgetUsd` minus today's spend), if there is one. */
   dailyRemainingUsd?: number;
   /** Flags for the repository's own Claude Code settings (see projectSettings). */
@@ -31,7 +35,7 @@ export interface RunPlanInput {
 }
 
 export type RunPlan =
-  | { ok: true; prompt: string; args: string[]; maxBudgetUsd?: number }
+  | { ok: true; prompt: string; args: string[]; maxBudgetUsd?: number; env: Record<string, string> }
   | { ok: false; reason: 'ticket-cap'; spentUsd: number; capUsd: number }
   | { ok: false; reason: 'unsafe-arg'; arg: string };
 
@@ -66,10 +70,13 @@ export function planRun(i: RunPlanInput): RunPlan {
     maxBudgetUsd,
     fallbackModel: s.fallbackModel,
     settingArgs: i.settingArgs,
+    effort: i.effort,
   };
   const args = i.mode === 'headless' ? headlessArgs(options) : interactiveArgs(options);
   // A Windows terminal joins argv into one command line, where a quote can split an argument.
   const unsafe = (i.platform ?? process.platform) === 'win32' && i.mode === 'interactive' ? unsafeWindowsArg(args) : undefined;
   if (unsafe !== undefined) return { ok: false, reason: 'unsafe-arg', arg: unsafe };
-  return { ok: true, prompt, args, maxBudgetUsd };
+  // The CLI reads the sub-agents' model from its environment (checked with 2.1.197).
+  const env: Record<string, string> = i.subagentModel ? { CLAUDE_CODE_SUBAGENT_MODEL: i.subagentModel } : {};
+  return { ok: true, prompt, args, maxBudgetUsd, env };
 }

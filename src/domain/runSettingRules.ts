@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { PERMISSION_MODES, UNQUOTABLE, type PermissionMode } from './cli';
 import { MAX_PRICE_PER_MTOK, type Price } from './cost';
-import { checkExtraArgs, describeAllowedFlags, quoteArg } from './extraArgs';
+import { checkExtraArgs, describeAllowedFlags, EFFORT_LEVELS, quoteArg } from './extraArgs';
 import { checkModel, describeValue } from './models';
 import { PERMISSIVENESS, PROJECT_CLAUDE_SETTINGS, WORKSPACE_PERMISSION_MODES, type ProjectClaudeSettings } from './permissions';
 import { unknownPlaceholders } from './prompt';
@@ -129,6 +129,14 @@ function atLeastUsers<const T extends string>(key: 'isolation' | 'reviewGate', v
 
 /** One rule per run setting. */
 export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = {
+  defaultSubagentModels: {
+    what: 'model',
+    check(value, { customModels }) {
+      const c = checkModel(value, customModels);
+      return c.ok ? { ok: true, value: c.model } : { ok: false, message: c.message };
+    },
+  },
+  defaultEfforts: { what: 'effort', check: checkWith(z.enum(EFFORT_LEVELS), `one of ${EFFORT_LEVELS.join(', ')}`) },
   runMode: oneOf('runMode', ['headless', 'interactive'], '"headless" or "interactive"'),
   projectClaudeSettings: oneOf<ProjectClaudeSettings>('projectClaudeSettings', PROJECT_CLAUDE_SETTINGS),
   claudePath: {

@@ -27,8 +27,13 @@ import { RUN_SETTING_ROWS, type DefaultOf, type RunSettingKey } from './settings
 import type { StageId } from './stages';
 import type { Isolation, ReviewGate } from './worktree';
 import type { CommentMode } from './github';
+import type { Effort } from './extraArgs';
 
 export interface RunSettings {
+  /** Per stage: the model of its sub-agents (the built-in: plan → haiku; the rest run theirs on the stage's model). */
+  defaultSubagentModels: Partial<Record<StageId, string>>;
+  /** Per stage: `--effort` (none: the CLI's default). */
+  defaultEfforts: Partial<Record<StageId, Effort>>;
   runMode: RunMode;
   /** What the CLI may take from the repository's own `.claude/` settings (hooks, permissions, env, MCP). */
   projectClaudeSettings: ProjectClaudeSettings;

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { checkModel, describeValue } from './models';
 import type { ModelSettingKey } from './settingsTable';
-import { builtinDefaults, isStageId, STAGE_IDS, STAGES, type StageId } from './stages';
+import { builtinDefaults, isStageId, STAGE_IDS, STAGES, type StageId, type StageInfo } from './stages';
 
 export const SCOPES = ['workspaceFolder', 'workspace', 'user'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -183,4 +183,22 @@ export function stageDefaults(config: Pick<ResolvedConfig, 'defaultModels'>): Re
 export function formatProblem(p: SettingProblem): string {
   const where = p.scope === 'user' ? 'user settings' : p.scope === 'workspace' ? 'workspace settings' : 'folder settings';
   return `${p.setting} (${where}): ${p.message}`;
+}
+
+/** Where a stage's sub-agent model or effort came from. */
+export type OptionSource = 'ticket' | 'settings' | 'default';
+
+/** The model of a stage's sub-agents: the ticket's choice, the settings, the stage table's built-in, or none (the stage's own model). */
+export function resolveSubagentModel(stage: StageId, configured: Partial<Record<StageId, string>>, ticketChoice?: string): { model?: string; source: OptionSource } {
+  if (ticketChoice) return { model: ticketChoice, source: 'ticket' };
+  if (configured[stage]) return { model: configured[stage], source: 'settings' };
+  const builtin = (STAGES as readonly StageInfo[]).find((s) => s.id === stage)?.defaultSubagentModel;
+  return builtin ? { model: builtin, source: 'default' } : { source: 'default' };
+}
+
+/** A stage's effort: the ticket's choice, the settings, or none (the CLI's default). */
+export function resolveEffort(stage: StageId, configured: Partial<Record<StageId, string>>, ticketChoice?: string): { effort?: string; source: OptionSource } {
+  if (ticketChoice) return { effort: ticketChoice, source: 'ticket' };
+  if (configured[stage]) return { effort: configured[stage], source: 'settings' };
+  return { source: 'default' };
 }

@@ -55,6 +55,18 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
     markdownDescription: `Named presets (preset name → { stage: model }) offered in the form beside the built-in ${BUILTIN_PRESETS.map((p) => `"${p.name}"`).join(', ')}. A preset with a built-in's name replaces it.`,
     additionalProperties: { type: 'object', properties: perStage(modelValue, (label) => `Model for the ${label} stage.`), additionalProperties: false },
   },
+  defaultSubagentModels: {
+    type: 'object',
+    additionalProperties: false,
+    properties: perStage(modelValue, (label) => `Model for the sub-agents the ${label} stage starts (the Agent tool), passed as CLAUDE_CODE_SUBAGENT_MODEL.`),
+    markdownDescription: 'Model per stage for the sub-agents it starts (the `Agent` tool; the CLI reads `CLAUDE_CODE_SUBAGENT_MODEL`). Built-in: Plan\'s sub-agents run on `haiku`; other stages\' sub-agents run on the stage\'s own model. A ticket\'s own choice beats this; folder beats workspace beats user settings.',
+  },
+  defaultEfforts: {
+    type: 'object',
+    additionalProperties: false,
+    properties: perStage({ type: 'string', enum: ['low', 'medium', 'high', 'xhigh', 'max'] }, (label) => `Reasoning effort for the ${label} stage (--effort).`),
+    markdownDescription: 'Reasoning effort per stage, passed as `--effort` (the CLI sends it as the request\'s `output_config.effort`): as much a cost/quality choice as the model. Unset: the CLI\'s own default. A ticket\'s own choice beats this. When `#sdlcPipeline.extraArgs#` carries `--effort` too, the per-stage value wins.',
+  },
   runMode: {
     type: 'string',
     enum: ['headless', 'interactive'],

@@ -64,6 +64,9 @@ export const SETTING_ROWS = [
   row({ key: 'defaultStages', parser: 'models', scope: 'resource', restricted: false, combine: 'mostSpecific', default: STAGE_IDS }),
   row({ key: 'customModels', parser: 'models', scope: 'resource', restricted: false, combine: 'mostSpecific', default: [] }),
   row({ key: 'presets', parser: 'models', scope: 'resource', restricted: false, combine: 'mostSpecific', default: {} }),
+  // Per stage, like the model: the model of its sub-agents, and its reasoning effort.
+  row({ key: 'defaultSubagentModels', parser: 'run', scope: 'resource', restricted: false, combine: 'perStage', default: {} }),
+  row({ key: 'defaultEfforts', parser: 'run', scope: 'resource', restricted: false, combine: 'perStage', default: {} }),
   // Interactive runs have no --max-budget-usd and record no cost: only the user may choose it.
   row({ key: 'runMode', parser: 'run', scope: 'application', restricted: false, combine: 'mostSpecific', default: 'headless' }),
   // Whether a repository's .claude/settings.json (hooks, permissions, env, MCP) applies: the user's call.

@@ -8,6 +8,8 @@ export interface StageInfo {
   readonly id: string;
   readonly label: string;
   readonly defaultModel: BuiltinModelId;
+  /** Built-in model for the stage's sub-agents (the `Agent` tool); absent: the stage's own model. */
+  readonly defaultSubagentModel?: BuiltinModelId;
   /** Codicon id used by the tree and terminals. */
   readonly icon: string;
   readonly summary: string;
@@ -29,6 +31,8 @@ export const STAGES = [
     id: 'plan',
     label: 'Plan',
     defaultModel: 'opus',
+    // "In the plan, all those smaller sub phases can use haiku."
+    defaultSubagentModel: 'haiku',
     icon: 'list-ordered',
     summary: 'Write an implementation plan',
     prompt:

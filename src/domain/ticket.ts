@@ -29,6 +29,10 @@ export const StageChoiceSchema = /* @__PURE__ */ (() => z.object({
   enabled: z.boolean(),
   /** The ticket's own model choice; absent means "use the configured default". */
   model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  /** The model of the stage's sub-agents; absent: the configured default. */
+  subagentModel: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  /** `--effort` for the stage; absent: the configured default (or the CLI's own). */
+  effort: z.optional(z.enum(['low', 'medium', 'high', 'xhigh', 'max'])),
 }))();
 export type StageChoice = z.infer<typeof StageChoiceSchema>;
 
@@ -91,6 +95,9 @@ export const RunSchema = /* @__PURE__ */ (() => z.object({
   durationMs: catchAs(z.optional(z.number().check(z.nonnegative())), undefined),
   message: z.optional(z.string()),
   malformedLines: z.optional(z.number()),
+  /** What the run's sub-agents ran on and its effort, when set (the cost report splits by them). */
+  subagentModel: z.optional(z.string()),
+  effort: z.optional(z.string()),
 }))();
 export type Run = z.infer<typeof RunSchema>;
 

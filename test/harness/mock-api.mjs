@@ -84,6 +84,8 @@ const server = http.createServer(async (req, res) => {
     system: marker ? system.slice(marker.index) : undefined,
     prompt: marker ? textOf(lastUser?.content ?? '') : undefined,
     cwd: /Primary working directory: (.+)/.exec(system)?.[1]?.trim(),
+    effort: payload.output_config?.effort,
+    toolNames: Array.isArray(payload.tools) ? payload.tools.map((t) => t.name) : [],
     toolResult: Array.isArray(lastUser?.content) && lastUser.content.some((c) => c?.type === 'tool_result'),
   };
   log.push(entry);
@@ -118,6 +120,20 @@ const server = http.createServer(async (req, res) => {
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const ev = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  // `agents: [{ stage }]`: the stage's first request starts a sub-agent (the `Agent` tool); sub-agents have no Agent tool, so they answer plainly.
+  const agent = marker && !entry.toolResult && entry.toolNames.includes('Agent') ? (scenario.agents ?? []).find((a) => a.stage === entry.stage && (a.ticket === undefined || a.ticket === entry.ticket)) : undefined;
+  if (agent) {
+    const input = { description: 'Survey the code', prompt: 'List the files that matter for this ticket.', subagent_type: 'general-purpose' };
+    entry.agent = true;
+    ev('message_start', { message });
+    ev('content_block_start', { index: 0, content_block: { type: 'tool_use', id: `toolu_agent_${log.length}`, name: 'Agent', input: {} } });
+    ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(input) } });
+    ev('content_block_stop', { index: 0 });
+    ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+    ev('message_stop', {});
+    res.end();
+    return;
+  }
   // `loop: true` answers every request of the stage with another Write (a session that never ends by itself).
   const write = marker && entry.cwd ? (scenario.writes ?? []).find((w) => w.stage === entry.stage && (w.ticket === undefined || w.ticket === entry.ticket) && (w.loop || !entry.toolResult)) : undefined;
   if (write) {

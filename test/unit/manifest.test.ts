@@ -52,7 +52,7 @@ describe('package.json manifest', () => {
       maxBudgetUsd: 'resource', maxTicketBudgetUsd: 'resource', stagePrompts: 'resource', stageCommands: 'resource',
       ticketsDirectory: 'resource', prices: 'application', escalation: 'resource', escalationMode: 'resource', fallbackModel: 'resource',
       isolation: 'resource', baseBranch: 'resource', worktreesDirectory: 'machine', maxParallelPipelines: 'application', reviewGate: 'resource',
-      'github.comment': 'application', 'github.draftPullRequests': 'resource', maxDailyBudgetUsd: 'application',
+      'github.comment': 'application', 'github.draftPullRequests': 'resource', maxDailyBudgetUsd: 'application', defaultSubagentModels: 'resource', defaultEfforts: 'resource',
     });
   });
   it('documents the extraArgs allowlist and the caps\' lowest-wins rule', () => {

@@ -45,7 +45,7 @@ describe('settings table: one row per setting, everything else generated from it
     assert.deepStrictEqual(RUN_DEFAULTS, {
       runMode: 'headless', projectClaudeSettings: 'ask', permissionMode: 'acceptEdits', permissionModeSource: 'default', allowedTools: [], extraArgs: [],
       maxBudgetUsd: {}, stagePrompts: {}, stageCommands: {}, ticketsDirectory: '.sdlc/tickets', prices: {}, escalation: {}, escalationMode: 'ask',
-      isolation: 'worktree', maxParallelPipelines: 2, reviewGate: 'beforeMerge', 'github.comment': 'summary', 'github.draftPullRequests': true,
+      defaultSubagentModels: {}, defaultEfforts: {}, isolation: 'worktree', maxParallelPipelines: 2, reviewGate: 'beforeMerge', 'github.comment': 'summary', 'github.draftPullRequests': true,
     });
     for (const r of RUN_SETTING_ROWS) {
       const unset = r.default === '' || r.default === null;
