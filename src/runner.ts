@@ -70,6 +70,9 @@ export class StageRunner extends Disposable {
   private readonly active = new Map<string, ActiveRun>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeRunning = this.changed.event;
+  private readonly costChanged = this.register(new vscode.EventEmitter<{ ticketId: number; stage: StageId }>());
+  /** An interactive stage's live cost moved (every second or so while it spends: no run started or ended). */
+  readonly onDidChangeLiveCost = this.costChanged.event;
   private readonly spawned = this.register(new vscode.EventEmitter<{ ticketId: number; stage: StageId; pid: number | undefined }>());
   /** Fires when a stage's CLI process has been started (tests and benchmarks use it). */
   readonly onDidSpawn = this.spawned.event;
@@ -360,7 +363,7 @@ export class StageRunner extends Disposable {
     return loadInteractive().followCost(t, spec.cwd, follow, {
       onCost: (usd) => {
         entry.costUsd = usd;
-        this.changed.fire();
+        this.costChanged.fire({ ticketId: entry.ticketId, stage: entry.stage });
       },
       warn: (m) => void notify.warn(m),
       log: (m) => this.output.warn(m),

@@ -21,7 +21,7 @@ async function lstatOrUndefined(p: string) {
 }
 
 /** True when `target` is `root` or inside it (both absolute, already resolved). */
-function isInside(root: string, target: string): boolean {
+export function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -20,6 +20,7 @@ export class RunStatusBar extends Disposable {
     this.item.name = 'SDLC Pipeline: running stage';
     this.register(runner.onDidChangeRunning(() => this.update()));
     this.register(pipeline.onDidChange(() => this.update()));
+    this.register(runner.onDidChangeLiveCost(() => this.update()));
     this.update();
   }
 
@@ -67,6 +68,7 @@ export class DailyBudgetBar extends Disposable {
       this.timer = setTimeout(() => this.update(), 200);
     };
     this.register(runner.onDidChangeRunning(later));
+    this.register(runner.onDidChangeLiveCost(later));
     this.register(tickets.onDidChange(later));
     this.register(config.onDidChange(later));
     this.register({ dispose: () => clearTimeout(this.timer) });
@@ -82,7 +84,7 @@ export class DailyBudgetBar extends Disposable {
     const spent = this.runner.spentToday();
     const over = spent >= cap;
     this.item.text = `$(${over ? 'warning' : 'credit-card'}) ${formatUsd(spent)} / ${formatUsd(cap)} today`;
-    this.item.tooltip = `SDLC Pipeline has spent ${formatUsd(spent)} of today's ${formatUsd(cap)} budget (sdlcPipeline.maxDailyBudgetUsd), every ticket of this workspace, running interactive stages included.`;
+    this.item.tooltip = `Spent today, all tickets, running stages included (sdlcPipeline.maxDailyBudgetUsd: ${formatUsd(cap)})`;
     this.item.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

@@ -60,6 +60,8 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
       this.refresh();
     }));
     this.register(pipeline.onDidChange(() => this.refresh()));
+    // A live cost changes one ticket's row, and no branch: no git reads for it.
+    this.register(runner.onDidChangeLiveCost((e) => this.refresh(e.ticketId)));
     this.register(workspaces.onDidChangeState((id) => this.refresh(id)));
     this.register(github.onDidChange((id) => this.refresh(id)));
     this.register(config.onDidChange(() => this.refresh()));

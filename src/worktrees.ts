@@ -19,7 +19,7 @@ import {
 import { Git, GitError, gitMissing, type GitResult } from './git';
 import { Disposable } from './lifecycle';
 import { notify } from './notify';
-import { safeWriteFile } from './safeFiles';
+import { isInside, safeWriteFile } from './safeFiles';
 import type { TicketService } from './ticketService';
 
 /** Where a stage of a ticket runs. */
@@ -41,12 +41,6 @@ export type MergeOutcome =
 
 const realpath = (p: string) => fs.realpath(p).catch(() => path.resolve(p));
 const exists = (p: string) => fs.lstat(p).then(() => true, () => false);
-
-/** `child` is `parent` or inside it (both absolute). */
-function inside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 export class TicketWorkspaces extends Disposable {
   private readonly statusCache = new Map<number, BranchState | 'pending'>();
@@ -146,7 +140,7 @@ export class TicketWorkspaces extends Disposable {
     const root = worktreesRoot(repo, cfg.run.worktreesDirectory, path);
     const wt = ws.path!;
     // A stored path is only ever used when it is where this repository's worktrees go.
-    if (!path.isAbsolute(wt) || !inside(root, wt) || path.resolve(wt) === path.resolve(root)) {
+    if (!path.isAbsolute(wt) || !isInside(root, wt) || path.resolve(wt) === path.resolve(root)) {
       return { ok: false, message: `ticket #${ticket.id} records a worktree at ${wt}, which is not in ${root}; it is not used. Remove the ticket's worktree record by removing its worktree, or set sdlcPipeline.isolation to "none".` };
     }
     const common = await this.commonDir(repo);

@@ -4,16 +4,14 @@
  * working directory). Each test makes its own repository and adds it as a workspace folder.
  */
 import * as assert from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PipelineResult } from '../../src/pipeline';
 import type { MergeOutcome } from '../../src/worktrees';
-import { api, draft, mockControl, mockLog, mockReset, setSetting, stageRequests, waitFor } from './helpers';
+import { addWorkspaceFolder, api, draft, git, mockControl, mockLog, mockReset, removeAddedFolders, setSetting, stageRequests, waitFor } from './helpers';
 
-const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
 const gitOk = (dir: string, ...args: string[]) => {
   try {
     git(dir, ...args);
@@ -44,31 +42,8 @@ async function addRepo(name: string, opts: { empty?: boolean; plain?: boolean } 
       git(dir, 'commit', '-q', '-m', 'init');
     }
   }
-  const n = vscode.workspace.workspaceFolders?.length ?? 0;
-  const changed = new Promise<void>((resolve) => {
-    const d = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      d.dispose();
-      resolve();
-    });
-  });
-  assert.ok(vscode.workspace.updateWorkspaceFolders(n, 0, { uri: vscode.Uri.file(dir) }), 'could not add the folder');
-  await changed;
-  const folder = vscode.workspace.workspaceFolders!.find((f) => f.uri.fsPath === dir)!;
-  assert.ok(folder, 'the repository is a workspace folder');
+  const folder = await addWorkspaceFolder(dir);
   return { dir, folder, worktrees: path.join(parent, `${name}.worktrees`) };
-}
-
-async function removeAddedFolders(): Promise<void> {
-  const n = vscode.workspace.workspaceFolders?.length ?? 0;
-  if (n <= 2) return;
-  const changed = new Promise<void>((resolve) => {
-    const d = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      d.dispose();
-      resolve();
-    });
-  });
-  vscode.workspace.updateWorkspaceFolders(2, n - 2);
-  await changed;
 }
 
 /** Writes a setting straight into the .code-workspace file, as a repository's own file would carry it. */

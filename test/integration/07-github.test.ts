@@ -11,9 +11,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DESCRIPTION_MAX, type Ticket } from '../../src/domain/ticket';
 import type { PipelineResult } from '../../src/pipeline';
-import { api, draft, mockReset, setSetting, waitFor } from './helpers';
+import { addWorkspaceFolder, api, draft, git, mockReset, removeAddedFolders, setSetting, waitFor } from './helpers';
 
-const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
 const gh = () => {
   const u = process.env.SDLC_MOCK_GITHUB;
   assert.ok(u, 'SDLC_MOCK_GITHUB is not set: run through npm test');
@@ -53,29 +52,8 @@ async function shopRepo(): Promise<Repo> {
   git(dir, 'remote', 'add', 'origin', `${gh()}/acme/shop.git`);
   git(dir, 'remote', 'set-url', '--push', 'origin', bare);
   git(dir, 'push', '-q', 'origin', 'main');
-  const n = vscode.workspace.workspaceFolders!.length;
-  const changed = new Promise<void>((r) => {
-    const d = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      d.dispose();
-      r();
-    });
-  });
-  vscode.workspace.updateWorkspaceFolders(n, 0, { uri: vscode.Uri.file(dir) });
-  await changed;
-  return { dir, bare, folder: vscode.workspace.workspaceFolders!.find((f) => f.uri.fsPath === dir)! };
-}
-
-async function removeAddedFolders(): Promise<void> {
-  const n = vscode.workspace.workspaceFolders?.length ?? 0;
-  if (n <= 2) return;
-  const changed = new Promise<void>((r) => {
-    const d = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      d.dispose();
-      r();
-    });
-  });
-  vscode.workspace.updateWorkspaceFolders(2, n - 2);
-  await changed;
+  const folder = await addWorkspaceFolder(dir);
+  return { dir, bare, folder };
 }
 
 const importIssue = (repo: Repo, issue: string, create = true, again = false) =>

@@ -27,7 +27,9 @@ describe('interactive runs: cost from the transcript, caps, a daily budget (real
     // Live: the tree shows what it has cost so far.
     const item = await waitFor(() => {
       const i = a.tree.getTreeItem({ kind: 'stage', ticketId: t.id, stage: 'review' });
-      return String(i.description).includes('so far') ? i : undefined;
+      // (The first transcript line of a message may carry no usage yet: wait for a priced one.)
+      const m = /\$(\d+\.\d+) so far/.exec(String(i.description));
+      return m && Number(m[1]) > 0 ? i : undefined;
     }, 'the live cost in the tree', 20_000);
     const live = Number(/\$(\d+\.\d+) so far/.exec(String(item.description))![1]);
     assert.ok(live > 0 && Math.abs(live / HAIKU_REQUEST - Math.round(live / HAIKU_REQUEST)) < 1e-6, `live ${live} is not a whole number of requests`);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -118,4 +119,37 @@ export function benchResult(key: string, value: unknown): void {
   const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   all[key] = value;
   writeFileSync(file, JSON.stringify(all, null, 2));
+}
+
+/** `git -C dir …` (argument array), its trimmed output. */
+export const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+
+/** Resolves at the next change of the workspace folders. */
+function foldersChanged(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const d = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      d.dispose();
+      resolve();
+    });
+  });
+}
+
+/** Adds `dir` as the last workspace folder (the host keeps running) and returns it. */
+export async function addWorkspaceFolder(dir: string): Promise<vscode.WorkspaceFolder> {
+  const n = vscode.workspace.workspaceFolders?.length ?? 0;
+  const changed = foldersChanged();
+  assert.ok(vscode.workspace.updateWorkspaceFolders(n, 0, { uri: vscode.Uri.file(dir) }), 'could not add the folder');
+  await changed;
+  const folder = vscode.workspace.workspaceFolders!.find((f) => f.uri.fsPath === dir);
+  assert.ok(folder, `${dir} is not a workspace folder`);
+  return folder;
+}
+
+/** Removes every folder a test added after the suite's two. */
+export async function removeAddedFolders(): Promise<void> {
+  const n = vscode.workspace.workspaceFolders?.length ?? 0;
+  if (n <= 2) return;
+  const changed = foldersChanged();
+  vscode.workspace.updateWorkspaceFolders(2, n - 2);
+  await changed;
 }

@@ -3,14 +3,12 @@
  * of 10,000 files — `git worktree add` itself, and the time a ticket's first stage takes to start
  * its CLI with `worktree` isolation against running in place (`none`), in the same run.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, benchResult, draft, mockControl, mockReset, setSetting, stats } from './helpers';
+import { addWorkspaceFolder, api, benchResult, draft, git, mockControl, mockReset, setSetting, stats } from './helpers';
 
-const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 describe('bench: a worktree per ticket on 10,000 files', () => {
@@ -40,16 +38,7 @@ describe('bench: a worktree per ticket on 10,000 files', () => {
       git(repo, 'worktree', 'remove', '--force', wt);
     }
 
-    const n = vscode.workspace.workspaceFolders!.length;
-    const added = new Promise<void>((r) => {
-      const d = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        d.dispose();
-        r();
-      });
-    });
-    vscode.workspace.updateWorkspaceFolders(n, 0, { uri: vscode.Uri.file(repo) });
-    await added;
-    const folder = vscode.workspace.workspaceFolders!.find((f) => f.uri.fsPath === repo)!;
+    const folder = await addWorkspaceFolder(repo);
 
     /** "Run Stage" → CLI spawned, for a new ticket in the big repository. */
     const firstStage = async (i: number): Promise<number> => {
