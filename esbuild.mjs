@@ -39,6 +39,16 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
   },
+  // Loaded on first use: the cost report (its HTML, charts and CSV).
+  {
+    ...common,
+    entryPoints: ['src/costReport.ts'],
+    outfile: 'dist/report.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   // Loaded with the first interactive run: following its transcript for cost and caps.
   {
     ...common,

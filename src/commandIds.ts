@@ -54,6 +54,8 @@ export const COMMAND_ARGS = {
   importTickets: FileArgs,
   showCostReport: NoArgs,
   exportCostCsv: FileArgs,
+  findClaude: NoArgs,
+  getStarted: NoArgs,
   openWorktree: TicketArgs,
   revealInSourceControl: TicketArgs,
   reviewChanges: TicketArgs,

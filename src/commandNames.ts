@@ -38,4 +38,6 @@ export const COMMANDS = {
   openIssue: 'sdlcPipeline.openIssue',
   createPullRequest: 'sdlcPipeline.createPullRequest',
   openPullRequest: 'sdlcPipeline.openPullRequest',
+  findClaude: 'sdlcPipeline.findClaude',
+  getStarted: 'sdlcPipeline.getStarted',
 } as const;

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import { COMMAND_ARGS, COMMANDS, STAGE_COMMAND_ARGS, STAGE_COMMANDS, type CommandArgs, type CommandName } from './commandIds';
 import type { ConfigurationService } from './configuration';
-import type { CostReport } from './costReport';
+import type { CostReportHost } from './costReportHost';
+import { WALKTHROUGH_ID, type FirstSteps } from './firstSteps';
 import { checkModel } from './domain/models';
 import { ticketPaths } from './domain/prompt';
 import { stageInfo, STAGES, type StageId } from './domain/stages';
@@ -33,7 +34,8 @@ export interface Services {
   pipeline: PipelineService;
   tree: TicketsTree;
   form: TicketFormView;
-  costReport: CostReport;
+  costReport: CostReportHost;
+  firstSteps: FirstSteps;
   output: vscode.LogOutputChannel;
   workspaces: Workspaces;
   github: GitHubLink;
@@ -299,6 +301,8 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     ...worktreeCommands(),
     ...gitHubCommands(),
     command('showCostReport', () => s.costReport.show()),
+    command('findClaude', () => s.firstSteps.findClaude()),
+    command('getStarted', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${s.context.extension.id}#${WALKTHROUGH_ID}`, false)),
     command('exportCostCsv', async (args) => {
       const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export costs' });
       if (!target) return;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { ConfigurationService } from './configuration';
-import { CostReport } from './costReport';
+import { CostReportHost } from './costReportHost';
 import { TicketFormView } from './formView';
 import { retryModelPicker } from './pickers';
 import { PipelineService } from './pipeline';
@@ -13,6 +13,7 @@ import { TicketService } from './ticketService';
 import { TicketsTree } from './ticketsTree';
 import { Workspaces } from './workspaces';
 import { GitHubLink } from './githubLink';
+import { FirstSteps } from './firstSteps';
 
 export interface Api {
   /** Wall time of this window's activate() in ms (`npm run bench` reports it). */
@@ -23,7 +24,8 @@ export interface Api {
   form: TicketFormView;
   config: ConfigurationService;
   tree: TicketsTree;
-  costReport: CostReport;
+  costReport: CostReportHost;
+  firstSteps: FirstSteps;
   workspaces: Workspaces;
   github: GitHubLink;
 }
@@ -44,14 +46,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const github = new GitHubLink(tickets, config, output, pipeline);
   const tree = new TicketsTree(tickets, runner, config, state, pipeline, workspaces, github);
   const form = new TicketFormView(context.extensionUri, state, tickets, config, { runPipeline: (id) => void pipeline.run(id) }, output);
-  const costReport = new CostReport(tickets, config);
+  const costReport = new CostReportHost(tickets, config);
   const statusBar = new RunStatusBar(runner, pipeline);
   const dailyBudget = new DailyBudgetBar(runner, config, tickets);
-  context.subscriptions.push(output, config, tickets, workspaces, runner, pipeline, github, tree, form, costReport, statusBar, dailyBudget);
-  context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, output, workspaces, github }));
+  const firstSteps = new FirstSteps(tickets, config);
+  context.subscriptions.push(output, config, tickets, workspaces, runner, pipeline, github, tree, form, costReport, statusBar, dailyBudget, firstSteps);
+  context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, firstSteps, output, workspaces, github }));
   const activationMs = performance.now() - started;
   output.info(`activated in ${activationMs.toFixed(1)} ms (${tickets.store.size} tickets)`);
-  return { activationMs, tickets, runner, pipeline, form, config, tree, costReport, workspaces, github };
+  return { activationMs, tickets, runner, pipeline, form, config, tree, costReport, firstSteps, workspaces, github };
 }
 
 export function deactivate(): void {

@@ -2,12 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
-import { costOf, priceFor, typicalUsage } from './domain/cost';
+import { PRICES_AS_OF } from './domain/cost';
+import { EstimateIndex } from './domain/estimates';
 import { builtinModel, pickerModels, relativeCost, checkModel } from './domain/models';
-import { SOURCE_LABELS, stageDefaults } from './domain/settings';
-import { STAGES } from './domain/stages';
+import { resolveEffort, resolveSubagentModel, SOURCE_LABELS, stageDefaults } from './domain/settings';
+import { EFFORT_LEVELS, STAGES, type Effort, type StageId } from './domain/stages';
 import { parseIssueRef } from './domain/github';
-import { TICKET_TYPES, type Run, type TicketType } from './domain/ticket';
+import { TICKET_TYPES, type TicketType } from './domain/ticket';
 import './domain/zodLocale';
 import { Disposable } from './lifecycle';
 import type { ExtensionState } from './state';
@@ -174,9 +175,11 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     const folder = this.openFolder(msg.draft.folder) ?? folders[0];
     const custom = this.config.forFolder(folder?.uri).models.customModels;
     for (const [stage, choice] of Object.entries(msg.draft.stages)) {
-      if (!choice.model) continue;
-      const c = checkModel(choice.model, custom);
-      if (!c.ok) return this.reject(`the model for ${stage}: ${c.message}`, { requestId, field: `model-${stage}`, message: c.message });
+      for (const [field, model] of [[`model-${stage}`, choice.model], [`subagent-${stage}`, choice.subagentModel]] as const) {
+        if (!model) continue;
+        const c = checkModel(model, custom);
+        if (!c.ok) return this.reject(`the model for ${stage}: ${c.message}`, { requestId, field, message: c.message });
+      }
     }
     // The form names an issue only by `issueUrl`, rebuilt here: a full link (with a comment id) from it is dropped.
     const { issueUrl, issue: _fromWebview, ...fields } = msg.draft;
@@ -192,29 +195,45 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
   state(): FormState {
     const { folder, cfg } = this.folderConfig();
     const defaults = stageDefaults(cfg.models);
+    const learned = this.saved.modelIds();
+    // Own-property lookup: a model named "constructor" must not find Object.prototype's.
+    const ranAs = (id: string) => (Object.hasOwn(learned, id) ? learned[id] : undefined);
     const models = pickerModels(cfg.models.customModels).map((id) => {
       const b = builtinModel(id);
-      return { id, label: b?.label ?? id, relativeCost: relativeCost(id), description: b?.description ?? 'Custom model' };
+      const ran = ranAs(id);
+      return { id, label: b?.label ?? id, relativeCost: relativeCost(id), description: b?.description ?? 'Custom model', ...(ran && ran !== id ? { ranAs: ran } : {}) };
     });
-    const history: Run[] = this.tickets.all().flatMap((t) => t.runs);
-    const learned = this.saved.modelIds();
+    // Typical tokens per stage, model and effort; priced per model by the id each alias actually ran as.
+    const index = new EstimateIndex(this.tickets.all().flatMap((t) => t.runs));
+    const priced = (stage: StageId, effort?: Effort) =>
+      Object.fromEntries(models.map((m) => [m.id, index.usd(stage, m.id, effort, cfg.run.prices, ranAs(m.id) ?? m.id).usd]));
     const estimates = Object.fromEntries(
       STAGES.map((s) => {
-        // Typical tokens once per stage; priced per model by the id each alias actually ran as.
-        const t = typicalUsage(s.id, history);
-        // Own-property lookup: a model named "constructor" must not find Object.prototype's.
-        const usdByModel = Object.fromEntries(models.map((m) => [m.id, costOf(t.usage, priceFor(Object.hasOwn(learned, m.id) ? learned[m.id] : m.id, cfg.run.prices))]));
-        return [s.id, { basis: t.basis, runs: t.runs, usdByModel }];
+        const t = index.typical(s.id, defaults[s.id].model);
+        return [s.id, { basis: t.basis, runs: t.runs, usdByModel: priced(s.id), usdByEffort: Object.fromEntries(EFFORT_LEVELS.map((e) => [e, priced(s.id, e)])) }];
       }),
     ) as FormState['estimates'];
     return {
       stages: STAGES.map((s) => ({ id: s.id, label: s.label, summary: s.summary })),
       models,
+      efforts: [...EFFORT_LEVELS],
       defaults: Object.fromEntries(
-        Object.entries(defaults).map(([k, v]) => [k, { ...v, sourceLabel: SOURCE_LABELS[v.source] }]),
+        STAGES.map((st) => {
+          const v = defaults[st.id];
+          const effort = resolveEffort(st.id, cfg.run.defaultEfforts);
+          const sub = resolveSubagentModel(st.id, cfg.run.defaultSubagentModels);
+          return [st.id, {
+            ...v,
+            sourceLabel: SOURCE_LABELS[v.source],
+            ...(effort.effort ? { effort: effort.effort as Effort } : {}),
+            effortSource: effort.source,
+            ...(sub.model ? { subagentModel: sub.model } : {}),
+            subagentSource: sub.source,
+          }];
+        }),
       ) as FormState['defaults'],
       defaultStages: cfg.models.defaultStages,
-      presets: cfg.models.presets.map((p) => ({ name: p.name, models: p.models as Record<string, string> })) as FormState['presets'],
+      presets: cfg.models.presets.map((p) => ({ name: p.name, models: p.models as Record<string, string>, ...(p.efforts ? { efforts: p.efforts } : {}) })) as FormState['presets'],
       folders: (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name })),
       types: [...TICKET_TYPES],
       trusted: vscode.workspace.isTrusted,
@@ -222,9 +241,9 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       nextTicketId: this.tickets.store.peekNextId(),
       draft: this.saved.formDraft(),
       estimates,
+      pricesAsOf: PRICES_AS_OF,
     };
   }
-
 
   private postState(): void {
     if (!this.ready) return;

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { notify } from './notify';
 import type { ConfigurationService } from './configuration';
-import { escalationPlan } from './domain/runSettings';
+import { escalationChain, escalationPlan } from './domain/runSettings';
 import { stageInfo, type StageId } from './domain/stages';
 import { enabledStages, unfinishedStages, type Run } from './domain/ticket';
 import { lazy } from './lazy';
@@ -126,7 +126,7 @@ export class PipelineService extends Disposable {
         // Automatic escalation: walk the chain by position, never more runs than it has models.
         const cfg = this.configOf(ticketId)?.run;
         if (run.status === 'failed' && cfg?.escalationMode === 'auto') {
-          for (const model of escalationPlan(cfg.escalation[stage], run.modelAsked)) {
+          for (const model of escalationPlan(escalationChain(cfg.escalation, stage), run.modelAsked)) {
             if (state.cancelled || !this.tickets.get(ticketId)) break;
             this.output.info(`pipeline #${ticketId}: ${stage} failed on ${run.modelAsked}; escalating to ${model}`);
             const next = await this.runner.run({ ticketId, stage, model });
@@ -223,7 +223,7 @@ export class PipelineService extends Disposable {
     const label = stageInfo(stage).label;
     const cfg = this.configOf(ticketId)?.run;
     if (!cfg) return;
-    const escalate = cfg.escalationMode === 'ask' ? escalationPlan(cfg.escalation[stage], run.modelAsked)[0] : undefined;
+    const escalate = cfg.escalationMode === 'ask' ? escalationPlan(escalationChain(cfg.escalation, stage), run.modelAsked)[0] : undefined;
     const actions = [...(escalate ? [`Retry with ${escalate}`] : []), 'Retry', 'Retry with Another Model…', 'Skip', 'Show Terminal'];
     const what = run.status === 'budget-exceeded' ? 'hit its budget cap' : run.status === 'interrupted' ? 'was interrupted' : 'failed';
     void notify.error(`${label} of ticket #${ticketId} ${what} on ${run.modelAsked}. ${run.message ?? ''}`.trim(), ...actions)

@@ -5,6 +5,12 @@
  */
 import * as z from 'zod/mini';
 import { StageIdSchema, TicketDraftSchema, TICKET_TYPES } from './domain/ticket';
+import { EFFORT_LEVELS } from './domain/stages';
+
+const EffortSchema = z.enum(EFFORT_LEVELS);
+const OptionSourceSchema = z.enum(['ticket', 'settings', 'default']);
+/** USD per model id. */
+const UsdByModelSchema = z.record(z.string(), z.number());
 
 const ModelSourceSchema = z.enum(['ticket', 'workspaceFolder', 'workspace', 'user', 'default']);
 
@@ -15,7 +21,20 @@ export const DraftSchema = z.object({
   type: z.enum(TICKET_TYPES),
   folder: z.optional(z.string()),
   preset: z.optional(z.string()),
-  stages: z.record(StageIdSchema, z.object({ enabled: z.boolean(), model: z.string(), touched: z.boolean() })),
+  stages: z.record(
+    StageIdSchema,
+    z.object({
+      enabled: z.boolean(),
+      model: z.string(),
+      touched: z.boolean(),
+      /** Chosen on this ticket; absent: the stage's default effort. */
+      effort: z.optional(EffortSchema),
+      /** Chosen on this ticket; absent: the stage's default sub-agent model. */
+      subagentModel: z.optional(z.string()),
+    }),
+  ),
+  /** Every stage shows its sub-agent picker (else only those whose sub-agents run on another model). */
+  showSubagents: z.optional(z.boolean()),
   /** The GitHub issue the draft was filled from (its URL; the host checks it again on create). */
   issueUrl: z.optional(z.string().check(z.maxLength(500))),
 });
@@ -23,10 +42,28 @@ export type Draft = z.infer<typeof DraftSchema>;
 
 export const FormStateSchema = z.object({
   stages: z.array(z.object({ id: StageIdSchema, label: z.string(), summary: z.string() })),
-  models: z.array(z.object({ id: z.string(), label: z.string(), relativeCost: z.number(), description: z.string() })),
-  defaults: z.record(StageIdSchema, z.object({ model: z.string(), source: ModelSourceSchema, sourceLabel: z.string() })),
+  models: z.array(z.object({
+    id: z.string(),
+    label: z.string(),
+    relativeCost: z.number(),
+    description: z.string(),
+    /** The id this alias last ran as in this workspace (learned from runs). */
+    ranAs: z.optional(z.string()),
+  })),
+  efforts: z.array(EffortSchema),
+  defaults: z.record(StageIdSchema, z.object({
+    model: z.string(),
+    source: ModelSourceSchema,
+    sourceLabel: z.string(),
+    /** The configured effort (absent: the CLI's default). */
+    effort: z.optional(EffortSchema),
+    effortSource: OptionSourceSchema,
+    /** The configured sub-agent model (absent: the stage's own model). */
+    subagentModel: z.optional(z.string()),
+    subagentSource: OptionSourceSchema,
+  })),
   defaultStages: z.array(StageIdSchema),
-  presets: z.array(z.object({ name: z.string(), models: z.partialRecord(StageIdSchema, z.string()) })),
+  presets: z.array(z.object({ name: z.string(), models: z.partialRecord(StageIdSchema, z.string()), efforts: z.optional(z.partialRecord(StageIdSchema, EffortSchema)) })),
   folders: z.array(z.object({ uri: z.string(), name: z.string() })),
   types: z.array(z.enum(TICKET_TYPES)),
   trusted: z.boolean(),
@@ -35,11 +72,13 @@ export const FormStateSchema = z.object({
   nextTicketId: z.int().check(z.positive()),
   /** The last draft the host saw (restores the form when webview state was lost). */
   draft: z.optional(DraftSchema),
-  /** Per stage: estimated USD per model id, and what the estimate is based on. */
+  /** Per stage: estimated USD per model id at the default effort and at each effort, and what the estimates are based on. */
   estimates: z.record(
     StageIdSchema,
-    z.object({ basis: z.enum(['history', 'priors']), runs: z.number(), usdByModel: z.record(z.string(), z.number()) }),
+    z.object({ basis: z.enum(['history', 'priors']), runs: z.number(), usdByModel: UsdByModelSchema, usdByEffort: z.partialRecord(EffortSchema, UsdByModelSchema) }),
   ),
+  /** The date of the built-in price table. */
+  pricesAsOf: z.string(),
 });
 export type FormState = z.infer<typeof FormStateSchema>;
 

@@ -55,6 +55,14 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     super();
     this.view = this.register(vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
     this.register(tickets.onDidChange((id) => this.refresh(id)));
+    // The view starts collapsed (package.json), so that a first look shows the whole form:
+    // the first ticket opens it (without taking focus or selecting anything).
+    let empty = tickets.all().length === 0;
+    this.register(tickets.onDidChange((id) => {
+      if (!empty || id === undefined || !tickets.get(id)) return;
+      empty = false;
+      setTimeout(() => void this.view.reveal(this.ticketNode(id), { select: false, focus: false }).then(undefined, () => undefined), 0);
+    }));
     this.register(runner.onDidChangeRunning(() => {
       workspaces.invalidate(); // a stage started or ended: its branch may have moved
       this.refresh();

@@ -5,7 +5,7 @@
  * change a draft return a new one and leave their argument as it was.
  */
 import type { Draft, FormState, WebviewMessage } from '../src/protocol';
-import type { StageId } from '../src/domain/stages';
+import type { Effort, StageId } from '../src/domain/stages';
 import { formatUsd } from '../src/domain/format';
 
 type StageDraft = Draft['stages'][StageId];
@@ -40,6 +40,12 @@ export function reconcile(s: FormState, d: Draft | undefined): Draft {
     const cur = stages[st.id] as StageDraft | undefined;
     if (!cur) stages[st.id] = defaultStage(s, st.id);
     else if (!cur.touched || !offered.has(cur.model)) stages[st.id] = { ...cur, model: s.defaults[st.id].model, touched: false };
+    const now = stages[st.id];
+    // A chosen sub-agent model that is no longer offered goes back to the default too.
+    if (now.subagentModel !== undefined && !offered.has(now.subagentModel)) {
+      const { subagentModel: _gone, ...rest } = now;
+      stages[st.id] = rest;
+    }
   }
   const next: Draft = { ...d, stages };
   if (s.folders.length && !s.folders.some((f) => f.uri === d.folder)) next.folder = s.folders[0].uri;
@@ -54,33 +60,77 @@ export function applyPreset(s: FormState, d: Draft, name: string): Draft | undef
   for (const st of s.stages) {
     const m = p.models[st.id];
     if (m) stages[st.id] = { ...stages[st.id], model: m, touched: true };
+    const e = p.efforts?.[st.id];
+    if (e) stages[st.id] = { ...stages[st.id], effort: e };
   }
   return { ...d, stages, preset: p.name };
 }
 
-/** Every model back to its default, nothing chosen, no preset. Which stages run stays as it was. */
+/** Every model, effort and sub-agent model back to its default, nothing chosen, no preset. Which stages run stays as it was. */
 export function resetModels(s: FormState, d: Draft): Draft {
   const stages = { ...d.stages };
-  for (const st of s.stages) stages[st.id] = { ...stages[st.id], model: s.defaults[st.id].model, touched: false };
+  for (const st of s.stages) stages[st.id] = { enabled: stages[st.id].enabled, model: s.defaults[st.id].model, touched: false };
   return { ...d, stages, preset: undefined };
 }
 
-/** Estimated USD for the stage with its current model; undefined without an estimate for that model. */
-export function stageEstimate(s: FormState, d: Draft, id: StageId): number | undefined {
-  return s.estimates[id]?.usdByModel[d.stages[id].model];
+/** The stage's effort: chosen on this ticket, else the configured one; undefined: the CLI's default. */
+export function stageEffort(s: FormState, d: Draft, id: StageId): Effort | undefined {
+  return d.stages[id].effort ?? s.defaults[id].effort;
+}
+
+/** The model the stage's sub-agents run on: chosen on this ticket, else configured, else the stage's own model. */
+export function stageSubagentModel(s: FormState, d: Draft, id: StageId): string {
+  return d.stages[id].subagentModel ?? s.defaults[id].subagentModel ?? d.stages[id].model;
+}
+
+/** The sub-agent picker shows for every stage when asked, else only where sub-agents run on another model. */
+export function showsSubagentPicker(s: FormState, d: Draft, id: StageId): boolean {
+  return !!d.showSubagents || stageSubagentModel(s, d, id) !== d.stages[id].model;
+}
+
+/** Estimated USD for the stage with its current model and effort; undefined without an estimate for that model. */
+export function stageEstimate(s: FormState, d: Draft, id: StageId, model = d.stages[id].model): number | undefined {
+  const e = s.estimates[id];
+  if (!e) return undefined;
+  const effort = stageEffort(s, d, id);
+  return (effort ? e.usdByEffort[effort] : e.usdByModel)?.[model];
 }
 
 /**
- * The line under a stage's picker: where its model comes from ("opus · User settings", or
- * "chosen on this ticket" when it differs from the default) and, for an enabled stage, the estimate.
+ * Where a stage's model comes from ("opus · user settings", or "chosen on this ticket" when it
+ * differs from the default), its effort and sub-agents when set, and for an enabled stage the
+ * estimate: the row's tooltip and screen-reader description.
  * `justPicked`: the user has just picked a model, which reads as chosen until the next render.
  */
 export function stageHint(s: FormState, d: Draft, id: StageId, { justPicked = false } = {}): string {
   const c = d.stages[id];
   const def = s.defaults[id];
-  const source = justPicked || (c.touched && c.model !== def.model) ? 'chosen on this ticket' : `${def.model} · ${def.sourceLabel}`;
+  const parts = [justPicked || (c.touched && c.model !== def.model) ? 'chosen on this ticket' : `${def.model} · ${def.sourceLabel}`];
+  const ran = s.models.find((m) => m.id === c.model)?.ranAs;
+  if (ran) parts.push(`ran as ${ran}`);
+  const effort = stageEffort(s, d, id);
+  parts.push(effort ? `effort ${effort}${c.effort ? '' : def.effortSource === 'settings' ? ' (settings)' : ''}` : 'CLI default effort');
+  const sub = stageSubagentModel(s, d, id);
+  if (sub !== c.model) parts.push(`sub-agents ${sub}`);
   const usd = stageEstimate(s, d, id);
-  return source + (usd !== undefined && (c.enabled || justPicked) ? ` · ~${formatUsd(usd)}` : '');
+  if (usd !== undefined && (c.enabled || justPicked)) parts.push(`~${formatUsd(usd)}`);
+  return parts.join(' · ');
+}
+
+/**
+ * One line under the stages saying where the models come from, so the compact rows still tell
+ * which rule applied: "Models: built-in defaults", or e.g. "From user settings: plan, build · Chosen here: review".
+ */
+export function sourcesLine(s: FormState, d: Draft): string {
+  const groups = new Map<string, string[]>();
+  for (const st of s.stages) {
+    const c = d.stages[st.id];
+    const def = s.defaults[st.id];
+    const label = c.touched && c.model !== def.model ? 'Chosen here' : def.source === 'default' ? undefined : `From ${def.sourceLabel}`;
+    if (label) groups.set(label, [...(groups.get(label) ?? []), st.id]);
+  }
+  if (!groups.size) return 'Models: built-in defaults';
+  return [...groups].map(([label, ids]) => `${label}: ${ids.join(', ')}`).join(' · ');
 }
 
 export interface Totals {
@@ -88,7 +138,7 @@ export interface Totals {
   stages: number;
   /** Estimated USD of the enabled stages with their chosen models. */
   usd: number;
-  /** The same stages, all on opus. */
+  /** The same stages at the same efforts, all on opus. */
   opusUsd: number;
   /** Sum of the chosen models' relative costs as a % of all-opus (0 with no stage); unknown models count as 5×. */
   relativePct: number;
@@ -102,7 +152,8 @@ export function totals(s: FormState, d: Draft): Totals {
   const enabled = s.stages.filter((st) => d.stages[st.id].enabled);
   const rel = (id: string) => s.models.find((m) => m.id === id)?.relativeCost ?? 5;
   const usd = enabled.reduce((a, st) => a + (stageEstimate(s, d, st.id) ?? 0), 0);
-  const opusUsd = enabled.reduce((a, st) => a + (s.estimates[st.id]?.usdByModel.opus ?? 0), 0);
+  // The same stages at the same efforts, all on opus.
+  const opusUsd = enabled.reduce((a, st) => a + (stageEstimate(s, d, st.id, 'opus') ?? 0), 0);
   const relSum = enabled.reduce((a, st) => a + rel(d.stages[st.id].model), 0);
   return {
     stages: enabled.length,
@@ -135,7 +186,7 @@ export function createMessage(s: FormState, d: Draft, requestId: number, run: bo
   const stages = Object.fromEntries(
     s.stages.map((st) => {
       const c = d.stages[st.id];
-      return [st.id, { enabled: c.enabled, ...(c.touched ? { model: c.model } : {}) }];
+      return [st.id, { enabled: c.enabled, ...(c.touched ? { model: c.model } : {}), ...(c.effort ? { effort: c.effort } : {}), ...(c.subagentModel ? { subagentModel: c.subagentModel } : {}) }];
     }),
   );
   return { type: 'create', requestId, run, draft: { title: d.title.trim(), description: d.description, type: d.type, folder: d.folder, stages, ...(d.issueUrl ? { issueUrl: d.issueUrl } : {}) } };

@@ -18,7 +18,8 @@ import {
 } from '@vscode/webview-ui-toolkit';
 import { DraftSchema, HostMessageSchema, type Draft, type FormState, type WebviewMessage } from '../src/protocol';
 import { TITLE_MAX } from '../src/domain/ticket';
-import { applyPreset, createMessage, freshDraft, reconcile, resetModels, stageHint, titleMissing, totals, totalsText } from './draft';
+import { applyPreset, createMessage, freshDraft, reconcile, resetModels, showsSubagentPicker, sourcesLine, stageEffort, stageEstimate, stageHint, stageSubagentModel, titleMissing, totals, totalsText } from './draft';
+import { formatUsd } from '../src/domain/format';
 
 provideVSCodeDesignSystem().register(
   vsCodeButton(),
@@ -64,6 +65,12 @@ function save(): void {
   mirrorTimer = setTimeout(() => vscode.postMessage({ type: 'draft', draft: draft ?? null }), 250);
 }
 
+/** Rows the description shows: its lines (long lines counted as wrapped at ~40 characters), 2 to 12. */
+function descriptionRows(text: string): number {
+  const lines = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 40)), 0);
+  return Math.min(12, Math.max(2, lines));
+}
+
 function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElement {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -77,6 +84,7 @@ function render(): void {
   const s = state;
   const d = draft;
   const focusedId = document.activeElement?.id;
+  const refreshers: Array<() => void> = [];
   app.replaceChildren();
 
   const form = el('form', { id: 'ticket-form', novalidate: '', 'aria-label': 'New ticket' });
@@ -98,11 +106,14 @@ function render(): void {
   form.append(el('div', { class: 'field' }, title, titleError));
 
   // Description
-  const desc = el('vscode-text-area', { id: 'description', rows: '4', resize: 'vertical', placeholder: 'Context, acceptance criteria, links…' }) as Field;
+  // Two lines until there is more to show: it grows as the text does (up to 12 lines), and stays resizable.
+  const desc = el('vscode-text-area', { id: 'description', rows: String(descriptionRows(d.description)), resize: 'vertical', placeholder: 'Context, acceptance criteria, links…' }) as Field;
   desc.append(el('span', {}, 'Description'));
   desc.value = d.description;
   desc.addEventListener('input', () => {
     d.description = desc.value;
+    const rows = String(descriptionRows(d.description));
+    if (desc.getAttribute('rows') !== rows) desc.setAttribute('rows', rows);
     save();
   });
   form.append(el('div', { class: 'field' }, desc));
@@ -152,7 +163,7 @@ function render(): void {
 
   // Presets + reset
   const preset = el('vscode-dropdown', { id: 'preset', 'aria-label': 'Model preset' }) as Field;
-  preset.append(el('vscode-option', { value: '' }, d.preset ? 'Custom' : 'Choose a preset…'));
+  preset.append(el('vscode-option', { value: '' }, d.preset ? 'Custom' : 'Choose…'));
   for (const p of s.presets) preset.append(el('vscode-option', { value: p.name }, p.name));
   preset.addEventListener('change', () => {
     const next = applyPreset(s, d, preset.value);
@@ -161,7 +172,7 @@ function render(): void {
     save();
     render();
   });
-  const reset = el('vscode-button', { id: 'reset', appearance: 'secondary', 'aria-label': 'Reset models to defaults' }, 'Reset to defaults');
+  const reset = el('vscode-button', { id: 'reset', appearance: 'secondary', 'aria-label': 'Reset models, efforts and sub-agents to defaults', title: 'Reset models, efforts and sub-agents to defaults' }, 'Reset');
   reset.addEventListener('click', () => {
     draft = resetModels(s, d);
     save();
@@ -170,23 +181,53 @@ function render(): void {
   form.append(el('div', { class: 'row presets' }, el('label', { for: 'preset', class: 'label' }, 'Preset'), preset, reset));
   queueMicrotask(() => (preset.value = d.preset ?? ''));
 
-  // Stages
-  const list = el('div', { class: 'stages', role: 'group', 'aria-label': 'Pipeline stages' });
+  // Stages: one compact line each (toggle and name, model, effort, estimate), plus a sub-agent
+  // line where the stage's sub-agents run on another model (or for every stage, when asked).
+  const grid = el('div', { class: 'stages', role: 'group', 'aria-label': 'Pipeline stages' });
+  grid.append(
+    el('span', { class: 'col-head', 'aria-hidden': 'true' }, 'Stage'),
+    el('span', { class: 'col-head', 'aria-hidden': 'true' }, 'Model'),
+    el('span', { class: 'col-head', 'aria-hidden': 'true' }, 'Effort'),
+    el('span', { class: 'col-head num', 'aria-hidden': 'true', title: 'Estimated cost of the stage' }, '≈ USD'),
+  );
+  // Short labels: the effort column is narrow ("medium" shows as "med"); the full word is the option's title.
+  const effortOption = (value: string, label: string) => el('vscode-option', { value, title: value ? `effort ${value}` : 'the CLI\u2019s default effort' }, label === 'medium' ? 'med' : label);
+  const sources = el('div', { class: 'hint', id: 'model-sources' }, sourcesLine(s, d));
   for (const st of s.stages) {
     const choice = d.stages[st.id];
+    const hint = el('span', { class: 'sr-only', id: `hint-${st.id}` }, stageHint(s, d, st.id));
     const toggle = el('vscode-checkbox', { id: `stage-${st.id}`, 'aria-label': `Run ${st.label} stage`, title: st.summary }, st.label) as Field;
     if (choice.enabled) toggle.setAttribute('checked', '');
-    const picker = el('vscode-dropdown', { id: `model-${st.id}`, 'aria-label': `Model for ${st.label} stage`, position: 'below' }) as Field;
-    for (const m of s.models) picker.append(el('vscode-option', { value: m.id, title: m.description }, `${m.id} · ${m.relativeCost}×`));
-    if (!choice.enabled) picker.setAttribute('disabled', '');
-    const hint = el('div', { class: 'hint', id: `hint-${st.id}` }, stageHint(s, d, st.id));
-    const error = el('div', { class: 'error', id: `model-${st.id}-error`, role: 'alert' });
+    const picker = el('vscode-dropdown', { id: `model-${st.id}`, class: 'compact', 'aria-label': `Model for ${st.label} stage`, 'aria-describedby': `hint-${st.id}`, title: stageHint(s, d, st.id), position: 'below' }) as Field;
+    for (const m of s.models) picker.append(el('vscode-option', { value: m.id, title: `${m.description} · ${m.relativeCost}× haiku${m.ranAs ? ` · ran as ${m.ranAs}` : ''}` }, m.id));
+    const effort = el('vscode-dropdown', { id: `effort-${st.id}`, class: 'compact', 'aria-label': `Effort for ${st.label} stage`, position: 'below' }) as Field;
+    // "auto": no --effort, the CLI's own default. Offered only when no setting chose an effort.
+    if (!s.defaults[st.id].effort) effort.append(effortOption('', 'auto'));
+    for (const e of s.efforts) effort.append(effortOption(e, e));
+    const estimate = el('span', { class: 'estimate num', id: `estimate-${st.id}` });
+    const error = el('div', { class: 'error wide', id: `model-${st.id}-error`, role: 'alert' });
+    const refresh = (justPicked = false) => {
+      const usd = stageEstimate(s, d, st.id);
+      // Compact: under a cent reads "<$0.01" (the row's tooltip has the exact figure).
+      estimate.textContent = choice.enabled && usd !== undefined ? (usd < 0.01 ? '<$0.01' : formatUsd(usd)) : '—';
+      const text = stageHint(s, d, st.id, { justPicked });
+      hint.textContent = text;
+      picker.setAttribute('title', text);
+      sources.textContent = sourcesLine(s, d);
+      renderTotals();
+    };
+    const setEnabled = () => {
+      for (const c of [picker, effort]) {
+        if (choice.enabled) c.removeAttribute('disabled');
+        else c.setAttribute('disabled', '');
+      }
+    };
+    setEnabled();
     toggle.addEventListener('change', () => {
       choice.enabled = !!toggle.checked;
-      if (choice.enabled) picker.removeAttribute('disabled');
-      else picker.setAttribute('disabled', '');
+      setEnabled();
       save();
-      renderTotals();
+      refresh();
     });
     picker.addEventListener('change', () => {
       if (!picker.value || picker.value === choice.model) return;
@@ -194,21 +235,57 @@ function render(): void {
       choice.touched = true;
       d.preset = undefined;
       save();
-      hint.textContent = stageHint(s, d, st.id, { justPicked: true });
-      renderTotals();
+      // Whether the sub-agent line shows depends on the model: re-render the rows.
+      if (showsSubagentPicker(s, d, st.id) !== !!document.getElementById(`subagent-${st.id}`)) render();
+      else refresh(true);
     });
-    list.append(el('div', { class: 'stage' }, el('div', { class: 'stage-row' }, toggle, picker), hint, error));
-    queueMicrotask(() => (picker.value = choice.model));
+    effort.addEventListener('change', () => {
+      const v = effort.value;
+      const next = v === '' ? undefined : s.efforts.find((e) => e === v);
+      if (next === stageEffort(s, d, st.id)) return;
+      if (next) choice.effort = next;
+      else delete choice.effort;
+      d.preset = undefined;
+      save();
+      refresh();
+    });
+    grid.append(toggle, picker, effort, estimate, hint);
+    if (showsSubagentPicker(s, d, st.id)) {
+      const sub = el('vscode-dropdown', { id: `subagent-${st.id}`, class: 'compact', 'aria-label': `Model for the sub-agents of the ${st.label} stage`, position: 'below' }) as Field;
+      for (const m of s.models) sub.append(el('vscode-option', { value: m.id }, m.id));
+      if (!choice.enabled) sub.setAttribute('disabled', '');
+      sub.addEventListener('change', () => {
+        if (!sub.value || sub.value === stageSubagentModel(s, d, st.id)) return;
+        choice.subagentModel = sub.value;
+        save();
+        refresh();
+      });
+      grid.append(el('div', { class: 'subagents wide', title: 'The model of the sub-agents this stage starts (the Agent tool)' }, el('span', { 'aria-hidden': 'true' }, '↳ sub-agents'), sub));
+      queueMicrotask(() => (sub.value = stageSubagentModel(s, d, st.id)));
+    }
+    grid.append(error);
+    queueMicrotask(() => {
+      picker.value = choice.model;
+      effort.value = stageEffort(s, d, st.id) ?? '';
+    });
+    refreshers.push(refresh);
   }
-  form.append(el('fieldset', { class: 'stages-set' }, el('legend', {}, 'Stages and models'), list));
+  const moreSubagents = el('a', { href: '#', id: 'toggle-subagents', role: 'button' }, d.showSubagents ? 'Fewer sub-agent pickers' : 'Sub-agents for every stage');
+  moreSubagents.addEventListener('click', (e) => {
+    e.preventDefault();
+    d.showSubagents = !d.showSubagents;
+    save();
+    render();
+  });
+  form.append(el('fieldset', { class: 'stages-set' }, el('legend', {}, 'Stages and models'), grid, el('div', { class: 'stages-foot' }, sources, moreSubagents)));
 
   // Totals
   const totalsBox = el('div', { id: 'totals', class: 'totals', role: 'status' });
-  const renderTotals = () => {
+  function renderTotals(): void {
     const t = totalsText(totals(s, d));
     totalsBox.replaceChildren(el('div', {}, el('strong', {}, t.estimate), t.scope), el('div', { id: 'relative-cost' }, t.relative, t.saving));
-  };
-  renderTotals();
+  }
+  for (const r of refreshers) r();
   form.append(totalsBox);
 
   // Actions

@@ -11,12 +11,18 @@ export interface Price {
   cacheRead: number;
 }
 
-/** List prices per family (USD / MTok), as the CLI 2.1.x prices them. */
+/**
+ * The date of the built-in price table. Prices change (promotional periods, new tiers): the
+ * table says when it was checked, and `sdlcPipeline.prices` overrides any row.
+ */
+export const PRICES_AS_OF = '2026-11-25';
+
+/** List prices per family (USD / MTok), as the CLI 2.1.197 prices them (measured against the mock API on `PRICES_AS_OF`). */
 export const BUILTIN_PRICES: Record<Exclude<ModelFamily, 'unknown'>, Price> = {
   opus: { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 },
   sonnet: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
   haiku: { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 },
-  fable: { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 },
+  fable: { input: 10, output: 50, cacheWrite: 12.5, cacheRead: 1 },
 };
 
 /** Upper bound of any price field (USD per million tokens) that settings may set. */

@@ -19,8 +19,8 @@ export interface AllowedFlag {
   readonly why: string;
 }
 
-export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
-export type Effort = (typeof EFFORT_LEVELS)[number];
+export { EFFORT_LEVELS, type Effort } from './stages';
+import { EFFORT_LEVELS } from './stages';
 
 /**
  * CLI flags that `sdlcPipeline.extraArgs` may contain. Each one can only narrow, shorten or tune

@@ -29,3 +29,30 @@ export function restrictedConfigurations(): string[] {
 export function stageCommandContributions() {
   return STAGES.map((s) => ({ command: stageCommandId(s.id), title: `Run ${s.label} Stage`, category: 'SDLC' }));
 }
+
+/** The first sentence of a setting's description, with VS Code's `#setting#` links as plain code. */
+function summary(markdown: string): string {
+  const text = markdown.replace(/`#([\w.]+)#`/g, '`$1`').replace(/\s+/g, ' ').trim();
+  const end = text.search(/(?<!\b(?:e\.g|i\.e))\.(\s|$)/);
+  return (end >= 0 ? text.slice(0, end + 1) : text).replace(/\|/g, '\\|');
+}
+
+function defaultText(value: unknown): string {
+  if (value === undefined || value === null) return 'unset';
+  return `\`${JSON.stringify(value)}\``;
+}
+
+const SCOPE_TEXT: Record<string, string> = { resource: 'any', 'language-overridable': 'any', window: 'user, workspace', application: 'user only', machine: 'user only (machine)' };
+
+/**
+ * The README's settings table, one row per settings-table row (key, default, where it may be set,
+ * restricted, first sentence of its description): `npm run manifest` writes it between markers, and
+ * the manifest check fails when it is stale, so it cannot drift from package.json.
+ */
+export function readmeSettingsTable(): string {
+  const rows = SETTING_ROWS.map((row) => {
+    const md = (SETTING_SCHEMAS[row.key] as { markdownDescription?: string }).markdownDescription ?? '';
+    return `| \`${fullKey(row.key)}\` | ${defaultText(row.default)} | ${SCOPE_TEXT[row.scope] ?? row.scope}${row.restricted ? ' · restricted' : ''} | ${summary(md)} |`;
+  });
+  return ['| Setting | Default | Set in | What it does |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}

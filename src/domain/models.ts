@@ -19,6 +19,8 @@ export const BUILTIN_MODELS = [
   { id: 'opus', label: 'Opus', family: 'opus', relativeCost: 5, description: 'Most capable, highest cost' },
   { id: 'sonnet', label: 'Sonnet', family: 'sonnet', relativeCost: 3, description: 'Balanced capability and cost' },
   { id: 'haiku', label: 'Haiku', family: 'haiku', relativeCost: 1, description: 'Fastest, lowest cost' },
+  // The tier above Opus (CLI 2.1.197 runs it as claude-fable-5 at $10/$50 per MTok).
+  { id: 'fable', label: 'Fable', family: 'fable', relativeCost: 10, description: 'Above Opus: the hardest work, highest cost' },
 ] as const satisfies readonly BuiltinModel[];
 
 export type BuiltinModelId = (typeof BUILTIN_MODELS)[number]['id'];
@@ -64,8 +66,16 @@ export function builtinModel(id: string): BuiltinModel | undefined {
 export function relativeCost(model: string): number {
   const family = modelFamily(model);
   const builtin = BUILTIN_MODELS.find((m) => m.family === family);
-  return builtin?.relativeCost ?? BUILTIN_MODELS[0].relativeCost;
+  return builtin?.relativeCost ?? OPUS_RELATIVE_COST;
 }
+
+const OPUS_RELATIVE_COST = 5;
+
+/**
+ * The escalation chain a stage uses when `sdlcPipeline.escalation` names none: the built-in
+ * models from cheapest to costliest (haiku → sonnet → opus → fable).
+ */
+export const BUILTIN_ESCALATION_CHAIN: readonly string[] = [...BUILTIN_MODELS].sort((a, b) => a.relativeCost - b.relativeCost).map((m) => m.id);
 
 export type ModelCheck = { ok: true; model: string } | { ok: false; model: string; message: string; suggestion?: string };
 

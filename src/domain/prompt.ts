@@ -50,8 +50,30 @@ export function unknownPlaceholders(template: string): string[] {
   return out;
 }
 
+/**
+ * Each stage's default prompt template (placeholders above), keyed by the stage table's ids. Kept
+ * beside the prompt code rather than in the stage table, so that the form's bundle (which needs
+ * the stage ids) does not carry them.
+ */
+export const STAGE_PROMPTS: Readonly<Record<StageId, string>> = {
+  clarify:
+    'You are the Clarify stage of ticket #${ticketId}. Read the ticket in ${ticketFile}. Write the open questions, ambiguities and assumptions a developer would need answered to ${questionsFile}. Do not change any code.',
+  plan:
+    'You are the Plan stage of ticket #${ticketId}. Read the ticket in ${ticketFile} (and ${questionsFile} if it exists). Study the code in ${workspaceFolder} and write a step-by-step implementation plan to ${planFile}. Do not change any code.',
+  build:
+    'You are the Build stage of ticket #${ticketId}. Read the ticket in ${ticketFile} and implement the plan in ${planFile}. Keep changes focused on the ticket.',
+  test:
+    'You are the Test stage of ticket #${ticketId}. Read the ticket in ${ticketFile} and the plan in ${planFile}. Add or update tests for the change, run the test suite and fix failures.',
+  review:
+    'You are the Review stage of ticket #${ticketId}. Review the uncommitted change against the ticket in ${ticketFile} and the plan in ${planFile}. Write findings to ${reviewFile} and fix clear defects.',
+  document:
+    'You are the Document stage of ticket #${ticketId}. Update README, CHANGELOG and code comments for the change described in ${ticketFile} and ${planFile}.',
+  merge:
+    'You are the Merge stage of ticket #${ticketId}. Stage the change and prepare a commit with a clear message that references ticket #${ticketId} (see ${ticketFile}). Do not push.',
+};
+
 export function stagePrompt(stage: StageId, vars: PromptVars, custom?: string): string {
-  return expandTemplate(custom ?? stageInfo(stage).prompt, vars);
+  return expandTemplate(custom ?? STAGE_PROMPTS[stage], vars);
 }
 
 /** A `.claude/commands/<name>.md` command configured for a stage runs as `/<name> <ticket file>`. */

@@ -17,6 +17,7 @@
  * - Everything else: the most specific valid value wins (folder > workspace > user), per
  *   stage for the stage maps.
  */
+import { BUILTIN_ESCALATION_CHAIN } from './models';
 import type { PermissionMode, RunMode } from './cli';
 import type { PriceTable } from './cost';
 import type { ProjectClaudeSettings } from './permissions';
@@ -131,6 +132,11 @@ export function parseRunSettings(raw: RawRunSettings, opts: RunSettingsOptions):
 
 // ---------------------------------------------------------------------------------------------
 // Escalation
+
+/** A stage's escalation chain: the configured one, else the built-in (haiku → sonnet → opus → fable). */
+export function escalationChain(escalation: RunSettings['escalation'], stage: StageId): readonly string[] {
+  return escalation[stage] ?? BUILTIN_ESCALATION_CHAIN;
+}
 
 /**
  * The models to try, in order, after a stage failed on `startModel`: those after its position

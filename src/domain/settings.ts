@@ -5,6 +5,7 @@
  * settings' keys, scopes, defaults and schema are rows of settingsTable.ts.
  */
 import * as z from 'zod/mini';
+import { EFFORT_LEVELS, type Effort } from './extraArgs';
 import { checkModel, describeValue } from './models';
 import type { ModelSettingKey } from './settingsTable';
 import { builtinDefaults, isStageId, STAGE_IDS, STAGES, type StageId, type StageInfo } from './stages';
@@ -33,6 +34,8 @@ export interface SettingProblem {
 export interface Preset {
   name: string;
   models: Partial<Record<StageId, string>>;
+  /** Effort per stage; a stage it does not name keeps the effort it had. */
+  efforts?: Partial<Record<StageId, Effort>>;
   builtin: boolean;
 }
 
@@ -41,14 +44,20 @@ export const BUILTIN_PRESETS: readonly Preset[] = [
   {
     name: 'Cost-optimized',
     models: { clarify: 'haiku', plan: 'sonnet', build: 'sonnet', test: 'haiku', review: 'haiku', document: 'haiku', merge: 'haiku' },
+    efforts: { plan: 'medium', build: 'medium' },
     builtin: true,
   },
   {
+    // The thinking stages on the tier above Opus, thinking harder; the rest on Opus.
     name: 'Max quality',
-    models: Object.fromEntries(STAGE_IDS.map((s) => [s, 'opus'])),
+    models: { clarify: 'opus', plan: 'fable', build: 'fable', test: 'opus', review: 'fable', document: 'opus', merge: 'opus' },
+    efforts: { plan: 'xhigh', build: 'xhigh', review: 'high' },
     builtin: true,
   },
 ];
+
+/** A preset's value for one stage in settings: a model, or `{ model, effort }`. */
+const PresetStageSchema = z.union([z.string(), z.object({ model: z.optional(z.string()), effort: z.optional(z.enum(EFFORT_LEVELS)) })]);
 
 export interface ResolvedConfig {
   /** Per scope, the valid stage → model entries of `defaultModels`. */
@@ -140,17 +149,27 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
           continue;
         }
         const models: Partial<Record<StageId, string>> = {};
-        for (const [stage, model] of Object.entries(map)) {
+        const efforts: Partial<Record<StageId, Effort>> = {};
+        for (const [stage, value] of Object.entries(map)) {
+          const at = `sdlcPipeline.presets.${name}.${stage}`;
           if (!isStageId(stage)) {
-            problems.push({ setting: `sdlcPipeline.presets.${name}.${stage}`, scope: presetSetting.scope, message: `"${stage}" is not a stage; ignored` });
+            problems.push({ setting: at, scope: presetSetting.scope, message: `"${stage}" is not a stage; ignored` });
             continue;
           }
+          const entry = PresetStageSchema.safeParse(value);
+          if (!entry.success) {
+            problems.push({ setting: at, scope: presetSetting.scope, message: `expected a model or { "model", "effort" } (effort: ${EFFORT_LEVELS.join(', ')}), got ${describeValue(value)}; ignored` });
+            continue;
+          }
+          const { model, effort } = typeof entry.data === 'string' ? { model: entry.data, effort: undefined } : entry.data;
+          if (effort) efforts[stage] = effort;
+          if (model === undefined) continue;
           const check = checkModel(model, customModels);
           if (check.ok) models[stage] = check.model;
-          else problems.push({ setting: `sdlcPipeline.presets.${name}.${stage}`, scope: presetSetting.scope, message: `${check.message}; ignored` });
+          else problems.push({ setting: at, scope: presetSetting.scope, message: `${check.message}; ignored` });
         }
         const existing = presets.findIndex((p) => p.name === name);
-        const preset = { name, models, builtin: false };
+        const preset: Preset = { name, models, ...(Object.keys(efforts).length ? { efforts } : {}), builtin: false };
         if (existing >= 0) presets[existing] = preset;
         else presets.push(preset);
       }
@@ -197,7 +216,7 @@ export function resolveSubagentModel(stage: StageId, configured: Partial<Record<
 }
 
 /** A stage's effort: the ticket's choice, the settings, or none (the CLI's default). */
-export function resolveEffort(stage: StageId, configured: Partial<Record<StageId, string>>, ticketChoice?: string): { effort?: string; source: OptionSource } {
+export function resolveEffort(stage: StageId, configured: Partial<Record<StageId, Effort>>, ticketChoice?: Effort): { effort?: Effort; source: OptionSource } {
   if (ticketChoice) return { effort: ticketChoice, source: 'ticket' };
   if (configured[stage]) return { effort: configured[stage], source: 'settings' };
   return { source: 'default' };

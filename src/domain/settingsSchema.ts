@@ -5,9 +5,9 @@
  * extension bundle carries none of this text. Pure: no `vscode` import.
  */
 import { PERMISSION_MODES } from './cli';
-import { BUILTIN_PRICES, MAX_PRICE_PER_MTOK } from './cost';
-import { EXTRA_ARGS_ALLOWLIST, RESERVED_FLAGS, type AllowedFlag } from './extraArgs';
-import { BUILTIN_MODELS, CLI_ALIASES } from './models';
+import { BUILTIN_PRICES, MAX_PRICE_PER_MTOK, PRICES_AS_OF } from './cost';
+import { EFFORT_LEVELS, EXTRA_ARGS_ALLOWLIST, RESERVED_FLAGS, type AllowedFlag } from './extraArgs';
+import { BUILTIN_ESCALATION_CHAIN, BUILTIN_MODELS, CLI_ALIASES } from './models';
 import { PERMISSIVENESS, PROJECT_CLAUDE_SETTINGS, USER_ONLY_PERMISSION_MODES, WORKSPACE_PERMISSION_MODES } from './permissions';
 import { PLACEHOLDERS } from './prompt';
 import { BUILTIN_PRESETS } from './settings';
@@ -52,8 +52,15 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
   },
   presets: {
     type: 'object',
-    markdownDescription: `Named presets (preset name → { stage: model }) offered in the form beside the built-in ${BUILTIN_PRESETS.map((p) => `"${p.name}"`).join(', ')}. A preset with a built-in's name replaces it.`,
-    additionalProperties: { type: 'object', properties: perStage(modelValue, (label) => `Model for the ${label} stage.`), additionalProperties: false },
+    markdownDescription: `Named presets offered in the form beside the built-in ${BUILTIN_PRESETS.map((p) => `"${p.name}"`).join(', ')}: preset name → { stage: model } or { stage: { "model", "effort" } }, e.g. \`{ "Deep plan": { "plan": { "model": "fable", "effort": "max" }, "build": "opus" } }\`. A preset with a built-in's name replaces it.`,
+    additionalProperties: {
+      type: 'object',
+      properties: perStage(
+        { anyOf: [modelValue, { type: 'object', additionalProperties: false, properties: { model: modelValue, effort: { type: 'string', enum: [...EFFORT_LEVELS] } } }] },
+        (label) => `Model (or { model, effort }) for the ${label} stage.`,
+      ),
+      additionalProperties: false,
+    },
   },
   defaultSubagentModels: {
     type: 'object',
@@ -64,7 +71,7 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
   defaultEfforts: {
     type: 'object',
     additionalProperties: false,
-    properties: perStage({ type: 'string', enum: ['low', 'medium', 'high', 'xhigh', 'max'] }, (label) => `Reasoning effort for the ${label} stage (--effort).`),
+    properties: perStage({ type: 'string', enum: [...EFFORT_LEVELS] }, (label) => `Reasoning effort for the ${label} stage (--effort).`),
     markdownDescription: 'Reasoning effort per stage, passed as `--effort` (the CLI sends it as the request\'s `output_config.effort`): as much a cost/quality choice as the model. Unset: the CLI\'s own default. A ticket\'s own choice beats this. When `#sdlcPipeline.extraArgs#` carries `--effort` too, the per-stage value wins.',
   },
   runMode: {
@@ -159,7 +166,7 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
   'github.draftPullRequests': { type: 'boolean', markdownDescription: '**Create Pull Request** opens a draft pull request.' },
   prices: {
     type: 'object',
-    markdownDescription: `Price overrides in USD per million tokens, by model family (${code(Object.keys(BUILTIN_PRICES))}) or model id: \`{ "input", "output", "cacheWrite", "cacheRead" }\`, each from 0 to ${MAX_PRICE_PER_MTOK}; an invalid entry is reported and the built-in price applies. Read from user settings only: prices are about your account, not the project, so a repository cannot make estimates look cheaper.`,
+    markdownDescription: `Price overrides in USD per million tokens, by model family (${code(Object.keys(BUILTIN_PRICES))}) or model id: \`{ "input", "output", "cacheWrite", "cacheRead" }\`, each from 0 to ${MAX_PRICE_PER_MTOK}; an invalid entry is reported and the built-in price applies. The built-in table (as of ${PRICES_AS_OF}): ${Object.entries(BUILTIN_PRICES).map(([f, p]) => `${f} $${p.input}/$${p.output}`).join(', ')} (input/output). Set an override when your prices differ (e.g. a promotional period). Read from user settings only: prices are about your account, not the project, so a repository cannot make estimates look cheaper.`,
     additionalProperties: {
       type: 'object',
       required: ['input', 'output', 'cacheWrite', 'cacheRead'],
@@ -170,7 +177,7 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
     type: 'object',
     additionalProperties: false,
     properties: perStage({ type: 'array', items: { type: 'string' }, uniqueItems: true }, (label) => `Models to try in order when the ${label} stage fails, e.g. ["haiku", "sonnet", "opus"]. Each model at most once.`),
-    markdownDescription: `Per-stage escalation chain used when a stage fails (see \`#sdlcPipeline.escalationMode#\`): after a failure on a model, the models after it in the chain are tried in order. A chain that names a model twice is reported and ignored. For each stage the most specific scope that sets it wins. ${RESTRICTED}`,
+    markdownDescription: `Per-stage escalation chain used when a stage fails (see \`#sdlcPipeline.escalationMode#\`): after a failure on a model, the models after it in the chain are tried in order. A chain that names a model twice is reported and ignored. For each stage the most specific scope that sets it wins. A stage with no chain uses the built-in ${code(BUILTIN_ESCALATION_CHAIN)} (in that order); a model that is not in its chain is never escalated. ${RESTRICTED}`,
   },
   escalationMode: {
     type: 'string',

@@ -1,8 +1,12 @@
 /**
- * The one table of pipeline stages: order, labels, built-in default models, icons and
- * default prompt templates. Pure: no `vscode` import.
+ * The one table of pipeline stages: order, labels, built-in default models and icons (their
+ * default prompt templates are `STAGE_PROMPTS` in prompt.ts, keyed by this table's ids). Pure: no `vscode` import.
  */
 import type { BuiltinModelId } from './models';
+
+/** The CLI's `--effort` levels, lowest first. A stage's effort is a cost/quality choice like its model. */
+export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type Effort = (typeof EFFORT_LEVELS)[number];
 
 export interface StageInfo {
   readonly id: string;
@@ -13,8 +17,6 @@ export interface StageInfo {
   /** Codicon id used by the tree and terminals. */
   readonly icon: string;
   readonly summary: string;
-  /** Default prompt template; placeholders are documented in `prompt.ts`. */
-  readonly prompt: string;
 }
 
 export const STAGES = [
@@ -24,8 +26,6 @@ export const STAGES = [
     defaultModel: 'haiku',
     icon: 'question',
     summary: 'List open questions about the ticket',
-    prompt:
-      'You are the Clarify stage of ticket #${ticketId}. Read the ticket in ${ticketFile}. Write the open questions, ambiguities and assumptions a developer would need answered to ${questionsFile}. Do not change any code.',
   },
   {
     id: 'plan',
@@ -35,8 +35,6 @@ export const STAGES = [
     defaultSubagentModel: 'haiku',
     icon: 'list-ordered',
     summary: 'Write an implementation plan',
-    prompt:
-      'You are the Plan stage of ticket #${ticketId}. Read the ticket in ${ticketFile} (and ${questionsFile} if it exists). Study the code in ${workspaceFolder} and write a step-by-step implementation plan to ${planFile}. Do not change any code.',
   },
   {
     id: 'build',
@@ -44,8 +42,6 @@ export const STAGES = [
     defaultModel: 'opus',
     icon: 'tools',
     summary: 'Implement the plan',
-    prompt:
-      'You are the Build stage of ticket #${ticketId}. Read the ticket in ${ticketFile} and implement the plan in ${planFile}. Keep changes focused on the ticket.',
   },
   {
     id: 'test',
@@ -53,8 +49,6 @@ export const STAGES = [
     defaultModel: 'sonnet',
     icon: 'beaker',
     summary: 'Run and fix the tests',
-    prompt:
-      'You are the Test stage of ticket #${ticketId}. Read the ticket in ${ticketFile} and the plan in ${planFile}. Add or update tests for the change, run the test suite and fix failures.',
   },
   {
     id: 'review',
@@ -62,8 +56,6 @@ export const STAGES = [
     defaultModel: 'sonnet',
     icon: 'checklist',
     summary: 'Review the change against plan and ticket',
-    prompt:
-      'You are the Review stage of ticket #${ticketId}. Review the uncommitted change against the ticket in ${ticketFile} and the plan in ${planFile}. Write findings to ${reviewFile} and fix clear defects.',
   },
   {
     id: 'document',
@@ -71,8 +63,6 @@ export const STAGES = [
     defaultModel: 'sonnet',
     icon: 'book',
     summary: 'Update the documentation',
-    prompt:
-      'You are the Document stage of ticket #${ticketId}. Update README, CHANGELOG and code comments for the change described in ${ticketFile} and ${planFile}.',
   },
   {
     id: 'merge',
@@ -80,8 +70,6 @@ export const STAGES = [
     defaultModel: 'haiku',
     icon: 'git-merge',
     summary: 'Prepare a commit (no push)',
-    prompt:
-      'You are the Merge stage of ticket #${ticketId}. Stage the change and prepare a commit with a clear message that references ticket #${ticketId} (see ${ticketFile}). Do not push.',
   },
 ] as const satisfies readonly StageInfo[];
 

@@ -1,6 +1,6 @@
 /** Tickets, their per-stage choices and their runs. Pure: no `vscode` import. */
 import * as z from 'zod/mini';
-import { STAGE_IDS, STAGES, type StageId } from './stages';
+import { EFFORT_LEVELS, STAGE_IDS, STAGES, type StageId } from './stages';
 import { IssueLinkSchema, PullRequestLinkSchema } from './issueLink';
 import { TicketWorkspaceSchema } from './worktree';
 
@@ -32,7 +32,7 @@ export const StageChoiceSchema = /* @__PURE__ */ (() => z.object({
   /** The model of the stage's sub-agents; absent: the configured default. */
   subagentModel: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** `--effort` for the stage; absent: the configured default (or the CLI's own). */
-  effort: z.optional(z.enum(['low', 'medium', 'high', 'xhigh', 'max'])),
+  effort: z.optional(z.enum(EFFORT_LEVELS)),
 }))();
 export type StageChoice = z.infer<typeof StageChoiceSchema>;
 

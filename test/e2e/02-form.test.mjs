@@ -28,14 +28,20 @@ describe('e2e: the ticket form', function () {
     const f = wb.form();
     await f.locator('#preset').click();
     await f.locator('#preset vscode-option[value="Max quality"]').click();
-    for (const s of ['clarify', 'plan', 'build', 'test', 'review', 'document', 'merge']) assert.strictEqual(await value(`model-${s}`), 'opus', s);
-    await f.locator('#relative-cost').filter({ hasText: 'Relative cost 100% of all-opus' }).waitFor();
+    const max = { clarify: 'opus', plan: 'fable', build: 'fable', test: 'opus', review: 'fable', document: 'opus', merge: 'opus' };
+    for (const [s, m] of Object.entries(max)) assert.strictEqual(await value(`model-${s}`), m, s);
+    // The preset carries efforts too.
+    assert.strictEqual(await value('effort-plan'), 'xhigh');
+    assert.strictEqual(await value('effort-clarify'), '');
+    // Fable is 10× haiku: (4 × 5 + 3 × 10) / (7 × 5) = 143 %.
+    await f.locator('#relative-cost').filter({ hasText: 'Relative cost 143% of all-opus' }).waitFor();
     await f.locator('#preset').click();
     await f.locator('#preset vscode-option[value="Cost-optimized"]').click();
     assert.strictEqual(await value('model-plan'), 'sonnet');
     assert.strictEqual(await value('model-test'), 'haiku');
     await f.locator('#reset').click();
     assert.strictEqual(await value('model-plan'), 'opus');
+    assert.strictEqual(await value('effort-plan'), '', 'Reset puts the effort back to the CLI default');
     assert.strictEqual(await value('model-clarify'), 'haiku');
   });
 

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { WebviewMessageSchema } from '../../src/protocol';
-import { api, draft, setSetting, waitFor } from './helpers';
+import { api, draft, modelOf, setSetting, waitFor } from './helpers';
 
 describe('form state and settings (real extension host)', () => {
   afterEach(async () => {
-    for (const key of ['defaultModels', 'customModels', 'presets', 'defaultStages']) {
+    for (const key of ['defaultModels', 'customModels', 'presets', 'defaultStages', 'defaultEfforts', 'defaultSubagentModels']) {
       await setSetting(key, undefined, vscode.ConfigurationTarget.Global);
       await setSetting(key, undefined, vscode.ConfigurationTarget.Workspace);
     }
@@ -19,9 +19,28 @@ describe('form state and settings (real extension host)', () => {
       const st = a.form.state();
       return st.defaults.build.model === 'haiku' ? st : undefined;
     }, 'settings to reach the form');
-    assert.deepStrictEqual(s.defaults.plan, { model: 'sonnet', source: 'user', sourceLabel: 'user settings' });
-    assert.deepStrictEqual(s.defaults.build, { model: 'haiku', source: 'workspace', sourceLabel: 'workspace settings' });
-    assert.deepStrictEqual(s.defaults.test, { model: 'sonnet', source: 'default', sourceLabel: 'built-in default' });
+    assert.deepStrictEqual(modelOf(s.defaults.plan), { model: 'sonnet', source: 'user', sourceLabel: 'user settings' });
+    assert.deepStrictEqual(modelOf(s.defaults.build), { model: 'haiku', source: 'workspace', sourceLabel: 'workspace settings' });
+    assert.deepStrictEqual(modelOf(s.defaults.test), { model: 'sonnet', source: 'default', sourceLabel: 'built-in default' });
+  });
+
+  it('effort and sub-agent settings reach the form with their source; a preset in settings carries its effort', async () => {
+    const a = await api();
+    await setSetting('defaultEfforts', { build: 'low' }, vscode.ConfigurationTarget.Global);
+    await setSetting('defaultSubagentModels', { review: 'haiku' }, vscode.ConfigurationTarget.Global);
+    await setSetting('presets', { Deep: { plan: { model: 'fable', effort: 'max' } } }, vscode.ConfigurationTarget.Global);
+    const s = await waitFor(() => {
+      const st = a.form.state();
+      return st.defaults.build.effort === 'low' && st.defaults.review.subagentModel === 'haiku' && st.presets.some((p) => p.name === 'Deep') ? st : undefined;
+    }, 'effort and sub-agent settings to reach the form');
+    assert.deepStrictEqual([s.defaults.build.effortSource, s.defaults.review.subagentSource], ['settings', 'settings']);
+    // Built-in: Plan's sub-agents on haiku; no effort (the CLI's own) unless set.
+    assert.deepStrictEqual([s.defaults.plan.subagentModel, s.defaults.plan.subagentSource, s.defaults.plan.effort], ['haiku', 'default', undefined]);
+    assert.deepStrictEqual(s.presets.find((p) => p.name === 'Deep'), { name: 'Deep', models: { plan: 'fable' }, efforts: { plan: 'max' } });
+    // Estimates per effort: with no history, a higher effort never costs less.
+    const e = s.estimates.build;
+    assert.ok(e.usdByEffort.low!.opus < e.usdByModel.opus && e.usdByModel.opus < e.usdByEffort.max!.opus, JSON.stringify(e));
+    assert.ok(e.usdByModel.fable > e.usdByModel.opus, 'fable is priced above opus');
   });
 
   it('custom models and presets from settings are offered', async () => {
@@ -32,7 +51,7 @@ describe('form state and settings (real extension host)', () => {
       const st = a.form.state();
       return st.models.some((m) => m.id === 'opusplan') && st.presets.some((p) => p.name === 'Thrifty') ? st : undefined;
     }, 'custom models in the form');
-    assert.deepStrictEqual(s.models.map((m) => m.id), ['opus', 'sonnet', 'haiku', 'opusplan', 'claude-sonnet-4-5@20250929']);
+    assert.deepStrictEqual(s.models.map((m) => m.id), ['opus', 'sonnet', 'haiku', 'fable', 'opusplan', 'claude-sonnet-4-5@20250929']);
     assert.deepStrictEqual(s.presets.find((p) => p.name === 'Thrifty')?.models, { plan: 'haiku', build: 'opusplan' });
     assert.deepStrictEqual(s.presets.slice(0, 3).map((p) => p.name), ['Balanced', 'Cost-optimized', 'Max quality']);
   });
@@ -46,7 +65,7 @@ describe('form state and settings (real extension host)', () => {
     }, 'a settings problem');
     assert.match(problems[0], /workspace settings.*"sonet".*did you mean "sonnet"/);
     const s = a.form.state();
-    assert.deepStrictEqual(s.defaults.plan, { model: 'opus', source: 'default', sourceLabel: 'built-in default' });
+    assert.deepStrictEqual(modelOf(s.defaults.plan), { model: 'opus', source: 'default', sourceLabel: 'built-in default' });
     assert.strictEqual(s.defaults.review.model, 'haiku');
   });
 

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { PipelineResult } from '../../src/pipeline';
 import { FormStateSchema } from '../../src/protocol';
 import type { Run } from '../../src/domain/ticket';
-import { api, draft, fakeCli, mockControl, mockReset, processesWith, processState, setSetting, stageRequests, waitFor } from './helpers';
+import { api, draft, fakeCli, mockControl, modelOf, mockReset, processesWith, processState, setSetting, stageRequests, waitFor } from './helpers';
 
 const RUN_SETTINGS = ['projectClaudeSettings', 'maxBudgetUsd', 'maxTicketBudgetUsd', 'escalation', 'escalationMode', 'claudePath', 'prices', 'customModels', 'defaultModels'];
 
@@ -338,10 +338,10 @@ describe('safety promises under attack (real extension host)', () => {
       await a.form.handleMessage({ type: 'selectFolder', folder: folderB.uri.toString() });
       const sB = await waitFor(() => (a.form.state().defaults.plan.model === 'haiku' ? a.form.state() : undefined), 'folder B defaults');
       assert.strictEqual(sB.folder, folderB.uri.toString());
-      assert.deepStrictEqual(sB.defaults.plan, { model: 'haiku', source: 'workspaceFolder', sourceLabel: 'folder settings' });
-      assert.deepStrictEqual(sB.defaults.build, { model: 'haiku', source: 'user', sourceLabel: 'user settings' });
+      assert.deepStrictEqual(modelOf(sB.defaults.plan), { model: 'haiku', source: 'workspaceFolder', sourceLabel: 'folder settings' });
+      assert.deepStrictEqual(modelOf(sB.defaults.build), { model: 'haiku', source: 'user', sourceLabel: 'user settings' });
       await a.form.handleMessage({ type: 'selectFolder', folder: folderA.uri.toString() });
-      assert.deepStrictEqual(a.form.state().defaults.plan, { model: 'sonnet', source: 'workspace', sourceLabel: 'workspace settings' });
+      assert.deepStrictEqual(modelOf(a.form.state().defaults.plan), { model: 'sonnet', source: 'workspace', sourceLabel: 'workspace settings' });
 
       // The ticket's own choice beats the folder's setting.
       const own = await a.tickets.create({ ...draft('Own choice in folder B', { plan: 'opus' }, ['plan']), folder: folderB.uri.toString() });

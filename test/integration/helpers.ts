@@ -153,3 +153,6 @@ export async function removeAddedFolders(): Promise<void> {
   vscode.workspace.updateWorkspaceFolders(2, n - 2);
   await changed;
 }
+
+/** The model part of a form default (its effort and sub-agent fields are tested on their own). */
+export const modelOf = ({ model, source, sourceLabel }: { model: string; source: string; sourceLabel: string }) => ({ model, source, sourceLabel });

@@ -9,7 +9,7 @@ import * as assert from 'node:assert';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, draft, stageRequests } from './helpers';
+import { api, draft, modelOf, stageRequests } from './helpers';
 
 describe('Restricted Mode on a hostile repository (real extension host, untrusted)', () => {
   it('the window really is untrusted and the hostile settings really are in the workspace', () => {
@@ -33,7 +33,7 @@ describe('Restricted Mode on a hostile repository (real extension host, untruste
     assert.strictEqual(run.claudePath, undefined);
     assert.deepStrictEqual({ ...run.stagePrompts }, {});
     // A model default is not a restricted setting: the repository may still suggest one, visibly.
-    assert.deepStrictEqual(a.form.state().defaults.plan, { model: 'sonnet', source: 'workspace', sourceLabel: 'workspace settings' });
+    assert.deepStrictEqual(modelOf(a.form.state().defaults.plan), { model: 'sonnet', source: 'workspace', sourceLabel: 'workspace settings' });
   });
 
   it('running a stage is refused with "Manage Workspace Trust"; no CLI starts and no run is recorded', async () => {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert';
 import type { Draft, FormState } from '../../src/protocol';
 import type { StageId } from '../../src/domain/stages';
-import { applyPreset, createMessage, freshDraft, reconcile, resetModels, stageHint, titleMissing, totals, totalsText } from '../../webview-ui/draft';
+import { applyPreset, createMessage, freshDraft, reconcile, resetModels, showsSubagentPicker, sourcesLine, stageEffort, stageEstimate, stageHint, stageSubagentModel, titleMissing, totals, totalsText } from '../../webview-ui/draft';
 
 /** The host sends every stage's default and estimate; the fixture only needs the three it lists. */
 const only = <T>(byStage: Partial<Record<StageId, T>>) => byStage as Record<StageId, T>;
@@ -24,14 +24,16 @@ const state = (): FormState => ({
     { id: 'opusplan', label: 'Opus plan', relativeCost: 4, description: 'mixed' },
   ],
   defaults: only<FormState['defaults'][StageId]>({
-    plan: { model: 'opus', source: 'default', sourceLabel: 'Built-in default' },
-    build: { model: 'sonnet', source: 'workspace', sourceLabel: 'Workspace settings' },
-    test: { model: 'haiku', source: 'user', sourceLabel: 'User settings' },
+    plan: { model: 'opus', source: 'default', sourceLabel: 'Built-in default', effortSource: 'default', subagentModel: 'haiku', subagentSource: 'default' },
+    build: { model: 'sonnet', source: 'workspace', sourceLabel: 'Workspace settings', effort: 'high', effortSource: 'settings', subagentSource: 'default' },
+    test: { model: 'haiku', source: 'user', sourceLabel: 'User settings', effortSource: 'default', subagentSource: 'default' },
   }),
+  efforts: ['low', 'medium', 'high', 'xhigh', 'max'],
+  pricesAsOf: '2026-11-25',
   defaultStages: ['plan', 'build'],
   presets: [
     { name: 'Cheap', models: { plan: 'haiku', build: 'haiku' } },
-    { name: 'Max quality', models: { plan: 'opus', build: 'opus', test: 'opus' } },
+    { name: 'Max quality', models: { plan: 'opus', build: 'opus', test: 'opus' }, efforts: { plan: 'max' } },
   ],
   folders: [
     { uri: 'file:///a', name: 'a' },
@@ -41,9 +43,9 @@ const state = (): FormState => ({
   trusted: true,
   nextTicketId: 7,
   estimates: only<FormState['estimates'][StageId]>({
-    plan: { basis: 'priors', runs: 0, usdByModel: { haiku: 0.0625, sonnet: 0.25, opus: 0.5 } },
-    build: { basis: 'history', runs: 3, usdByModel: { haiku: 0.125, sonnet: 0.75, opus: 1 } },
-    test: { basis: 'priors', runs: 0, usdByModel: { haiku: 0.0078125, sonnet: 0.125, opus: 0.25 } },
+    plan: { basis: 'priors', runs: 0, usdByModel: { haiku: 0.0625, sonnet: 0.25, opus: 0.5 }, usdByEffort: { max: { opus: 2, haiku: 0.25 } } },
+    build: { basis: 'history', runs: 3, usdByModel: { haiku: 0.125, sonnet: 0.75, opus: 1 }, usdByEffort: { high: { haiku: 0.125, sonnet: 0.75, opus: 1 }, low: { sonnet: 0.5 } } },
+    test: { basis: 'priors', runs: 0, usdByModel: { haiku: 0.0078125, sonnet: 0.125, opus: 0.25 }, usdByEffort: {} },
   }),
 });
 
@@ -78,9 +80,10 @@ describe('form draft', () => {
     const s = state();
     s.stages.push({ id: 'review', label: 'Review', summary: 'Review it' });
     s.models = s.models.filter((m) => m.id !== 'opusplan');
-    s.defaults.plan = { model: 'sonnet', source: 'user', sourceLabel: 'User settings' };
-    s.defaults.test = { model: 'sonnet', source: 'workspace', sourceLabel: 'Workspace settings' };
-    s.defaults.review = { model: 'opus', source: 'default', sourceLabel: 'Built-in default' };
+    const plain = { effortSource: 'default', subagentSource: 'default' } as const;
+    s.defaults.plan = { model: 'sonnet', source: 'user', sourceLabel: 'User settings', ...plain };
+    s.defaults.test = { model: 'sonnet', source: 'workspace', sourceLabel: 'Workspace settings', ...plain };
+    s.defaults.review = { model: 'opus', source: 'default', sourceLabel: 'Built-in default', ...plain };
     s.defaultStages = ['plan', 'review'];
     const before = structuredClone(old);
     const d = reconcile(s, old);
@@ -101,21 +104,69 @@ describe('form draft', () => {
     assert.strictEqual(reconcile({ ...state(), folders: [] }, { ...d, folder: 'file:///gone' }).folder, 'file:///gone');
   });
 
-  it('hint: default source or "chosen on this ticket", plus the estimate of an enabled stage', () => {
+  it('hint: model source or "chosen on this ticket", effort, sub-agents, and the estimate of an enabled stage', () => {
     const s = state();
     const d = withStages(freshDraft(s), {
       build: { enabled: true, model: 'haiku', touched: true },
       test: { enabled: false, model: 'haiku', touched: true },
     });
-    assert.strictEqual(stageHint(s, d, 'plan'), 'opus · Built-in default · ~$0.50');
-    assert.strictEqual(stageHint(s, d, 'build'), 'chosen on this ticket · ~$0.13');
+    assert.strictEqual(stageHint(s, d, 'plan'), 'opus · Built-in default · CLI default effort · sub-agents haiku · ~$0.50');
+    assert.strictEqual(stageHint(s, d, 'build'), 'chosen on this ticket · effort high (settings) · ~$0.13');
     // Touched but back on its default model: reads as the default; disabled: no estimate.
-    assert.strictEqual(stageHint(s, d, 'test'), 'haiku · User settings');
-    assert.strictEqual(stageHint(s, withStages(d, { test: { enabled: true, model: 'haiku', touched: true } }), 'test'), 'haiku · User settings · ~$0.0078');
+    assert.strictEqual(stageHint(s, d, 'test'), 'haiku · User settings · CLI default effort');
+    assert.strictEqual(stageHint(s, withStages(d, { test: { enabled: true, model: 'haiku', touched: true } }), 'test'), 'haiku · User settings · CLI default effort · ~$0.0078');
     // Right after a pick it reads as chosen, even on the default model.
-    assert.strictEqual(stageHint(s, d, 'plan', { justPicked: true }), 'chosen on this ticket · ~$0.50');
+    assert.strictEqual(stageHint(s, d, 'plan', { justPicked: true }), 'chosen on this ticket · CLI default effort · sub-agents haiku · ~$0.50');
     // No estimate for that model: no amount.
-    assert.strictEqual(stageHint(s, withStages(d, { plan: { enabled: true, model: 'mystery', touched: true } }), 'plan'), 'chosen on this ticket');
+    assert.strictEqual(stageHint(s, withStages(d, { plan: { enabled: true, model: 'mystery', touched: true } }), 'plan'), 'chosen on this ticket · CLI default effort · sub-agents haiku');
+    // The id an alias last ran as, learned from runs.
+    const learned = { ...s, models: s.models.map((m) => (m.id === 'opus' ? { ...m, ranAs: 'claude-opus-4-8' } : m)) };
+    assert.strictEqual(stageHint(learned, d, 'plan'), 'opus · Built-in default · ran as claude-opus-4-8 · CLI default effort · sub-agents haiku · ~$0.50');
+  });
+
+  it('effort: the ticket\'s choice beats the configured one; the estimate follows the model and the effort', () => {
+    const s = state();
+    const d = freshDraft(s);
+    assert.strictEqual(stageEffort(s, d, 'plan'), undefined);
+    assert.strictEqual(stageEffort(s, d, 'build'), 'high');
+    near(stageEstimate(s, d, 'build')!, 0.75);
+    const low = withStages(d, { build: { ...d.stages.build, effort: 'low' } });
+    assert.strictEqual(stageEffort(s, low, 'build'), 'low');
+    near(stageEstimate(s, low, 'build')!, 0.5);
+    const maxPlan = withStages(d, { plan: { ...d.stages.plan, effort: 'max' } });
+    near(stageEstimate(s, maxPlan, 'plan')!, 2);
+    assert.strictEqual(stageHint(s, maxPlan, 'plan'), 'opus · Built-in default · effort max · sub-agents haiku · ~$2.00');
+    // An effort with no estimate for that model: none (not the default effort's).
+    assert.strictEqual(stageEstimate(s, withStages(d, { plan: { ...d.stages.plan, effort: 'low' } }), 'plan'), undefined);
+    // Totals use it.
+    near(totals(s, low).usd, 0.5 + 0.5);
+  });
+
+  it('sub-agents: chosen, else configured, else the stage\'s model; the picker shows where they differ or when asked', () => {
+    const s = state();
+    const d = freshDraft(s);
+    assert.strictEqual(stageSubagentModel(s, d, 'plan'), 'haiku');
+    assert.strictEqual(stageSubagentModel(s, d, 'build'), 'sonnet');
+    assert.deepStrictEqual(s.stages.map((st) => showsSubagentPicker(s, d, st.id)), [true, false, false]);
+    assert.deepStrictEqual(s.stages.map((st) => showsSubagentPicker(s, { ...d, showSubagents: true }, st.id)), [true, true, true]);
+    const chosen = withStages(d, { build: { ...d.stages.build, subagentModel: 'haiku' } });
+    assert.strictEqual(stageSubagentModel(s, chosen, 'build'), 'haiku');
+    assert.strictEqual(showsSubagentPicker(s, chosen, 'build'), true);
+    // A chosen sub-agent model no longer offered is dropped by reconcile; an offered one stays.
+    const gone = withStages(d, { build: { ...d.stages.build, subagentModel: 'opusplan' }, test: { ...d.stages.test, subagentModel: 'opus' } });
+    const r = reconcile({ ...s, models: s.models.filter((m) => m.id !== 'opusplan') }, gone);
+    assert.strictEqual(r.stages.build.subagentModel, undefined);
+    assert.strictEqual(r.stages.test.subagentModel, 'opus');
+  });
+
+  it('sources line: says which rule gave the models', () => {
+    const s = state();
+    const d = freshDraft(s);
+    assert.strictEqual(sourcesLine(s, d), 'From Workspace settings: build · From User settings: test');
+    const chosen = withStages(d, { plan: { ...d.stages.plan, model: 'sonnet', touched: true } });
+    assert.strictEqual(sourcesLine(s, chosen), 'Chosen here: plan · From Workspace settings: build · From User settings: test');
+    const all = { ...s, defaults: Object.fromEntries(Object.entries(s.defaults).map(([k, v]) => [k, { ...v, source: 'default' as const }])) as FormState['defaults'] };
+    assert.strictEqual(sourcesLine(all, d), 'Models: built-in defaults');
   });
 
   it('totals: defaults (plan on opus, build on sonnet)', () => {
@@ -161,10 +212,10 @@ describe('form draft', () => {
     const s = state();
     const max = applyPreset(s, withStages(freshDraft(s), { test: { enabled: true, model: 'haiku', touched: false } }), 'Max quality')!;
     const t = totals(s, max);
-    near(t.usd, 1.75);
+    near(t.usd, 3.25); // plan at max effort (2) + build (1) + test (0.25)
     assert.strictEqual(t.saving, 0);
     assert.deepStrictEqual(totalsText(t), {
-      estimate: 'Estimated $1.75',
+      estimate: 'Estimated $3.25',
       scope: ' for 3 stages (from this workspace’s past runs)',
       relative: 'Relative cost 100% of all-opus',
       saving: '',
@@ -208,6 +259,9 @@ describe('form draft', () => {
         stages: { plan: { enabled: true }, build: { enabled: true, model: 'haiku' }, test: { enabled: false, model: 'opus' } },
       },
     });
+    // A chosen effort and sub-agent model travel with the stage; the defaults do not.
+    const extra = withStages(d, { plan: { ...d.stages.plan, effort: 'max', subagentModel: 'sonnet' } });
+    assert.deepStrictEqual(createMessage(s, extra, 1, false).draft.stages.plan, { enabled: true, effort: 'max', subagentModel: 'sonnet' });
     assert.strictEqual(titleMissing({ ...d, title: ' \n ' }), true);
     assert.strictEqual(titleMissing(d), false);
   });
@@ -225,7 +279,11 @@ describe('form draft', () => {
     assert.strictEqual(start.preset, undefined, 'the draft passed in is left as it was');
     assert.strictEqual(applyPreset(s, start, 'No such preset'), undefined);
 
-    const reset = resetModels(s, { ...cheap, stages: { ...cheap.stages, build: { ...cheap.stages.build, enabled: false } } });
+    const max = applyPreset(s, start, 'Max quality')!;
+    assert.deepStrictEqual(max.stages.plan, { enabled: true, model: 'opus', touched: true, effort: 'max' }, 'a preset carries its effort');
+    assert.strictEqual(max.stages.build.effort, undefined);
+
+    const reset = resetModels(s, { ...max, stages: { ...max.stages, build: { ...max.stages.build, enabled: false, subagentModel: 'opus' } } });
     assert.strictEqual(reset.preset, undefined);
     assert.deepStrictEqual(reset.stages, {
       plan: { enabled: true, model: 'opus', touched: false },

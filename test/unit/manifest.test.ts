@@ -12,7 +12,7 @@ describe('package.json manifest', () => {
     const root = join(__dirname, '../../..');
     const names = new Set<string>();
     for (const f of readdirSync(join(root, 'src')).filter((x) => x.endsWith('.ts'))) for (const m of readFileSync(join(root, 'src', f), 'utf8').matchAll(/lazy<[^>]*>\('([\w-]+)'\)/g)) names.add(m[1]);
-    assert.deepStrictEqual([...names].sort(), ['github', 'interactive', 'worktrees']);
+    assert.deepStrictEqual([...names].sort(), ['github', 'interactive', 'report', 'worktrees']);
     const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
     const build = readFileSync(join(root, 'esbuild.mjs'), 'utf8');
     for (const n of names) {

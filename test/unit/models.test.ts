@@ -30,6 +30,6 @@ describe('models', () => {
   });
 
   it('offers built-ins first, then custom models without duplicates', () => {
-    assert.deepStrictEqual(pickerModels(['opusplan', 'opus', 'sonnet[1m]']), ['opus', 'sonnet', 'haiku', 'opusplan', 'sonnet[1m]']);
+    assert.deepStrictEqual(pickerModels(['opusplan', 'opus', 'sonnet[1m]']), ['opus', 'sonnet', 'haiku', 'fable', 'opusplan', 'sonnet[1m]']);
   });
 });
