@@ -104,7 +104,7 @@ if (tests) {
     { ...testCommon, entryPoints: files('test/unit', '.test.ts'), outdir: 'out/test/unit', external: ['mocha'] },
     {
       ...testCommon,
-      entryPoints: ['test/integration/index.ts', ...files('test/integration', '.test.ts'), ...files('test/integration', '.untrusted.ts'), ...files('test/integration', '.bench.ts')],
+      entryPoints: ['test/integration/index.ts', ...files('test/integration', '.test.ts'), ...files('test/integration', '.untrusted.ts'), ...files('test/integration', '.pseudo.ts'), ...files('test/integration', '.bench.ts')],
       outdir: 'out/test/integration',
       external: ['vscode', 'mocha'],
     },

@@ -6,6 +6,7 @@
 import { constants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as l10n from './domain/l10n';
 
 export const INSTALL_URL = 'https://docs.anthropic.com/en/docs/claude-code/setup';
 
@@ -41,10 +42,10 @@ export async function locateClaude(configured: string | undefined, env: NodeJS.P
     const home = env.HOME || os.homedir();
     const p = configured.startsWith('~/') ? path.join(home, configured.slice(2)) : configured;
     if (process.platform === 'win32' && /\.(cmd|bat)$/i.test(p)) {
-      return { ok: false, configured, looked: [p], installUrl: INSTALL_URL, message: `sdlcPipeline.claudePath is "${configured}", a batch file (it would run through cmd.exe); point it at claude.exe.` };
+      return { ok: false, configured, looked: [p], installUrl: INSTALL_URL, message: l10n.t('sdlcPipeline.claudePath is "{0}", a batch file (it would run through cmd.exe); point it at claude.exe.', configured) };
     }
     if (await executable(p)) return { ok: true, path: p };
-    return { ok: false, configured, looked: [p], installUrl: INSTALL_URL, message: `sdlcPipeline.claudePath is "${configured}", but no executable file is there.` };
+    return { ok: false, configured, looked: [p], installUrl: INSTALL_URL, message: l10n.t('sdlcPipeline.claudePath is "{0}", but no executable file is there.', configured) };
   }
   const names = process.platform === 'win32' ? ['claude.exe'] : ['claude'];
   const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
@@ -60,14 +61,13 @@ export async function locateClaude(configured: string | undefined, env: NodeJS.P
     ok: false,
     looked: [...dirs.map((d) => path.join(d, 'claude')), ...places],
     installUrl: INSTALL_URL,
-    message: `The Claude Code CLI ("claude") was not found on PATH or in ${places.join(', ')}.`,
+    message: l10n.t('The Claude Code CLI ("claude") was not found on PATH or in {0}.', places.join(', ')),
   };
 }
 
 /** The message a user sees: what was tried, and where to set the path (a remote window reads machine settings from the remote). */
 export function notFoundMessage(l: Extract<Located, { ok: false }>, remoteName: string | undefined): string {
-  const where = remoteName
-    ? ` This is a remote window (${remoteName}): sdlcPipeline.claudePath is a machine setting, so set it in the remote's settings (Preferences: Open Remote Settings), not in your user settings.`
-    : ' Install Claude Code or set sdlcPipeline.claudePath to run stages.';
-  return `${l.message}${where}`;
+  return remoteName
+    ? l10n.t('{0} This is a remote window ({1}): sdlcPipeline.claudePath is a machine setting, so set it in the remote\'s settings (Preferences: Open Remote Settings), not in your user settings.', l.message, remoteName)
+    : l10n.t('{0} Install Claude Code or set sdlcPipeline.claudePath to run stages.', l.message);
 }

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { stageCommandId, STAGES, type StageId } from './domain/stages';
 import { StageIdSchema } from './domain/ticket';
 import './domain/zodLocale';
+import * as l10n from './domain/l10n';
 import { COMMANDS } from './commandNames';
 
 export { COMMANDS };
@@ -28,7 +29,7 @@ const StageArgs = z.extend(TicketArgs, { stage: z.optional(StageIdSchema) });
 const Model = z.string().check(z.minLength(1), z.maxLength(200));
 const RunArgs = z.extend(TicketArgs, { model: z.optional(Model), mode: z.optional(z.enum(['headless', 'interactive'])) });
 /** A file to write or read: a `file:` URI only, so a `command:` link cannot reach another scheme. */
-const FileArgs = z.object({ uri: z.optional(z.string().check(z.regex(/^file:\/\//, 'expected a file: URI (file://…)'))) });
+const FileArgs = z.object({ uri: z.optional(z.string().check(z.regex(/^file:\/\//, { error: () => l10n.t('expected a file: URI (file://…)') }))) });
 
 export const COMMAND_ARGS = {
   newTicket: NoArgs,

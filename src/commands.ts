@@ -46,10 +46,15 @@ type TicketCommand = 'changeStageModel' | 'resumeSession' | 'editTicket' | 'dupl
 const WORKTREE_COMMANDS = ['openWorktree', 'revealInSourceControl', 'reviewChanges', 'approveTicket', 'requestChanges', 'mergeTicket', 'updateFromBase', 'removeWorktree'] as const satisfies readonly WorktreeCommand[];
 const loadWorktreeCommands = lazy<typeof import('./worktrees')>('worktrees');
 
-/** Command titles from the manifest ("Run Stage…" → "Run Stage"), for messages. */
+/**
+ * Command titles from the manifest ("Run Stage…" → "Run Stage"), for messages. In a translated
+ * language VS Code gives a title as `{ value, original }`.
+ */
 function titles(context: vscode.ExtensionContext): (id: string) => string {
-  const r = z.object({ contributes: z.object({ commands: z.array(z.object({ command: z.string(), title: z.string() })) }) }).safeParse(context.extension.packageJSON);
-  const byId = new Map(r.success ? r.data.contributes.commands.map((c) => [c.command, c.title.replace(/…$/, '')]) : []);
+  const Title = z.union([z.string(), z.object({ value: z.string() })]);
+  const r = z.object({ contributes: z.object({ commands: z.array(z.object({ command: z.string(), title: Title })) }) }).safeParse(context.extension.packageJSON);
+  const text = (t: z.infer<typeof Title>) => (typeof t === 'string' ? t : t.value);
+  const byId = new Map(r.success ? r.data.contributes.commands.map((c) => [c.command, text(c.title).replace(/…$/, '')]) : []);
   return (id) => byId.get(id) ?? id;
 }
 
@@ -64,7 +69,11 @@ function registrar(output: vscode.LogOutputChannel, titleOf: (id: string) => str
       const parsed = schema.safeParse(raw ?? {});
       if (!parsed.success) {
         const [issue] = parsed.error.issues;
-        void notify.error(`invalid arguments for ${titleOf(id)}: ${issue.path.length ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}`);
+        void notify.error(
+          issue.path.length
+            ? vscode.l10n.t('invalid arguments for {0}: {1}: {2}', titleOf(id), issue.path.map(String).join('.'), issue.message)
+            : vscode.l10n.t('invalid arguments for {0}: {1}', titleOf(id), issue.message),
+        );
         return undefined;
       }
       try {
@@ -72,7 +81,7 @@ function registrar(output: vscode.LogOutputChannel, titleOf: (id: string) => str
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         output.error(`${id} failed: ${e instanceof Error ? (e.stack ?? message) : message}`);
-        void notify.error(`${titleOf(id)} failed: ${message}`);
+        void notify.error(vscode.l10n.t('{0} failed: {1}', titleOf(id), message));
         return undefined;
       }
     });
@@ -88,13 +97,13 @@ export function registerCommands(s: Services): vscode.Disposable[] {
   const ticketFor = async (ticketId: number | undefined, placeHolder: string): Promise<Ticket | undefined> => {
     if (ticketId === undefined) return pickTicket(tickets, placeHolder, () => s.form.reveal());
     const t = tickets.get(ticketId);
-    if (!t) void notify.error(`ticket #${ticketId} does not exist.`);
+    if (!t) void notify.error(vscode.l10n.t('ticket #{0} does not exist.', ticketId));
     return t;
   };
   /** A command about one ticket: the one its argument names, or one the user picks. */
-  const ticketCommand = <N extends TicketCommand>(name: N, fn: (t: Ticket, args: CommandArgs<N>) => unknown, placeHolder = 'Which ticket?') =>
+  const ticketCommand = <N extends TicketCommand>(name: N, fn: (t: Ticket, args: CommandArgs<N>) => unknown) =>
     command(name, async (args) => {
-      const t = await ticketFor(args.ticketId, placeHolder);
+      const t = await ticketFor(args.ticketId, vscode.l10n.t('Which ticket?'));
       if (t) return fn(t, args);
     });
   /** The model checked against the ticket's settings; undefined after saying why not. */
@@ -106,14 +115,14 @@ export function registerCommands(s: Services): vscode.Disposable[] {
   };
 
   const runStage = async (args: CommandArgs<'runStage'>, fixedStage?: StageId) => {
-    const t = await ticketFor(args.ticketId, 'Run a stage of which ticket?');
+    const t = await ticketFor(args.ticketId, vscode.l10n.t('Run a stage of which ticket?'));
     if (!t) return;
-    const stage = fixedStage ?? args.stage ?? (await pickStage(config, t, `Run which stage of #${t.id}?`, true));
+    const stage = fixedStage ?? args.stage ?? (await pickStage(config, t, vscode.l10n.t('Run which stage of #{0}?', t.id), true));
     if (!stage) return;
     let model = args.model;
     if (!model && !fixedStage && args.stage === undefined) {
       const current = stageModel(config, t, stage).model;
-      const m = await pickModel(config, t, stage, current, { placeHolder: `Model for ${stageInfo(stage).label} (this run; Enter keeps ${current})` });
+      const m = await pickModel(config, t, stage, current, { placeHolder: vscode.l10n.t('Model for {0} (this run; Enter keeps {1})', stageInfo(stage).label, current) });
       if (m === undefined) return;
       model = m ?? undefined;
     }
@@ -128,11 +137,15 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         const ws = t.workspace;
         // git runs the repository's own hooks and config: not in Restricted Mode.
         if (!vscode.workspace.isTrusted) {
-          void notify.warn('branch and worktree commands run git in the repository, which is disabled in Restricted Mode. Trust this workspace to use them.');
+          void notify.warn(vscode.l10n.t('branch and worktree commands run git in the repository, which is disabled in Restricted Mode. Trust this workspace to use them.'));
           return undefined;
         }
         if (ws && !ws.removed) return loadWorktreeCommands().runWorktreeCommand(name, { tickets, runner, pipeline, workspaces }, t, ws, args as never);
-        void notify.info(`ticket #${t.id} has no branch or worktree of its own${ws?.removed ? ' any more (it was removed)' : ' yet: its first stage creates them (see sdlcPipeline.isolation)'}.`);
+        void notify.info(
+          ws?.removed
+            ? vscode.l10n.t('ticket #{0} has no branch or worktree of its own any more (it was removed).', t.id)
+            : vscode.l10n.t('ticket #{0} has no branch or worktree of its own yet: its first stage creates them (see sdlcPipeline.isolation).', t.id),
+        );
         return undefined;
       }),
     );
@@ -147,7 +160,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         ticketCommand(name, (t, args) => {
           const has = name === 'openIssue' ? t.issue : name === 'openPullRequest' ? t.pullRequest : true;
           if (has) return loadGitHub().runGitHubCommand(name, services(), t, args);
-          void notify.info(`ticket #${t.id} has no ${name === 'openIssue' ? 'GitHub issue' : 'pull request'} linked.`);
+          void notify.info(name === 'openIssue' ? vscode.l10n.t('ticket #{0} has no GitHub issue linked.', t.id) : vscode.l10n.t('ticket #{0} has no pull request linked.', t.id));
           return undefined;
         }),
       ),
@@ -159,7 +172,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     command('runStage', (args) => runStage(args)),
     ...STAGES.map((st) => register(STAGE_COMMANDS[st.id], STAGE_COMMAND_ARGS, (args) => runStage(args, st.id))),
     command('runPipeline', async (args) => {
-      const t = await ticketFor(args.ticketId, 'Run the pipeline of which ticket?');
+      const t = await ticketFor(args.ticketId, vscode.l10n.t('Run the pipeline of which ticket?'));
       if (!t) return;
       const resume = args.resume ?? (await pickResume(t));
       if (resume === undefined) return;
@@ -175,14 +188,14 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       if (args.ticketId !== undefined && pipeline.isQueued(args.ticketId)) return pipeline.cancel(args.ticketId);
       const running = runner.running().filter((r) => args.ticketId === undefined || r.ticketId === args.ticketId);
       if (!running.length) {
-        void notify.info('no stage is running.');
+        void notify.info(vscode.l10n.t('no stage is running.'));
         return false;
       }
       const pick = await pickRunning(running);
       return pick ? stop(pick.ticketId, pick.stage) : false;
     }),
     ticketCommand('changeStageModel', async (t, args) => {
-      const stage = args.stage ?? (await pickStage(config, t, `Change the model of which stage of #${t.id}?`, true));
+      const stage = args.stage ?? (await pickStage(config, t, vscode.l10n.t('Change the model of which stage of #{0}?', t.id), true));
       if (!stage) return;
       const picked = args.model === undefined ? await pickModel(config, t, stage, stageModel(config, t, stage).model, { withDefault: true }) : args.model;
       if (picked === undefined) return;
@@ -191,7 +204,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       const updated = await tickets.update(t.id, (tt) => {
         tt.stages[stage] = { enabled: tt.stages[stage]?.enabled ?? false, model: model ?? undefined };
       });
-      void vscode.window.setStatusBarMessage(`SDLC Pipeline: #${t.id} ${stageInfo(stage).label} → ${stageModel(config, updated, stage).model}`, 4000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('SDLC Pipeline: #{0} {1} → {2}', t.id, stageInfo(stage).label, stageModel(config, updated, stage).model), 4000);
       return updated.stages[stage];
     }),
     command('pickModel', async (args) => {
@@ -201,11 +214,11 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     }),
     ticketCommand('resumeSession', async (t, args) => {
       const withSessions = STAGES.map((x) => x.id).filter((st) => lastRun(t, st)?.sessionId && lastRun(t, st)?.mode === 'headless');
-      const stage = args.stage ?? (withSessions.length === 1 ? withSessions[0] : await pickStage(config, t, 'Resume the session of which stage?', true));
+      const stage = args.stage ?? (withSessions.length === 1 ? withSessions[0] : await pickStage(config, t, vscode.l10n.t('Resume the session of which stage?'), true));
       if (!stage) return;
       const run = lastRun(t, stage);
       if (!run?.sessionId) {
-        void notify.info(`${stageInfo(stage).label} of #${t.id} has no session to resume yet.`);
+        void notify.info(vscode.l10n.t('{0} of #{1} has no session to resume yet.', stageInfo(stage).label, t.id));
         return;
       }
       return runner.resume(t, run);
@@ -218,9 +231,15 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       if (f) await tree.setFilter(f);
     }),
     ticketCommand('editTicket', async (t, args) => {
-      const title = args.title ?? (await vscode.window.showInputBox({ prompt: `Title of ticket #${t.id}`, value: t.title, validateInput: (v) => (!v.trim() ? 'Title is required' : v.length > TITLE_MAX ? `At most ${TITLE_MAX} characters` : undefined) }));
+      const title =
+        args.title ??
+        (await vscode.window.showInputBox({
+          prompt: vscode.l10n.t('Title of ticket #{0}', t.id),
+          value: t.title,
+          validateInput: (v) => (!v.trim() ? vscode.l10n.t('Title is required') : v.length > TITLE_MAX ? vscode.l10n.t('At most {0} characters', TITLE_MAX) : undefined),
+        }));
       if (title === undefined || !title.trim()) return;
-      const description = args.description ?? (await vscode.window.showInputBox({ prompt: `Description of ticket #${t.id}`, value: t.description }));
+      const description = args.description ?? (await vscode.window.showInputBox({ prompt: vscode.l10n.t('Description of ticket #{0}', t.id), value: t.description }));
       if (description === undefined) return;
       return tickets.update(t.id, (tt) => {
         tt.title = title.trim().slice(0, TITLE_MAX);
@@ -228,7 +247,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
       });
     }),
     ticketCommand('duplicateTicket', async (t) => {
-      const copy = await tickets.create({ title: `${t.title} (copy)`.slice(0, TITLE_MAX), description: t.description, type: t.type, folder: t.folder, stages: t.stages });
+      const copy = await tickets.create({ title: vscode.l10n.t('{0} (copy)', t.title).slice(0, TITLE_MAX), description: t.description, type: t.type, folder: t.folder, stages: t.stages });
       tree.reveal(copy.id);
       return copy;
     }),
@@ -237,15 +256,17 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     ticketCommand('deleteTicket', async (t, args) => {
       const busy = pipeline.isRunning(t.id) || runner.isRunning(t.id);
       if (!args.confirm) {
-        const action = busy ? 'Stop and Delete' : 'Delete';
-        const what = busy ? `Ticket #${t.id} "${t.title}" is running. Stop its stages and delete it?` : `Delete ticket #${t.id} "${t.title}"?`;
-        const c = await notify.confirm(`${what} Its run history is deleted too; files in the workspace are kept.`, action);
+        const action = busy ? vscode.l10n.t('Stop and Delete') : vscode.l10n.t('Delete');
+        const question = busy
+          ? vscode.l10n.t('Ticket #{0} "{1}" is running. Stop its stages and delete it? Its run history is deleted too; files in the workspace are kept.', t.id, t.title)
+          : vscode.l10n.t('Delete ticket #{0} "{1}"? Its run history is deleted too; files in the workspace are kept.', t.id, t.title);
+        const c = await notify.confirm(question, action);
         if (c !== action) return false;
       }
       if (pipeline.isRunning(t.id) || runner.isRunning(t.id)) {
         pipeline.cancel(t.id);
         if (!(await runner.stopTicket(t.id))) {
-          void notify.error(`ticket #${t.id} did not stop in time; it was not deleted.`);
+          void notify.error(vscode.l10n.t('ticket #{0} did not stop in time; it was not deleted.', t.id));
           return false;
         }
       }
@@ -262,7 +283,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         const { ticketFile } = await tickets.writeTicketFile(t, config.forTicket(t).run.ticketsDirectory, workspaces.filesRoot(t));
         return vscode.window.showTextDocument(ticketFile);
       } catch (e) {
-        void notify.error(`cannot write the ticket file of #${t.id}: ${(e as Error).message}`);
+        void notify.error(vscode.l10n.t('cannot write the ticket file of #{0}: {1}', t.id, (e as Error).message));
         return undefined;
       }
     }),
@@ -275,27 +296,32 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         await vscode.workspace.fs.stat(file);
         await vscode.window.showTextDocument(file);
       } catch {
-        void notify.info(`ticket #${t.id} has no plan yet — run its Plan stage.`);
+        void notify.info(vscode.l10n.t('ticket #{0} has no plan yet — run its Plan stage.', t.id));
       }
     }),
     command('exportTickets', async (args) => {
       const folder = vscode.workspace.workspaceFolders?.[0];
-      const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: 'Export tickets', defaultUri: folder ? vscode.Uri.joinPath(folder.uri, 'sdlc-tickets.json') : undefined });
+      const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: vscode.l10n.t('Export tickets'), defaultUri: folder ? vscode.Uri.joinPath(folder.uri, 'sdlc-tickets.json') : undefined });
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(tickets.exportJson()));
-      void notify.info(`exported ${tickets.store.size} tickets.`);
+      void notify.info(vscode.l10n.t('exported {0} tickets.', tickets.store.size));
       return target.toString();
     }),
     command('importTickets', async (args) => {
-      const source = args.uri ? vscode.Uri.parse(args.uri, true) : (await vscode.window.showOpenDialog({ filters: { JSON: ['json'] }, openLabel: 'Import tickets' }))?.[0];
+      const source = args.uri ? vscode.Uri.parse(args.uri, true) : (await vscode.window.showOpenDialog({ filters: { JSON: ['json'] }, openLabel: vscode.l10n.t('Import tickets') }))?.[0];
       if (!source) return;
       const parsed = tickets.parseImport(new TextDecoder().decode(await vscode.workspace.fs.readFile(source)));
       if (!parsed.ok) {
-        void notify.error(`cannot import ${source.fsPath}: ${parsed.error}.`);
+        void notify.error(vscode.l10n.t('cannot import {0}: {1}.', source.fsPath, parsed.error));
         return;
       }
       const r = await tickets.importTickets(parsed.tickets);
-      void notify.info(`imported ${r.imported.length} tickets${r.renumbered.length ? ` (${r.renumbered.length} renumbered: ${r.renumbered.slice(0, 5).map(([a, b]) => `#${a}→#${b}`).join(', ')})` : ''}.`);
+      const renumbered = r.renumbered.slice(0, 5).map(([a, b]) => `#${a}→#${b}`).join(', ');
+      void notify.info(
+        r.renumbered.length
+          ? vscode.l10n.t('imported {0} tickets ({1} renumbered: {2}).', r.imported.length, r.renumbered.length, renumbered)
+          : vscode.l10n.t('imported {0} tickets.', r.imported.length),
+      );
       return r;
     }),
     ...worktreeCommands(),
@@ -304,7 +330,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     command('findClaude', () => s.firstSteps.findClaude()),
     command('getStarted', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${s.context.extension.id}#${WALKTHROUGH_ID}`, false)),
     command('exportCostCsv', async (args) => {
-      const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export costs' });
+      const target = args.uri ? vscode.Uri.parse(args.uri, true) : await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: vscode.l10n.t('Export costs') });
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(s.costReport.csv()));
       return target.toString();

@@ -93,7 +93,7 @@ export class ConfigurationService extends Disposable {
     for (const p of this.current.problems) {
       if (this.warned.has(p)) continue;
       this.output.warn(`settings: ${p}`);
-      void notify.warn(`${p}`, 'Open Settings').then((choice) => {
+      void notify.warn(p, vscode.l10n.t('Open Settings')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', SECTION);
       });
     }

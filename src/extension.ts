@@ -1,4 +1,5 @@
 /** Composition root: services are created once, here, in dependency order. */
+import './l10nHost'; // first: this bundle's translations before any module uses them
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { ConfigurationService } from './configuration';

@@ -57,12 +57,14 @@ export class FirstSteps extends Disposable {
     const found = await locateClaude(this.config.value.run.claudePath);
     if (found.ok) {
       this.set(FIRST_STEP_KEYS.claudeFound);
-      void notify.info(`Claude Code found: ${found.path}. Each stage runs it with the model you choose.`);
+      void notify.info(vscode.l10n.t('Claude Code found: {0}. Each stage runs it with the model you choose.', found.path));
       return found.path;
     }
-    const choice = await notify.error(notFoundMessage(found, vscode.env.remoteName), 'How to Install', 'Set Claude Path');
-    if (choice === 'How to Install') void vscode.env.openExternal(vscode.Uri.parse(found.installUrl));
-    if (choice === 'Set Claude Path') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.claudePath');
+    const install = vscode.l10n.t('How to Install');
+    const setPath = vscode.l10n.t('Set Claude Path');
+    const choice = await notify.error(notFoundMessage(found, vscode.env.remoteName), install, setPath);
+    if (choice === install) void vscode.env.openExternal(vscode.Uri.parse(found.installUrl));
+    if (choice === setPath) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.claudePath');
     return undefined;
   }
 }

@@ -1,4 +1,7 @@
-/** The "New Ticket" sidebar webview: HTML with a nonce CSP, typed messages, both sides validated. */
+/**
+ * The "New Ticket" sidebar webview: HTML with a nonce CSP, typed messages, both sides validated.
+ * The form gets its translations from here (`vscode.l10n.bundle`, in an `l10n` message).
+ */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
@@ -125,6 +128,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     switch (msg.type) {
       case 'ready':
         this.ready = true;
+        this.postL10n();
         this.postState();
         this.flushFill();
         return;
@@ -137,7 +141,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
         return;
       case 'selectFolder': {
         const folder = this.openFolder(msg.folder);
-        if (!folder) return this.reject('a folder that is not open', { field: 'folder', message: 'That workspace folder is no longer open.' });
+        if (!folder) return this.reject('a folder that is not open', { field: 'folder', message: vscode.l10n.t('That workspace folder is no longer open.') });
         this.folder = folder.uri.toString();
         this.postState();
         return;
@@ -170,7 +174,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     const { requestId } = msg;
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (msg.draft.folder && !folders.some((f) => f.uri.toString() === msg.draft.folder)) {
-      return this.reject('a ticket for a folder that is not open', { requestId, field: 'folder', message: 'That workspace folder is no longer open.' });
+      return this.reject('a ticket for a folder that is not open', { requestId, field: 'folder', message: vscode.l10n.t('That workspace folder is no longer open.') });
     }
     const folder = this.openFolder(msg.draft.folder) ?? folders[0];
     const custom = this.config.forFolder(folder?.uri).models.customModels;
@@ -188,7 +192,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     const ticket = await this.tickets.create(issue ? { ...fields, issue: { host: issue.host, owner: issue.owner, repo: issue.repo, number: issue.number, url: `https://${issue.host}/${issue.owner}/${issue.repo}/issues/${issue.number}` } } : fields);
     await this.saved.setFormDraft(undefined);
     this.post({ type: 'created', requestId, id: ticket.id, ran: msg.run });
-    void vscode.window.setStatusBarMessage(`SDLC Pipeline: ticket #${ticket.id} created`, 4000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('SDLC Pipeline: ticket #{0} created', ticket.id), 4000);
     if (msg.run) this.actions.runPipeline(ticket.id);
   }
 
@@ -201,7 +205,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     const models = pickerModels(cfg.models.customModels).map((id) => {
       const b = builtinModel(id);
       const ran = ranAs(id);
-      return { id, label: b?.label ?? id, relativeCost: relativeCost(id), description: b?.description ?? 'Custom model', ...(ran && ran !== id ? { ranAs: ran } : {}) };
+      return { id, label: b?.label ?? id, relativeCost: relativeCost(id), description: b?.description ?? vscode.l10n.t('Custom model'), ...(ran && ran !== id ? { ranAs: ran } : {}) };
     });
     // Typical tokens per stage, model and effort; priced per model by the id each alias actually ran as.
     const index = new EstimateIndex(this.tickets.all().flatMap((t) => t.runs));
@@ -233,7 +237,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
         }),
       ) as FormState['defaults'],
       defaultStages: cfg.models.defaultStages,
-      presets: cfg.models.presets.map((p) => ({ name: p.name, models: p.models as Record<string, string>, ...(p.efforts ? { efforts: p.efforts } : {}) })) as FormState['presets'],
+      presets: cfg.models.presets.map((p) => ({ name: p.name, ...(p.label ? { label: p.label } : {}), models: p.models as Record<string, string>, ...(p.efforts ? { efforts: p.efforts } : {}) })) as FormState['presets'],
       folders: (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name })),
       types: [...TICKET_TYPES],
       trusted: vscode.workspace.isTrusted,
@@ -243,6 +247,18 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       estimates,
       pricesAsOf: PRICES_AS_OF,
     };
+  }
+
+  /** The form's translations, before its first state; none in English (no bundle). A bundle over the protocol's limits is left out: the form stays in English. */
+  private postL10n(): void {
+    const bundle = vscode.l10n.bundle;
+    if (!bundle) return;
+    const checked = HostMessageSchema.safeParse({ type: 'l10n', bundle });
+    if (!checked.success) {
+      this.output.warn(`form: the translations were not sent (${checked.error.issues[0]?.message ?? 'invalid'}); the form shows English`);
+      return;
+    }
+    void this.view?.webview.postMessage(checked.data);
   }
 
   private postState(): void {
@@ -267,17 +283,20 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
       `img-src ${webview.cspSource}`,
       `script-src 'nonce-${nonce}'`,
     ].join('; ');
+    // Translations end up in HTML text here: escaped, though they come with the extension.
+    const text = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    const lang = vscode.l10n.bundle ? vscode.env.language : 'en';
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${text(lang)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style}">
-<title>New Ticket</title>
+<title>${text(vscode.l10n.t('New Ticket'))}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"><p class="loading">Loading…</p></main>
+<main id="app" aria-live="polite"><p class="loading">${text(vscode.l10n.t('Loading…'))}</p></main>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

@@ -18,7 +18,8 @@ export class GitError extends Error {
     readonly args: readonly string[],
     readonly result: GitResult,
   ) {
-    super(`git ${args[0]} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ') || `exit ${result.code}`}`);
+    const detail = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ');
+    super(detail ? vscode.l10n.t('git {0} failed: {1}', args[0], detail) : vscode.l10n.t('git {0} failed: exit {1}', args[0], result.code));
   }
 }
 
@@ -101,13 +102,13 @@ export class Git {
 export async function gitMissing(git: Git, cwd: string): Promise<string | undefined> {
   try {
     const r = await git.run(cwd, ['--version']);
-    if (r.code !== 0) return `git did not run (${r.stderr.trim() || `exit ${r.code}`}).`;
+    if (r.code !== 0) return r.stderr.trim() ? vscode.l10n.t('git did not run ({0}).', r.stderr.trim()) : vscode.l10n.t('git did not run (exit {0}).', r.code);
     const v = /(\d+)\.(\d+)/.exec(r.stdout);
     if (v && (Number(v[1]) < MIN_GIT[0] || (Number(v[1]) === MIN_GIT[0] && Number(v[2]) < MIN_GIT[1]))) {
-      return `${r.stdout.trim()} is too old: a ticket's own branch and worktree need git ${MIN_GIT.join('.')} or newer. Update git, or set sdlcPipeline.isolation to "none".`;
+      return vscode.l10n.t('{0} is too old: a ticket\'s own branch and worktree need git {1} or newer. Update git, or set sdlcPipeline.isolation to "none".', r.stdout.trim(), MIN_GIT.join('.'));
     }
     return undefined;
   } catch (e) {
-    return `git was not found (${(e as Error).message}). Install git or set "git.path", or set sdlcPipeline.isolation to "none".`;
+    return vscode.l10n.t('git was not found ({0}). Install git or set "git.path", or set sdlcPipeline.isolation to "none".', (e as Error).message);
   }
 }

@@ -10,6 +10,7 @@
  *   place. When GitHub cannot be reached (offline, rate limit) the update waits and is retried,
  *   also after a reload (the ticket records that one is pending).
  */
+import './l10nHost'; // first: this bundle's translations before any module uses them
 import { Octokit } from '@octokit/core';
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
@@ -98,7 +99,7 @@ export class GitHubService extends Disposable {
   private baseUrl(repo: RepoRef): string {
     if (repo.host === 'github.com') return 'https://api.github.com';
     const e = enterpriseUri();
-    if (!e || e.host.toLowerCase() !== repo.host) throw new GitHubError('invalid', `${repo.host} is not github.com or your GitHub Enterprise server (github-enterprise.uri in user settings).`);
+    if (!e || e.host.toLowerCase() !== repo.host) throw new GitHubError('invalid', vscode.l10n.t('{0} is not github.com or your GitHub Enterprise server (github-enterprise.uri in user settings).', repo.host));
     return `${e.protocol}//${e.host}/api/v3`;
   }
 
@@ -127,7 +128,7 @@ export class GitHubService extends Disposable {
     const env = provider === 'github' ? [process.env.GH_TOKEN, process.env.GITHUB_TOKEN] : [process.env.GH_ENTERPRISE_TOKEN, process.env.GITHUB_ENTERPRISE_TOKEN];
     const ask = async () => (interactive ? (await vscode.authentication.getSession(provider, SCOPES, { createIfNone: true }))?.accessToken : undefined);
     const token = await chooseToken(silent, env, ask);
-    if (!token) throw new GitHubError('auth', `sign in to ${repo.host === 'github.com' ? 'GitHub' : repo.host} (or set GH_TOKEN) to use ${repo.owner}/${repo.repo}.`);
+    if (!token) throw new GitHubError('auth', vscode.l10n.t('sign in to {0} (or set GH_TOKEN) to use {1}.', repo.host === 'github.com' ? 'GitHub' : repo.host, `${repo.owner}/${repo.repo}`));
     return token;
   }
 
@@ -151,18 +152,18 @@ export class GitHubService extends Disposable {
     const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } };
     const headers = err.response?.headers ?? {};
     const name = `${repo.owner}/${repo.repo}`;
-    if (!err.response) return new GitHubError('offline', `GitHub (${repo.host}) cannot be reached: ${err.message ?? 'no response'}.`);
+    if (!err.response) return new GitHubError('offline', vscode.l10n.t('GitHub ({0}) cannot be reached: {1}.', repo.host, err.message ?? vscode.l10n.t('no response')));
     const retryAfter = Number(headers['retry-after']);
     const reset = Number(headers['x-ratelimit-reset']);
     if (err.status === 429 || (err.status === 403 && (headers['x-ratelimit-remaining'] === '0' || Number.isFinite(retryAfter)))) {
       const ms = Number.isFinite(retryAfter) ? retryAfter * 1000 : Number.isFinite(reset) ? Math.max(0, reset * 1000 - Date.now()) : RETRY_MIN_MS;
-      return new GitHubError('rateLimit', `GitHub's rate limit is reached; trying again in ${Math.ceil(ms / 1000)} s.`, ms);
+      return new GitHubError('rateLimit', vscode.l10n.t('GitHub\'s rate limit is reached; trying again in {0} s.', Math.ceil(ms / 1000)), ms);
     }
-    if (err.status === 401) return new GitHubError('auth', `GitHub did not accept the token for ${name} (401). Sign in again.`);
-    if (err.status === 403) return new GitHubError('forbidden', `no permission for ${name} (403): the token needs the "repo" scope for a private repository, and write access to comment or open pull requests.`);
-    if (err.status === 404) return new GitHubError('notFound', `${name} was not found (404): it does not exist, or it is private and the token lacks the "repo" scope.`);
-    if (err.status && err.status >= 500) return new GitHubError('offline', `GitHub answered ${err.status}; trying again later.`);
-    return new GitHubError('other', `GitHub: ${err.message ?? `error ${err.status}`}`);
+    if (err.status === 401) return new GitHubError('auth', vscode.l10n.t('GitHub did not accept the token for {0} (401). Sign in again.', name));
+    if (err.status === 403) return new GitHubError('forbidden', vscode.l10n.t('no permission for {0} (403): the token needs the "repo" scope for a private repository, and write access to comment or open pull requests.', name));
+    if (err.status === 404) return new GitHubError('notFound', vscode.l10n.t('{0} was not found (404): it does not exist, or it is private and the token lacks the "repo" scope.', name));
+    if (err.status && err.status >= 500) return new GitHubError('offline', vscode.l10n.t('GitHub answered {0}; trying again later.', err.status));
+    return new GitHubError('other', typeof err.message === 'string' ? vscode.l10n.t('GitHub: {0}', err.message) : vscode.l10n.t('GitHub: error {0}', String(err.status)));
   }
 
   // ---- in: issues ----
@@ -197,7 +198,7 @@ export class GitHubService extends Disposable {
     return this.call(repo, false, async (o) => {
       const res = await o.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { owner: repo.owner, repo: repo.repo, issue_number: number });
       const p = IssueSchema.safeParse(res.data);
-      if (!p.success || p.data.pull_request !== undefined) throw new GitHubError('invalid', `${repo.owner}/${repo.repo}#${number} is not an issue.`);
+      if (!p.success || p.data.pull_request !== undefined) throw new GitHubError('invalid', vscode.l10n.t('{0}#{1} is not an issue.', `${repo.owner}/${repo.repo}`, number));
       return p.data;
     });
   }
@@ -271,7 +272,7 @@ export class GitHubService extends Disposable {
         this.output.warn(`#${ticketId}: status comment pending: ${err.message}`);
       } else {
         this.output.error(`#${ticketId}: status comment: ${err.message}`);
-        void notify.error(`the status comment of ticket #${ticketId} was not sent: ${err.message}`, ...(err.kind === 'auth' ? ['Sign in to GitHub'] : [])).then((c) => {
+        void notify.error(vscode.l10n.t('the status comment of ticket #{0} was not sent: {1}', ticketId, err.message), ...(err.kind === 'auth' ? [vscode.l10n.t('Sign in to GitHub')] : [])).then((c) => {
           if (c) void this.token(link, true).then(() => this.syncComment(ticketId, final), () => undefined);
         });
       }
@@ -342,7 +343,7 @@ export class GitHubService extends Disposable {
     // The base first: a branch that *is* the base (e.g. main, checked out in place) is never pushed.
     const defaultBranch = await this.call(o.repo, true, async (k) => RepoSchema.parse((await k.request('GET /repos/{owner}/{repo}', { owner: o.repo.owner, repo: o.repo.repo })).data).default_branch);
     const base = o.base ?? defaultBranch;
-    if (o.branch === base || o.branch === defaultBranch) throw new GitHubError('invalid', `${o.branch} is the base branch: a pull request needs the ticket's own branch (run the ticket with sdlcPipeline.isolation "worktree" or "branch", or check out a feature branch). Nothing was pushed.`);
+    if (o.branch === base || o.branch === defaultBranch) throw new GitHubError('invalid', vscode.l10n.t('{0} is the base branch: a pull request needs the ticket\'s own branch (run the ticket with sdlcPipeline.isolation "worktree" or "branch", or check out a feature branch). Nothing was pushed.', o.branch));
     await this.push(o.dir, o.repo.remote, o.branch);
     const pr = await this.call(o.repo, true, async (k) => {
       const title = `${ticket.title} (SDLC #${ticket.id})`.slice(0, 256);
@@ -374,7 +375,7 @@ export class GitHubService extends Disposable {
     }
     // No git extension: the git CLI, never prompting.
     const r = await this.git.run(dir, ['push', '-u', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
-    if (r.code !== 0) throw new GitHubError('other', `git push failed: ${r.stderr.trim().split('\n').pop()}`);
+    if (r.code !== 0) throw new GitHubError('other', vscode.l10n.t('git push failed: {0}', String(r.stderr.trim().split('\n').pop())));
   }
 }
 

@@ -39,13 +39,16 @@ interface IssueItem extends vscode.QuickPickItem {
   more?: boolean;
 }
 
-const CREATE_NOW: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('add'), tooltip: 'Create the ticket now with the default models' };
+/** The button on an issue that creates its ticket at once (its tooltip in the current language). */
+function createNowButton(): vscode.QuickInputButton {
+  return { iconPath: new vscode.ThemeIcon('add'), tooltip: vscode.l10n.t('Create the ticket now with the default models') };
+}
 
-/** Shows what went wrong with the actions that help (sign in again). */
-function report(e: unknown, what: string): undefined {
+/** Shows what went wrong (`say` turns the error's message into the whole sentence) with the actions that help (sign in again). */
+function report(e: unknown, say: (message: string) => string): undefined {
   const err = e instanceof GitHubError ? e : undefined;
   const message = err?.message ?? (e as Error).message;
-  void notify.error(`${what}: ${message}`, ...(err?.kind === 'auth' ? ['Sign in to GitHub'] : [])).then((c) => {
+  void notify.error(say(message), ...(err?.kind === 'auth' ? [vscode.l10n.t('Sign in to GitHub')] : [])).then((c) => {
     if (c) void vscode.authentication.getSession('github', ['repo'], { createIfNone: true }).then(undefined, () => undefined);
   });
   return undefined;
@@ -55,14 +58,14 @@ function report(e: unknown, what: string): undefined {
 async function pickRepo(s: GitHubServices, folder: vscode.WorkspaceFolder, remote?: string): Promise<Remote | undefined> {
   const all = await s.github.remotes(folder.uri.fsPath);
   if (!all.length) {
-    void notify.error(`${folder.name} has no GitHub remote (github.com, or the server in github-enterprise.uri).`);
+    void notify.error(vscode.l10n.t('{0} has no GitHub remote (github.com, or the server in github-enterprise.uri).', folder.name));
     return undefined;
   }
   if (remote) return all.find((r) => r.remote === remote);
   if (all.length === 1) return all[0];
   const pick = await vscode.window.showQuickPick(
     all.map((r) => ({ label: `${r.owner}/${r.repo}`, description: `${r.remote} · ${r.host}`, r })),
-    { placeHolder: 'Issues of which repository?' },
+    { placeHolder: vscode.l10n.t('Issues of which repository?') },
   );
   return pick?.r;
 }
@@ -70,19 +73,19 @@ async function pickRepo(s: GitHubServices, folder: vscode.WorkspaceFolder, remot
 async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) return folders[0];
-  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder\'s repository?' });
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder\'s repository?') });
 }
 
-function issueItem(i: Issue, repo: RepoRef): IssueItem {
+function issueItem(i: Issue, repo: RepoRef, createNow: vscode.QuickInputButton): IssueItem {
   const labels = labelNames(i);
   return {
     // `$(…)` in a title would render as an icon: shown as typed.
     label: `#${i.number} ${i.title.replace(/\$\(/g, '$\u200b(')}`,
     description: labels.join(', '),
-    detail: i.assignee ? `assigned to ${i.assignee.login}` : undefined,
+    detail: i.assignee ? vscode.l10n.t('assigned to {0}', i.assignee.login) : undefined,
     issue: i,
     ref: { ...repo, number: i.number },
-    buttons: [CREATE_NOW],
+    buttons: [createNow],
     // The server matched it (perhaps in the body): VS Code's own filter must not hide it.
     alwaysShow: true,
   };
@@ -92,8 +95,9 @@ function issueItem(i: Issue, repo: RepoRef): IssueItem {
 function pickIssue(s: GitHubServices, repo: RepoRef): Promise<{ ref: RepoRef & { number: number }; issue?: Issue; now: boolean } | undefined> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<IssueItem>();
-    qp.title = `New Ticket from ${repo.owner}/${repo.repo} Issue`;
-    qp.placeholder = 'Search open issues (number, title, label, assignee) or paste an issue URL';
+    const createNow = createNowButton();
+    qp.title = vscode.l10n.t('New Ticket from {0}/{1} Issue', repo.owner, repo.repo);
+    qp.placeholder = vscode.l10n.t('Search open issues (number, title, label, assignee) or paste an issue URL');
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     let page = 1;
@@ -111,21 +115,21 @@ function pickIssue(s: GitHubServices, repo: RepoRef): Promise<{ ref: RepoRef & {
       qp.busy = true;
       const ref = parseIssueRef(query, repo);
       if (ref && /^(https?:\/\/|[^/\s]+\/[^/\s]+#)/.test(query.trim())) {
-        qp.items = [{ label: `Import ${issueLabel(ref)}`, description: ref.host, ref, alwaysShow: true, buttons: [CREATE_NOW] }];
+        qp.items = [{ label: vscode.l10n.t('Import {0}', issueLabel(ref)), description: ref.host, ref, alwaysShow: true, buttons: [createNow] }];
         qp.busy = false;
         return;
       }
       try {
         const res = await s.github.issues(repo, query, page);
         if (mine !== seq) return;
-        const items = res.issues.map((i) => issueItem(i, repo));
+        const items = res.issues.map((i) => issueItem(i, repo, createNow));
         const kept = append ? qp.items.filter((i) => !i.more) : [];
-        qp.items = [...kept, ...items, ...(res.more ? [{ label: '$(more) Load more issues…', more: true, alwaysShow: true }] : [])];
-        if (!qp.items.length) qp.items = [{ label: query ? `No open issue matches "${query}"` : 'No open issues', alwaysShow: true }];
+        qp.items = [...kept, ...items, ...(res.more ? [{ label: vscode.l10n.t('$(more) Load more issues…'), more: true, alwaysShow: true }] : [])];
+        if (!qp.items.length) qp.items = [{ label: query ? vscode.l10n.t('No open issue matches "{0}"', query) : vscode.l10n.t('No open issues'), alwaysShow: true }];
       } catch (e) {
         if (mine !== seq) return;
         if (!append) qp.items = [];
-        report(e, `cannot list the issues of ${repo.owner}/${repo.repo}`);
+        report(e, (message) => vscode.l10n.t('cannot list the issues of {0}/{1}: {2}', repo.owner, repo.repo, message));
       } finally {
         if (mine === seq) qp.busy = false;
       }
@@ -176,7 +180,7 @@ async function newTicketFromIssue(s: GitHubServices, args: CommandArgs<'newTicke
   if (args.issue) {
     const ref = parseIssueRef(args.issue, repo);
     if (!ref) {
-      void notify.error(`"${args.issue.slice(0, 100)}" is not an issue URL or number.`);
+      void notify.error(vscode.l10n.t('"{0}" is not an issue URL or number.', args.issue.slice(0, 100)));
       return undefined;
     }
     choice = { ref, now: args.create ?? false };
@@ -188,9 +192,11 @@ async function newTicketFromIssue(s: GitHubServices, args: CommandArgs<'newTicke
   if (existing && !args.again) {
     // Asked, not assumed: the answer re-runs this command with `again`.
     const again = { ...args, issue: choice.ref ? `https://${choice.ref.host}/${choice.ref.owner}/${choice.ref.repo}/issues/${choice.ref.number}` : args.issue, folder: folder.uri.toString(), remote: repo.remote, create: choice.now, again: true };
-    void notify.warn(`${issueLabel(choice.ref)} is already ticket #${existing.id} "${existing.title}".`, 'Show Ticket', 'Import Again').then((c) => {
-      if (c === 'Show Ticket') s.tree.reveal(existing.id);
-      if (c === 'Import Again') void vscode.commands.executeCommand(COMMANDS.newTicketFromIssue, again);
+    const show = vscode.l10n.t('Show Ticket');
+    const importAgain = vscode.l10n.t('Import Again');
+    void notify.warn(vscode.l10n.t('{0} is already ticket #{1} "{2}".', issueLabel(choice.ref), existing.id, existing.title), show, importAgain).then((c) => {
+      if (c === show) s.tree.reveal(existing.id);
+      if (c === importAgain) void vscode.commands.executeCommand(COMMANDS.newTicketFromIssue, again);
     });
     return existing;
   }
@@ -198,7 +204,7 @@ async function newTicketFromIssue(s: GitHubServices, args: CommandArgs<'newTicke
   try {
     issue = choice.issue ?? (await s.github.issue(choice.ref, choice.ref.number));
   } catch (e) {
-    return report(e, `cannot read ${issueLabel(choice.ref)}`);
+    return report(e, (message) => vscode.l10n.t('cannot read {0}: {1}', issueLabel(choice.ref), message));
   }
   const d = s.github.draft(issue, choice.ref);
   if (!choice.now) {
@@ -207,13 +213,13 @@ async function newTicketFromIssue(s: GitHubServices, args: CommandArgs<'newTicke
   }
   const t = await s.tickets.create({ title: d.title, description: d.description, type: d.type, folder: folder.uri.toString(), stages: defaultStages(s, folder), issue: d.link });
   s.tree.reveal(t.id);
-  void vscode.window.setStatusBarMessage(`SDLC Pipeline: ticket #${t.id} created from ${issueLabel(d.link)}`, 4000);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('SDLC Pipeline: ticket #{0} created from {1}', t.id, issueLabel(d.link)), 4000);
   return t;
 }
 
 async function createPullRequest(s: GitHubServices, t: Ticket): Promise<{ number: number; url: string; existed: boolean } | undefined> {
   if (!vscode.workspace.isTrusted) {
-    void notify.warn('creating a pull request pushes a branch, which is disabled in Restricted Mode. Trust this workspace first.');
+    void notify.warn(vscode.l10n.t('creating a pull request pushes a branch, which is disabled in Restricted Mode. Trust this workspace first.'));
     return undefined;
   }
   const folder = s.tickets.folderOf(t);
@@ -221,26 +227,27 @@ async function createPullRequest(s: GitHubServices, t: Ticket): Promise<{ number
   const remotes = await s.github.remotes(folder.uri.fsPath);
   const repo = (t.issue && remotes.find((r) => r.host === t.issue!.host.toLowerCase() && r.owner.toLowerCase() === t.issue!.owner.toLowerCase() && r.repo.toLowerCase() === t.issue!.repo.toLowerCase())) ?? remotes.find((r) => r.remote === 'origin') ?? remotes[0];
   if (!repo) {
-    void notify.error(`${folder.name} has no GitHub remote to push to.`);
+    void notify.error(vscode.l10n.t('{0} has no GitHub remote to push to.', folder.name));
     return undefined;
   }
   const ws = t.workspace && !t.workspace.removed ? t.workspace : undefined;
   const dir = ws?.path ?? folder.uri.fsPath;
   const branch = ws?.branch ?? (await new Git().value(folder.uri.fsPath, ['symbolic-ref', '--short', '-q', 'HEAD']));
   if (!branch) {
-    void notify.error(`${folder.name} has no branch checked out (detached HEAD); nothing to open a pull request from.`);
+    void notify.error(vscode.l10n.t('{0} has no branch checked out (detached HEAD); nothing to open a pull request from.', folder.name));
     return undefined;
   }
   const root = s.workspaces.filesRoot(t) ?? folder.uri.fsPath;
   const plan = await fs.readFile(path.join(root, ...ticketPaths(s.config.forTicket(t).run.ticketsDirectory, t.id).planFile.split('/')), 'utf8').catch(() => undefined);
   try {
     const pr = await s.github.createPullRequest(t, { repo, dir, branch, base: ws?.base, plan });
-    void notify.info(`${pr.existed ? 'linked the open' : 'opened'} pull request #${pr.number} for ticket #${t.id}.`, 'Open Pull Request').then((c) => {
+    const done = pr.existed ? vscode.l10n.t('linked the open pull request #{0} for ticket #{1}.', pr.number, t.id) : vscode.l10n.t('opened pull request #{0} for ticket #{1}.', pr.number, t.id);
+    void notify.info(done, vscode.l10n.t('Open Pull Request')).then((c) => {
       if (c) void vscode.env.openExternal(vscode.Uri.parse(pr.url));
     });
     return pr;
   } catch (e) {
-    return report(e, `cannot open a pull request for ticket #${t.id}`);
+    return report(e, (message) => vscode.l10n.t('cannot open a pull request for ticket #{0}: {1}', t.id, message));
   }
 }
 

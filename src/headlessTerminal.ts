@@ -125,7 +125,7 @@ export class HeadlessTerminal implements vscode.Disposable {
       // Its own process group on POSIX (so Stop ends the agent's children too); Windows uses taskkill /T.
       this.child = spawn(command, [...args], { cwd, env, shell: false, detached: !WINDOWS, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      this.emit(ansi.red(sanitizeTerminalText(`Could not start ${command}: ${(e as Error).message}`)) + '\r\n');
+      this.emit(ansi.red(sanitizeTerminalText(vscode.l10n.t('Could not start {0}: {1}', command, (e as Error).message))) + '\r\n');
       finish(null, null);
       return;
     }
@@ -142,7 +142,7 @@ export class HeadlessTerminal implements vscode.Disposable {
       if (clean) this.emit(ansi.red(crlf(clean)));
     });
     child.on('error', (e) => {
-      this.emit(ansi.red(sanitizeTerminalText(`Could not start ${command}: ${e.message}`)) + '\r\n');
+      this.emit(ansi.red(sanitizeTerminalText(vscode.l10n.t('Could not start {0}: {1}', command, e.message))) + '\r\n');
       finish(null, null);
     });
     child.on('close', (code, signal) => finish(code, signal));

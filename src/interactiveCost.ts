@@ -5,6 +5,8 @@
  * transcript's usage, per-model split and cost — or "cost unknown" when there was none.
  * Bundled on its own (`dist/interactive.js`): loaded with the first interactive run.
  */
+import './l10nHost'; // first: this bundle's translations before any module uses them
+import * as vscode from 'vscode';
 import type { PriceTable } from './domain/cost';
 import { formatUsd } from './domain/format';
 import type { RunFinal } from './domain/runOutcome';
@@ -17,8 +19,9 @@ export interface FollowSpec {
   /** Stop the session when it has cost this much (USD). */
   capUsd?: number;
   prices: PriceTable;
-  /** "Review of ticket #3", for messages. */
-  label: string;
+  /** The stage's label ("Review") and its ticket, for messages. */
+  stageLabel: string;
+  ticketId: number;
   /** A resumed session: count only what is written from now on. */
   skipExisting?: boolean;
 }
@@ -52,7 +55,7 @@ export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSp
         // A cap that cannot be enforced is said, not assumed.
         if (!final && cap !== undefined && !follower.file && !unfollowable && Date.now() - started > 15_000) {
           unfollowable = true;
-          hooks.warn(`${follow.label}: its session transcript was not found, so its cost cannot be followed and its ${formatUsd(cap)} cap cannot be enforced.`);
+          hooks.warn(vscode.l10n.t('{0} of ticket #{1}: its session transcript was not found, so its cost cannot be followed and its {2} cap cannot be enforced.', follow.stageLabel, follow.ticketId, formatUsd(cap)));
         }
         return;
       }
@@ -62,11 +65,11 @@ export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSp
       if (final || cap === undefined || capped !== undefined) return;
       if (usd >= cap) {
         capped = usd;
-        hooks.log(`${follow.label}: stopped at ${formatUsd(usd)} (cap ${formatUsd(cap)})`);
+        hooks.log(`${follow.stageLabel} of ticket #${follow.ticketId}: stopped at ${formatUsd(usd)} (cap ${formatUsd(cap)})`);
         t.stop();
       } else if (!warned && usd >= 0.8 * cap) {
         warned = true;
-        hooks.warn(`${follow.label} has spent ${formatUsd(usd)} of its ${formatUsd(cap)} cap; it stops at the cap.`);
+        hooks.warn(vscode.l10n.t('{0} of ticket #{1} has spent {2} of its {3} cap; it stops at the cap.', follow.stageLabel, follow.ticketId, formatUsd(usd), formatUsd(cap)));
       }
     }
   };
@@ -74,10 +77,10 @@ export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSp
   return t.done.then(async (final): Promise<RunFinal> => {
     clearInterval(timer);
     await tick(true);
-    if (!follower.file) return { ...final, message: [final.message, 'Cost unknown: the session left no transcript to read.'].filter(Boolean).join(' ') };
+    if (!follower.file) return { ...final, message: [final.message, vscode.l10n.t('Cost unknown: the session left no transcript to read.')].filter(Boolean).join(' ') };
     const cost = priceTally(follower.tally, follow.prices);
     const counted = { costUsd: cost.costUsd, usage: cost.usage, modelUsage: cost.modelUsage, ...(cost.modelRan ? { modelRan: cost.modelRan } : {}), ...(follower.tally.malformed ? { malformedLines: follower.tally.malformed } : {}) };
-    if (capped !== undefined) return { ...final, ...counted, status: 'budget-exceeded', message: `Stopped at ${formatUsd(capped)}: this run's cap is ${formatUsd(cap!)}.` };
+    if (capped !== undefined) return { ...final, ...counted, status: 'budget-exceeded', message: vscode.l10n.t("Stopped at {0}: this run's cap is {1}.", formatUsd(capped), formatUsd(cap!)) };
     return { ...final, ...counted };
   });
 }

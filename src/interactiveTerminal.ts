@@ -30,7 +30,7 @@ export class InteractiveTerminal {
         resolve({
           status: this.stopped ? 'cancelled' : code === 0 ? 'succeeded' : 'failed',
           exitCode: code ?? null,
-          message: this.stopped ? 'Stopped by the user.' : code === 0 ? undefined : `The CLI exited with ${code ?? 'no exit code'}.`,
+          message: this.stopped ? vscode.l10n.t('Stopped by the user.') : code === 0 ? undefined : code === undefined ? vscode.l10n.t('The CLI exited with no exit code.') : vscode.l10n.t('The CLI exited with {0}.', code),
         });
       });
     });

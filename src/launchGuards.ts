@@ -40,10 +40,13 @@ export class LaunchGuards implements vscode.Disposable {
     return notify.error(message, ...actions);
   }
 
-  /** Restricted Mode: nothing that launches the CLI runs. True when refused. */
-  untrusted(where: Where, what: string): boolean {
+  /** Restricted Mode: nothing that launches the CLI runs (a stage run, or a resumed session). True when refused. */
+  untrusted(where: Where, what: 'run' | 'resume'): boolean {
     if (vscode.workspace.isTrusted) return false;
-    void this.refuse(where, `${what} launches the Claude Code CLI, which is disabled in Restricted Mode. Trust this workspace to run stages.`, 'Manage Workspace Trust').then((choice) => {
+    const message = what === 'run'
+      ? vscode.l10n.t('Running stages launches the Claude Code CLI, which is disabled in Restricted Mode. Trust this workspace to run stages.')
+      : vscode.l10n.t('Resuming a session launches the Claude Code CLI, which is disabled in Restricted Mode. Trust this workspace to run stages.');
+    void this.refuse(where, message, vscode.l10n.t('Manage Workspace Trust')).then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
     });
     return true;
@@ -52,15 +55,18 @@ export class LaunchGuards implements vscode.Disposable {
   async claude(cfg: Configuration, where: Where): Promise<string | undefined> {
     const claude = await locateClaude(cfg.run.claudePath);
     if (claude.ok) return claude.path;
-    void this.refuse(where, notFoundMessage(claude, vscode.env.remoteName), 'Set Claude Path', 'How to Install').then((c) => {
-      if (c === 'Set Claude Path') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.claudePath');
-      if (c === 'How to Install') void vscode.env.openExternal(vscode.Uri.parse(claude.installUrl));
+    const setPath = vscode.l10n.t('Set Claude Path');
+    const howToInstall = vscode.l10n.t('How to Install');
+    void this.refuse(where, notFoundMessage(claude, vscode.env.remoteName), setPath, howToInstall).then((c) => {
+      if (c === setPath) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.claudePath');
+      if (c === howToInstall) void vscode.env.openExternal(vscode.Uri.parse(claude.installUrl));
     });
     return undefined;
   }
 
   ticketCap(where: Where & { ticketId: number }, label: string, spent: number, cap: number): undefined {
-    void this.refuse(where, `ticket #${where.ticketId} has spent ${formatUsd(spent)}, which reaches its cap of ${formatUsd(cap)} (sdlcPipeline.maxTicketBudgetUsd). ${label} was not started.`, 'Open Settings').then((c) => {
+    const message = vscode.l10n.t('ticket #{0} has spent {1}, which reaches its cap of {2} (sdlcPipeline.maxTicketBudgetUsd). {3} was not started.', where.ticketId, formatUsd(spent), formatUsd(cap), label);
+    void this.refuse(where, message, vscode.l10n.t('Open Settings')).then((c) => {
       if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.maxTicketBudgetUsd');
     });
     return undefined;
@@ -81,8 +87,8 @@ export class LaunchGuards implements vscode.Disposable {
   /** `bypassPermissions` lets the agent run anything unasked: only from user settings, and once confirmed. */
   private async confirmPermissionMode(cfg: Configuration): Promise<boolean> {
     if (cfg.run.permissionMode !== 'bypassPermissions' || this.state.bypassConfirmed()) return true;
-    const allow = 'Allow for All Stages';
-    const c = await notify.confirm('Your user settings run stages with --permission-mode bypassPermissions: the agent may edit files and run any command without asking. Allow this?', allow);
+    const allow = vscode.l10n.t('Allow for All Stages');
+    const c = await notify.confirm(vscode.l10n.t('Your user settings run stages with --permission-mode bypassPermissions: the agent may edit files and run any command without asking. Allow this?'), allow);
     if (c !== allow) return false;
     await this.state.confirmBypass();
     return true;

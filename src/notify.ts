@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { noticeText } from './domain/notice';
 
-const prefix = (message: string) => noticeText(`SDLC Pipeline: ${message}`);
+const prefix = (message: string) => noticeText(vscode.l10n.t('SDLC Pipeline: {0}', message));
 
 export const notify = {
   error: <T extends string>(message: string, ...items: T[]) => vscode.window.showErrorMessage<T>(prefix(message), ...items),

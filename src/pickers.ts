@@ -8,7 +8,7 @@ import type { ConfigurationService } from './configuration';
 import { checkModel, pickerModels, relativeCost } from './domain/models';
 import { resolveStageModel, SOURCE_LABELS, type ResolvedModel } from './domain/settings';
 import { stageInfo, STAGES, type StageId } from './domain/stages';
-import { enabledStages, lastRun, type Ticket } from './domain/ticket';
+import { enabledStages, lastRun, runStatusLabel, ticketTypeLabel, type Ticket } from './domain/ticket';
 import { notify } from './notify';
 import type { TicketService } from './ticketService';
 import type { TreeFilter } from './ticketsTree';
@@ -22,12 +22,12 @@ export function stageModel(config: ConfigurationService, t: Ticket, stage: Stage
 export async function pickTicket(tickets: TicketService, placeHolder: string, newTicket: () => void): Promise<Ticket | undefined> {
   const all = tickets.all().filter((t) => !t.archived);
   if (!all.length) {
-    const c = await notify.info('there are no tickets yet.', 'New Ticket');
+    const c = await notify.info(vscode.l10n.t('there are no tickets yet.'), vscode.l10n.t('New Ticket'));
     if (c) newTicket();
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
-    all.map((t) => ({ label: `#${t.id} ${t.title}`, description: t.type, detail: enabledStages(t).map((st) => stageInfo(st).label).join(' → '), ticket: t })),
+    all.map((t) => ({ label: `#${t.id} ${t.title}`, description: ticketTypeLabel(t.type), detail: enabledStages(t).map((st) => stageInfo(st).label).join(' → '), ticket: t })),
     { placeHolder, matchOnDescription: true, matchOnDetail: true },
   );
   return pick?.ticket;
@@ -40,7 +40,7 @@ export async function pickStage(config: ConfigurationService, t: Ticket, placeHo
     ids.map((id) => {
       const m = stageModel(config, t, id);
       const r = lastRun(t, id);
-      return { label: stageInfo(id).label, description: `${m.model} · ${SOURCE_LABELS[m.source]}`, detail: r ? `last run: ${r.status}` : stageInfo(id).summary, stage: id };
+      return { label: stageInfo(id).label, description: `${m.model} · ${SOURCE_LABELS[m.source]}`, detail: r ? vscode.l10n.t('last run: {0}', runStatusLabel(r.status)) : stageInfo(id).summary, stage: id };
     }),
     { placeHolder },
   );
@@ -65,16 +65,16 @@ export async function pickModel(config: ConfigurationService, t: Ticket | undefi
   const items: Item[] = [];
   if (opts.withDefault) {
     const d = resolveStageModel(stage, cfg);
-    items.push({ label: `$(discard) Use the default (${d.model} · ${SOURCE_LABELS[d.source]})`, model: null });
+    items.push({ label: vscode.l10n.t('$(discard) Use the default ({0} · {1})', d.model, SOURCE_LABELS[d.source]), model: null });
   }
   for (const m of pickerModels(cfg.customModels)) {
     if (m === opts.exclude) continue;
-    items.push({ label: m, description: `${relativeCost(m)}× cost${m === current ? ' · current' : ''}`, model: m });
+    items.push({ label: m, description: m === current ? vscode.l10n.t('{0}× cost · current', relativeCost(m)) : vscode.l10n.t('{0}× cost', relativeCost(m)), model: m });
   }
-  items.push({ label: '$(edit) Other model id…', other: true });
+  items.push({ label: vscode.l10n.t('$(edit) Other model id…'), other: true });
   const qp = vscode.window.createQuickPick<Item>();
   qp.items = items;
-  qp.placeholder = opts.placeHolder ?? `Model for ${stageInfo(stage).label}`;
+  qp.placeholder = opts.placeHolder ?? vscode.l10n.t('Model for {0}', stageInfo(stage).label);
   const active = items.find((i) => i.model === current);
   if (active) qp.activeItems = [active];
   const chosen = await new Promise<Item | undefined>((resolve) => {
@@ -86,7 +86,7 @@ export async function pickModel(config: ConfigurationService, t: Ticket | undefi
   if (!chosen) return undefined;
   if (!chosen.other) return chosen.model;
   const typed = await vscode.window.showInputBox({
-    prompt: `Model for ${stageInfo(stage).label}: an alias, a configured custom model, or a full model id`,
+    prompt: vscode.l10n.t('Model for {0}: an alias, a configured custom model, or a full model id', stageInfo(stage).label),
     value: current,
     validateInput: (v) => {
       const c = checkModel(v, cfg.customModels);
@@ -108,7 +108,7 @@ export async function pickRunning<R extends { ticketId: number; stage: StageId; 
   if (running.length === 1) return running[0];
   const pick = await vscode.window.showQuickPick(
     running.map((r) => ({ label: `#${r.ticketId} ${stageInfo(r.stage).label}`, description: r.model, r })),
-    { placeHolder: 'Stop which stage?' },
+    { placeHolder: vscode.l10n.t('Stop which stage?') },
   );
   return pick?.r;
 }
@@ -123,19 +123,20 @@ export async function pickResume(t: Ticket): Promise<boolean | undefined> {
   if (!done.length || !unfinished.length) return false;
   const c = await vscode.window.showQuickPick(
     [
-      { label: `Resume from ${stageInfo(unfinished[0]).label}`, resume: true },
-      { label: 'Start over from the first stage', resume: false },
+      { label: vscode.l10n.t('Resume from {0}', stageInfo(unfinished[0]).label), resume: true },
+      { label: vscode.l10n.t('Start over from the first stage'), resume: false },
     ],
-    { placeHolder: `Ticket #${t.id}: ${done.length} stage(s) already succeeded` },
+    { placeHolder: vscode.l10n.t('Ticket #{0}: {1} stage(s) already succeeded', t.id, done.length) },
   );
   return c?.resume;
 }
 
 /** Which tickets the tree shows. */
 export async function pickFilter(current: TreeFilter): Promise<TreeFilter | undefined> {
+  const labels: Record<TreeFilter, string> = { all: vscode.l10n.t('All'), active: vscode.l10n.t('Active'), archived: vscode.l10n.t('Archived') };
   const pick = await vscode.window.showQuickPick(
-    (['all', 'active', 'archived'] as const).map((x) => ({ label: x[0].toUpperCase() + x.slice(1), picked: current === x, f: x, description: current === x ? 'current' : undefined })),
-    { placeHolder: 'Show which tickets?' },
+    (['all', 'active', 'archived'] as const).map((x) => ({ label: labels[x], picked: current === x, f: x, description: current === x ? vscode.l10n.t('current') : undefined })),
+    { placeHolder: vscode.l10n.t('Show which tickets?') },
   );
   return pick?.f;
 }

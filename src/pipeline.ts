@@ -88,18 +88,18 @@ export class PipelineService extends Disposable {
   async run(ticketId: number, opts: PipelineOptions = {}): Promise<PipelineResult> {
     const ticket = this.tickets.get(ticketId);
     if (!ticket) {
-      void notify.error(`ticket #${ticketId} does not exist.`);
+      void notify.error(vscode.l10n.t('ticket #{0} does not exist.', ticketId));
       return { status: 'not-started', runs: [] };
     }
     if (this.active.has(ticketId)) {
-      void notify.warn(`the pipeline of ticket #${ticketId} is already running.`);
+      void notify.warn(vscode.l10n.t('the pipeline of ticket #{0} is already running.', ticketId));
       return { status: 'not-started', runs: [] };
     }
     const skip = new Set(opts.skip ?? []);
     const chosen = opts.only ? enabledStages(ticket).filter((s) => opts.only!.includes(s)) : opts.resume ? unfinishedStages(ticket) : enabledStages(ticket);
     const stages = chosen.filter((s) => !skip.has(s));
     if (!stages.length) {
-      void notify.info(`ticket #${ticketId} has no ${opts.resume ? 'unfinished' : 'selected'} stages.`);
+      void notify.info(opts.resume ? vscode.l10n.t('ticket #{0} has no unfinished stages.', ticketId) : vscode.l10n.t('ticket #{0} has no selected stages.', ticketId));
       return { status: 'not-started', runs: [] };
     }
     const state: { cancelled: boolean; stage?: StageId } = { cancelled: false };
@@ -174,7 +174,7 @@ export class PipelineService extends Disposable {
     const t = this.tickets.get(ticketId);
     this.output.info(`pipeline #${ticketId}: awaiting review before Merge`);
     if (t?.workspace) loadWorktrees().askForReview(t.id, t.workspace);
-    return { status: 'awaiting-review', runs, reason: 'awaiting review' };
+    return { status: 'awaiting-review', runs, reason: vscode.l10n.t('awaiting review') };
   }
 
   /** Approves the ticket's changes and continues its pipeline (Merge). */
@@ -182,7 +182,7 @@ export class PipelineService extends Disposable {
     const t = this.tickets.get(ticketId);
     // Only what is awaiting review, and not while it runs (an old notification's Approve after
     // Request Changes must not wave the next, unreviewed Build through).
-    if (!t?.workspace || t.workspace.removed || t.workspace.review !== 'awaiting' || this.isRunning(ticketId)) return { status: 'not-started', runs: [], reason: 'not awaiting review' };
+    if (!t?.workspace || t.workspace.removed || t.workspace.review !== 'awaiting' || this.isRunning(ticketId)) return { status: 'not-started', runs: [], reason: vscode.l10n.t('not awaiting review') };
     await this.setReview(ticketId, 'approved');
     return this.run(ticketId, { only: ['merge'] });
   }
@@ -190,7 +190,7 @@ export class PipelineService extends Disposable {
   /** Adds the reviewer's note to the ticket (its file shows it), then runs Build again and comes back to the gate. */
   async requestChanges(ticketId: number, note: string): Promise<PipelineResult> {
     const t = this.tickets.get(ticketId);
-    if (!t?.stages.build?.enabled) return { status: 'not-started', runs: [], reason: 'no Build stage' };
+    if (!t?.stages.build?.enabled) return { status: 'not-started', runs: [], reason: vscode.l10n.t('no Build stage') };
     await this.tickets.update(ticketId, (t) => {
       if (!t.workspace) return;
       t.workspace.requestedChanges.push(note);
@@ -214,7 +214,7 @@ export class PipelineService extends Disposable {
 
   /** A stage that did not start (refused, ticket deleted, ticket cap reached) ends the pipeline, with the runner's reason. */
   private stopped(ticketId: number, runs: Run[], stage: StageId): PipelineResult {
-    const reason = !this.tickets.get(ticketId) ? `ticket #${ticketId} was deleted` : this.runner.lastRefusal(ticketId) ?? `${stageInfo(stage).label} could not start`;
+    const reason = !this.tickets.get(ticketId) ? vscode.l10n.t('ticket #{0} was deleted', ticketId) : this.runner.lastRefusal(ticketId) ?? vscode.l10n.t('{0} could not start', stageInfo(stage).label);
     this.output.info(`pipeline #${ticketId}: stopped before ${stage}: ${reason}`);
     return { status: runs.length ? 'failed' : 'not-started', runs, failedStage: stage, reason };
   }
@@ -224,15 +224,23 @@ export class PipelineService extends Disposable {
     const cfg = this.configOf(ticketId)?.run;
     if (!cfg) return;
     const escalate = cfg.escalationMode === 'ask' ? escalationPlan(escalationChain(cfg.escalation, stage), run.modelAsked)[0] : undefined;
-    const actions = [...(escalate ? [`Retry with ${escalate}`] : []), 'Retry', 'Retry with Another Model…', 'Skip', 'Show Terminal'];
-    const what = run.status === 'budget-exceeded' ? 'hit its budget cap' : run.status === 'interrupted' ? 'was interrupted' : 'failed';
-    void notify.error(`${label} of ticket #${ticketId} ${what} on ${run.modelAsked}. ${run.message ?? ''}`.trim(), ...actions)
+    const retryWith = escalate ? vscode.l10n.t('Retry with {0}', escalate) : undefined;
+    const retry = vscode.l10n.t('Retry');
+    const skip = vscode.l10n.t('Skip');
+    const showTerminal = vscode.l10n.t('Show Terminal');
+    const actions = [...(retryWith ? [retryWith] : []), retry, vscode.l10n.t('Retry with Another Model…'), skip, showTerminal];
+    const what = run.status === 'budget-exceeded'
+      ? vscode.l10n.t('{0} of ticket #{1} hit its budget cap on {2}.', label, ticketId, run.modelAsked)
+      : run.status === 'interrupted'
+        ? vscode.l10n.t('{0} of ticket #{1} was interrupted on {2}.', label, ticketId, run.modelAsked)
+        : vscode.l10n.t('{0} of ticket #{1} failed on {2}.', label, ticketId, run.modelAsked);
+    void notify.error(`${what} ${run.message ?? ''}`.trim(), ...actions)
       .then(async (choice) => {
         if (!choice) return;
-        if (choice === 'Retry') return this.run(ticketId, { resume: true });
-        if (escalate && choice === `Retry with ${escalate}`) return this.run(ticketId, { resume: true, models: { [stage]: escalate } });
-        if (choice === 'Skip') return this.run(ticketId, { resume: true, skip: [stage] });
-        if (choice === 'Show Terminal') return this.runner.showTerminal(ticketId, stage);
+        if (choice === retry) return this.run(ticketId, { resume: true });
+        if (escalate && choice === retryWith) return this.run(ticketId, { resume: true, models: { [stage]: escalate } });
+        if (choice === skip) return this.run(ticketId, { resume: true, skip: [stage] });
+        if (choice === showTerminal) return this.runner.showTerminal(ticketId, stage);
         const ticket = this.tickets.get(ticketId);
         const model = ticket && (await this.pickModel(ticket, stage, run.modelAsked));
         if (model) return this.run(ticketId, { resume: true, models: { [stage]: model } });

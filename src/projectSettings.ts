@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_SETTINGS_FILES, projectSettingsArgs, projectSettingsRisks } from './domain/projectSettings';
 import type { ProjectClaudeSettings } from './domain/permissions';
+import * as l10n from './domain/l10n';
 import { notify } from './notify';
 import type { ExtensionState } from './state';
 
@@ -37,13 +38,11 @@ export async function projectSettingsFlags(mode: ProjectClaudeSettings, folder: 
   const fingerprint = createHash('sha256').update(JSON.stringify([folder, files])).digest('hex');
   const saved = state.projectSettingsDecision();
   if (saved?.fingerprint === fingerprint) return projectSettingsArgs(saved.decision);
-  const use = 'Use Them';
-  const ignore = 'Ignore Them';
-  const choice = await notify.confirm(
-    `This repository's Claude Code settings (${files.map((f) => f.name).join(', ')}) define ${risks.join(', ')}. The CLI would apply them to every stage. Use them? (Ignoring them also skips the project's CLAUDE.md. Change this with sdlcPipeline.projectClaudeSettings.)`,
-    use,
-    ignore,
-  );
+  const use = l10n.t('Use Them');
+  const ignore = l10n.t('Ignore Them');
+  const names = files.map((f) => f.name).join(', ');
+  const question = l10n.t('This repository\'s Claude Code settings ({0}) define {1}. The CLI would apply them to every stage. Use them? (Ignoring them also skips the project\'s CLAUDE.md. Change this with sdlcPipeline.projectClaudeSettings.)', names, risks.join(', '));
+  const choice = await notify.confirm(question, use, ignore);
   if (!choice) return undefined;
   const decision = choice === use ? 'load' : 'ignore';
   await state.setProjectSettingsDecision({ fingerprint, decision });

@@ -63,7 +63,7 @@ export const FormStateSchema = z.object({
     subagentSource: OptionSourceSchema,
   })),
   defaultStages: z.array(StageIdSchema),
-  presets: z.array(z.object({ name: z.string(), models: z.partialRecord(StageIdSchema, z.string()), efforts: z.optional(z.partialRecord(StageIdSchema, EffortSchema)) })),
+  presets: z.array(z.object({ name: z.string(), label: z.optional(z.string()), models: z.partialRecord(StageIdSchema, z.string()), efforts: z.optional(z.partialRecord(StageIdSchema, EffortSchema)) })),
   folders: z.array(z.object({ uri: z.string(), name: z.string() })),
   types: z.array(z.enum(TICKET_TYPES)),
   trusted: z.boolean(),
@@ -82,7 +82,23 @@ export const FormStateSchema = z.object({
 });
 export type FormState = z.infer<typeof FormStateSchema>;
 
+/** Limits of the translations sent to the form: every message of the extension fits many times over. */
+export const L10N_MAX_MESSAGES = 5000;
+export const L10N_MAX_CHARS = 4000;
+
+/**
+ * Message → translation (`vscode.l10n.bundle`), as src/domain/l10n.ts `useBundle` takes it. The
+ * count is checked with a plain `z.check` (`z.refine` would add ~0.7 KB of zod to the form's bundle).
+ */
+const L10nBundleSchema = z.record(z.string().check(z.maxLength(L10N_MAX_CHARS)), z.string().check(z.maxLength(L10N_MAX_CHARS))).check(
+  z.check((ctx) => {
+    if (Object.keys(ctx.value).length > L10N_MAX_MESSAGES) ctx.issues.push({ code: 'custom', message: `at most ${L10N_MAX_MESSAGES} messages`, input: ctx.value });
+  }),
+);
+
 export const HostMessageSchema = z.discriminatedUnion('type', [
+  /** The form's translations: sent once, before the first `state`, when the editor is not in English. */
+  z.object({ type: z.literal('l10n'), bundle: L10nBundleSchema }),
   z.object({ type: z.literal('state'), state: FormStateSchema }),
   /** Replies to `create` echo its `requestId`, so the form knows which request finished. */
   z.object({ type: z.literal('created'), requestId: z.int(), id: z.int().check(z.positive()), ran: z.boolean() }),

@@ -62,8 +62,9 @@ interface ActiveRun {
 
 export const runKey = (ticketId: number, stage: StageId) => `${ticketId}:${stage}`;
 
-export function terminalName(ticketId: number, stage: StageId, model: string): string {
-  return `SDLC #${ticketId} · ${stageInfo(stage).label} · ${model}`;
+export function terminalName(ticketId: number, stage: StageId, model: string, resumed = false): string {
+  const label = stageInfo(stage).label;
+  return resumed ? vscode.l10n.t('SDLC #{0} · {1} · {2} · resumed', ticketId, label, model) : vscode.l10n.t('SDLC #{0} · {1} · {2}', ticketId, label, model);
 }
 
 export class StageRunner extends Disposable {
@@ -162,7 +163,7 @@ export class StageRunner extends Disposable {
       if (!stale.length) continue;
       n += stale.length;
       await this.tickets.update(t.id, (tt) => {
-        for (const r of tt.runs) if (stale.some((s) => s.id === r.id)) Object.assign(r, { status: 'interrupted', endedAt: r.endedAt ?? Date.now(), message: 'The window closed or reloaded while this stage ran.' });
+        for (const r of tt.runs) if (stale.some((s) => s.id === r.id)) Object.assign(r, { status: 'interrupted', endedAt: r.endedAt ?? Date.now(), message: vscode.l10n.t('The window closed or reloaded while this stage ran.') });
       });
     }
     return n;
@@ -171,15 +172,15 @@ export class StageRunner extends Disposable {
   /** Runs a stage; resolves with the finished run record (undefined if it could not start). */
   async run(req: RunRequest): Promise<Run | undefined> {
     const where = { ticketId: req.ticketId, stage: req.stage };
-    if (this.guards.untrusted(where, 'Running stages')) return undefined;
+    if (this.guards.untrusted(where, 'run')) return undefined;
     const ticket = this.tickets.get(req.ticketId);
     if (!ticket) {
-      void this.guards.refuse(where, `ticket #${req.ticketId} does not exist.`);
+      void this.guards.refuse(where, vscode.l10n.t('ticket #{0} does not exist.', req.ticketId));
       return undefined;
     }
     const key = runKey(ticket.id, req.stage);
     if (this.active.has(key)) {
-      void notify.warn(`${stageInfo(req.stage).label} of ticket #${ticket.id} is already running.`, 'Show Terminal').then((c) => {
+      void notify.warn(vscode.l10n.t('{0} of ticket #{1} is already running.', stageInfo(req.stage).label, ticket.id), vscode.l10n.t('Show Terminal')).then((c) => {
         if (c) this.showTerminal(ticket.id, req.stage);
       });
       return undefined;
@@ -209,7 +210,7 @@ export class StageRunner extends Disposable {
     const resolved = resolveStageModel(req.stage, cfg.models, ticket.stages[req.stage]?.model);
     const check = checkModel(req.model ?? resolved.model, cfg.models.customModels);
     if (!check.ok) {
-      void this.guards.refuse(where, `cannot run ${label}: ${check.message}.`);
+      void this.guards.refuse(where, vscode.l10n.t('cannot run {0}: {1}.', label, check.message));
       return undefined;
     }
     const model = check.model;
@@ -226,9 +227,12 @@ export class StageRunner extends Disposable {
       const today = this.spentToday();
       const estimate = estimateStage(req.stage, model, this.tickets.all().flatMap((t) => t.runs), cfg.run.prices).usd;
       if (today >= daily || today + estimate > daily) {
-        void this.guards.refuse(where, `${label} of ticket #${ticket.id} would likely cost ${formatUsd(estimate)}, and today's budget has ${formatUsd(Math.max(0, daily - today))} of ${formatUsd(daily)} left (sdlcPipeline.maxDailyBudgetUsd).`, 'Start Anyway', 'Open Settings').then((c) => {
-          if (c === 'Start Anyway') void this.run({ ...req, overDailyBudget: true });
-          if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.maxDailyBudgetUsd');
+        const startAnyway = vscode.l10n.t('Start Anyway');
+        const openSettings = vscode.l10n.t('Open Settings');
+        const message = vscode.l10n.t("{0} of ticket #{1} would likely cost {2}, and today's budget has {3} of {4} left (sdlcPipeline.maxDailyBudgetUsd).", label, ticket.id, formatUsd(estimate), formatUsd(Math.max(0, daily - today)), formatUsd(daily));
+        void this.guards.refuse(where, message, startAnyway, openSettings).then((c) => {
+          if (c === startAnyway) void this.run({ ...req, overDailyBudget: true });
+          if (c === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.maxDailyBudgetUsd');
         });
         return undefined;
       }
@@ -241,8 +245,9 @@ export class StageRunner extends Disposable {
     // Its own branch and worktree (created on the ticket's first run), or the folder itself.
     const place = await this.workspaces.place(ticket, cfg, (id) => this.isRunning(id));
     if (!place.ok) {
+      // The placement's actions are translated where they are made: compare with the same translation.
       void this.guards.refuse(where, place.message, ...(place.actions ?? [])).then((c) => {
-        if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.isolation');
+        if (c === vscode.l10n.t('Open Settings')) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.isolation');
       });
       return undefined;
     }
@@ -251,7 +256,7 @@ export class StageRunner extends Disposable {
     try {
       files = await this.tickets.writeTicketFile(ticket, cfg.run.ticketsDirectory, place.cwd);
     } catch (e) {
-      void this.guards.refuse(where, `cannot write the ticket file of #${ticket.id}: ${(e as Error).message}`);
+      void this.guards.refuse(where, vscode.l10n.t('cannot write the ticket file of #{0}: {1}', ticket.id, (e as Error).message));
       return undefined;
     }
     if (entry.cancelled) return undefined;
@@ -269,7 +274,7 @@ export class StageRunner extends Disposable {
     const sub = resolveSubagentModel(req.stage, cfg.run.defaultSubagentModels, choice?.subagentModel);
     const subCheck = sub.model ? checkModel(sub.model, cfg.models.customModels) : undefined;
     if (subCheck && !subCheck.ok) {
-      void this.guards.refuse(where, `cannot run ${label}: its sub-agent model: ${subCheck.message}.`);
+      void this.guards.refuse(where, vscode.l10n.t('cannot run {0}: its sub-agent model: {1}.', label, subCheck.message));
       return undefined;
     }
     const subagentModel = subCheck?.ok && subCheck.model !== model ? subCheck.model : undefined;
@@ -280,7 +285,7 @@ export class StageRunner extends Disposable {
     });
     if (!plan.ok) {
       if (plan.reason === 'ticket-cap') return this.guards.ticketCap(where, label, plan.spentUsd, plan.capUsd);
-      void this.guards.refuse(where, `cannot start ${label} interactively: the argument ${quoteArg(plan.arg.slice(0, 80))} holds a quote or control character, which a Windows terminal could split. Run it headless or change the setting that produced it.`);
+      void this.guards.refuse(where, vscode.l10n.t('cannot start {0} interactively: the argument {1} holds a quote or control character, which a Windows terminal could split. Run it headless or change the setting that produced it.', label, quoteArg(plan.arg.slice(0, 80))));
       return undefined;
     }
     const { args } = plan;
@@ -299,9 +304,9 @@ export class StageRunner extends Disposable {
       const cwd = files.root;
       final = await (mode === 'headless'
         ? this.startHeadless(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...process.env, CLAUDE_CODE_ENTRYPOINT: process.env.CLAUDE_CODE_ENTRYPOINT ?? 'sdk-cli', ...plan.env }, stage: req.stage, model })
-        : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...cliConfigEnv(), ...plan.env } }, { sessionId, capUsd: plan.maxBudgetUsd, prices: cfg.run.prices, label: `${label} of ticket #${ticket.id}` }));
+        : this.startInteractive(entry, { name, iconPath, command: claudePath, args, cwd, env: { ...cliConfigEnv(), ...plan.env } }, { sessionId, capUsd: plan.maxBudgetUsd, prices: cfg.run.prices, stageLabel: label, ticketId: ticket.id }));
     } catch (e) {
-      final = { status: 'failed', message: `The run could not be started: ${(e as Error).message}` };
+      final = { status: 'failed', message: vscode.l10n.t('The run could not be started: {0}', (e as Error).message) };
     }
     entry.costUsd = undefined; // recorded from here on: today's spend must not count it twice
     const result = await this.record(ticket.id, runId, final);
@@ -322,7 +327,7 @@ export class StageRunner extends Disposable {
     } catch (e) {
       if (!this.tickets.get(ticketId)) return undefined; // deleted while it ran
       this.output.error(`run ${runId}: could not record its result (${(e as Error).message}); recording the status only`);
-      final = { status: final.status === 'succeeded' ? 'failed' : final.status ?? 'failed', message: 'The run ended, but its result could not be recorded.' };
+      final = { status: final.status === 'succeeded' ? 'failed' : final.status ?? 'failed', message: vscode.l10n.t('The run ended, but its result could not be recorded.') };
       return (await apply()).runs.find((r) => r.id === runId);
     }
   }
@@ -351,7 +356,7 @@ export class StageRunner extends Disposable {
    * session is stopped and the run ends "budget exceeded". When the terminal closes, the run
    * records what the transcript says it cost — or "cost unknown" without one.
    */
-  private startInteractive(entry: ActiveRun, spec: ConstructorParameters<typeof InteractiveTerminal>[0], follow: { sessionId: string; capUsd?: number; prices: PriceTable; label: string; skipExisting?: boolean }): Promise<RunFinal> {
+  private startInteractive(entry: ActiveRun, spec: ConstructorParameters<typeof InteractiveTerminal>[0], follow: { sessionId: string; capUsd?: number; prices: PriceTable; stageLabel: string; ticketId: number; skipExisting?: boolean }): Promise<RunFinal> {
     const t = new InteractiveTerminal(spec);
     void t.terminal.processId.then((pid) => this.spawned.fire({ ticketId: entry.ticketId, stage: entry.stage, pid }));
     const stoppedEarly = entry.cancelled;
@@ -372,11 +377,16 @@ export class StageRunner extends Disposable {
 
   /** An interactive run stopped at its cap: offer to resume its session with a higher one. */
   private offerHigherCap(ticketId: number, run: Run): void {
-    const action = 'Resume with a Higher Cap…';
-    void notify.warn(`${stageInfo(run.stage).label} of ticket #${ticketId} was stopped at ${formatUsd(run.costUsd ?? 0)}, its cap.`, action).then(async (c) => {
+    const action = vscode.l10n.t('Resume with a Higher Cap…');
+    void notify.warn(vscode.l10n.t('{0} of ticket #{1} was stopped at {2}, its cap.', stageInfo(run.stage).label, ticketId, formatUsd(run.costUsd ?? 0)), action).then(async (c) => {
       if (c !== action) return;
       const suggested = Math.max(0.01, (run.costUsd ?? 0) * 2);
-      const v = await vscode.window.showInputBox({ title: 'Resume with a higher cap', prompt: 'New cap for the resumed session (USD)', value: suggested.toFixed(2), validateInput: (x) => (Number(x) > 0 && Number.isFinite(Number(x)) ? undefined : 'A positive amount of USD') });
+      const v = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Resume with a higher cap'),
+        prompt: vscode.l10n.t('New cap for the resumed session (USD)'),
+        value: suggested.toFixed(2),
+        validateInput: (x) => (Number(x) > 0 && Number.isFinite(Number(x)) ? undefined : vscode.l10n.t('A positive amount of USD')),
+      });
       const t = this.tickets.get(ticketId);
       if (v && t) void this.resumeWithCap(t, run, Number(v));
     });
@@ -388,9 +398,9 @@ export class StageRunner extends Disposable {
    */
   async resumeWithCap(ticket: Ticket, run: Run, capUsd: number): Promise<Run | undefined> {
     const where = { ticketId: ticket.id, stage: run.stage };
-    if (this.guards.untrusted(where, 'Resuming a session')) return undefined;
+    if (this.guards.untrusted(where, 'resume')) return undefined;
     if (!isSessionId(run.sessionId)) {
-      void this.guards.refuse(where, `the ${stageInfo(run.stage).label} run of #${ticket.id} has no valid session id to resume.`);
+      void this.guards.refuse(where, vscode.l10n.t('the {0} run of #{1} has no valid session id to resume.', stageInfo(run.stage).label, ticket.id));
       return undefined;
     }
     const key = runKey(ticket.id, run.stage);
@@ -402,7 +412,7 @@ export class StageRunner extends Disposable {
       const cfg = this.config.forTicket(ticket);
       const model = checkModel(run.modelAsked, cfg.models.customModels);
       if (!model.ok) {
-        void this.guards.refuse(where, `cannot resume: ${model.message}.`);
+        void this.guards.refuse(where, vscode.l10n.t('cannot resume: {0}.', model.message));
         return undefined;
       }
       const launch = await this.guards.launch(cfg, this.tickets.folderOf(ticket)?.uri.fsPath, where);
@@ -418,22 +428,21 @@ export class StageRunner extends Disposable {
       const dayLeft = cfg.run.maxDailyBudgetUsd !== undefined ? cfg.run.maxDailyBudgetUsd - this.spentToday() : undefined;
       const limited = Math.min(capUsd, ...[ticketLeft, dayLeft].filter((x): x is number => x !== undefined));
       if (limited <= 0) {
-        void this.guards.refuse(where, `cannot resume: the ticket's cap or today's budget has nothing left.`);
+        void this.guards.refuse(where, vscode.l10n.t("cannot resume: the ticket's cap or today's budget has nothing left."));
         return undefined;
       }
-      const record: Run = { id: randomUUID(), stage: run.stage, mode: 'interactive', modelAsked: model.model, startedAt: Date.now(), status: 'running', sessionId: run.sessionId, message: `Resumed with a cap of ${formatUsd(limited)}.` };
+      const record: Run = { id: randomUUID(), stage: run.stage, mode: 'interactive', modelAsked: model.model, startedAt: Date.now(), status: 'running', sessionId: run.sessionId, message: vscode.l10n.t('Resumed with a cap of {0}.', formatUsd(limited)) };
       await this.tickets.update(ticket.id, (t) => void t.runs.push(record));
       entry.runId = record.id;
-      const label = `${stageInfo(run.stage).label} of ticket #${ticket.id}`;
       let final: Partial<RunFinal>;
       try {
         final = await this.startInteractive(
           entry,
-          { name: `${terminalName(ticket.id, run.stage, model.model)} · resumed`, iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon), command: launch.claudePath, args: resumeArgs(run.sessionId, model.model, { settingArgs: launch.settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }), cwd: place.cwd, env: cliConfigEnv() },
-          { sessionId: run.sessionId, capUsd: limited, prices: cfg.run.prices, label, skipExisting: true },
+          { name: terminalName(ticket.id, run.stage, model.model, true), iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon), command: launch.claudePath, args: resumeArgs(run.sessionId, model.model, { settingArgs: launch.settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }), cwd: place.cwd, env: cliConfigEnv() },
+          { sessionId: run.sessionId, capUsd: limited, prices: cfg.run.prices, stageLabel: stageInfo(run.stage).label, ticketId: ticket.id, skipExisting: true },
         );
       } catch (e) {
-        final = { status: 'failed', message: `The session could not be resumed: ${(e as Error).message}` };
+        final = { status: 'failed', message: vscode.l10n.t('The session could not be resumed: {0}', (e as Error).message) };
       }
       const result = await this.record(ticket.id, record.id, final);
       if (result?.status === 'budget-exceeded') this.offerHigherCap(ticket.id, result);
@@ -459,17 +468,17 @@ export class StageRunner extends Disposable {
   /** Opens an interactive terminal that resumes a finished headless run's session. */
   async resume(ticket: Ticket, run: Run): Promise<vscode.Terminal | undefined> {
     const where = { ticketId: ticket.id, stage: run.stage };
-    if (this.guards.untrusted(where, 'Resuming a session')) return undefined;
+    if (this.guards.untrusted(where, 'resume')) return undefined;
     // Stored and imported records are checked already; check again where it meets a command line.
     if (!isSessionId(run.sessionId)) {
-      void this.guards.refuse(where, `the ${stageInfo(run.stage).label} run of #${ticket.id} has no valid session id to resume.`);
+      void this.guards.refuse(where, vscode.l10n.t('the {0} run of #{1} has no valid session id to resume.', stageInfo(run.stage).label, ticket.id));
       return undefined;
     }
     const folder = this.tickets.folderOf(ticket);
     const cfg = this.config.forFolder(folder?.uri);
     const model = checkModel(run.modelAsked, cfg.models.customModels);
     if (!model.ok) {
-      void this.guards.refuse(where, `cannot resume: ${model.message}.`);
+      void this.guards.refuse(where, vscode.l10n.t('cannot resume: {0}.', model.message));
       return undefined;
     }
     const launch = await this.guards.launch(cfg, folder?.uri.fsPath, where);
@@ -483,7 +492,7 @@ export class StageRunner extends Disposable {
     }
     const shown = run.modelRan && checkModel(run.modelRan).ok ? run.modelRan : model.model;
     const terminal = vscode.window.createTerminal({
-      name: `${terminalName(ticket.id, run.stage, shown)} · resumed`,
+      name: terminalName(ticket.id, run.stage, shown, true),
       shellPath: claudePath,
       shellArgs: resumeArgs(run.sessionId, model.model, { settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }),
       cwd: place.cwd,

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import * as l10n from './domain/l10n';
 
 export class UnsafePathError extends Error {}
 
@@ -33,7 +34,7 @@ export function isInside(root: string, target: string): boolean {
 async function safeMkdirs(root: string, relDir: string): Promise<string> {
   const realRoot = await fs.realpath(root);
   const parts = relDir.split(/[\\/]+/).filter(Boolean);
-  if (parts.some((p) => p === '..' || p === '.')) throw new UnsafePathError(`"${relDir}" must be a plain relative folder.`);
+  if (parts.some((p) => p === '..' || p === '.')) throw new UnsafePathError(l10n.t('"{0}" must be a plain relative folder.', relDir));
   let dir = realRoot;
   for (const part of parts) {
     dir = path.join(dir, part);
@@ -45,15 +46,15 @@ async function safeMkdirs(root: string, relDir: string): Promise<string> {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const again = await fs.lstat(dir);
-      if (!again.isDirectory()) throw new UnsafePathError(`${dir} is not a folder.`);
+      if (!again.isDirectory()) throw new UnsafePathError(l10n.t('{0} is not a folder.', dir));
     } else if (st.isSymbolicLink()) {
-      throw new UnsafePathError(`${dir} is a symbolic link; SDLC Pipeline does not write through links.`);
+      throw new UnsafePathError(l10n.t('{0} is a symbolic link; SDLC Pipeline does not write through links.', dir));
     } else if (!st.isDirectory()) {
-      throw new UnsafePathError(`${dir} is not a folder.`);
+      throw new UnsafePathError(l10n.t('{0} is not a folder.', dir));
     }
   }
   // Belt and braces against a swap between the checks and now.
-  if (!isInside(realRoot, await fs.realpath(dir))) throw new UnsafePathError(`${dir} resolves outside the workspace folder.`);
+  if (!isInside(realRoot, await fs.realpath(dir))) throw new UnsafePathError(l10n.t('{0} resolves outside the workspace folder.', dir));
   return dir;
 }
 
@@ -62,8 +63,8 @@ export async function safeWriteFile(root: string, relFile: string, content: stri
   const dir = await safeMkdirs(root, path.dirname(relFile));
   const file = path.join(dir, path.basename(relFile));
   const st = await lstatOrUndefined(file);
-  if (st?.isSymbolicLink()) throw new UnsafePathError(`${file} is a symbolic link; SDLC Pipeline does not write through links. Remove the link to run this ticket.`);
-  if (st && !st.isFile()) throw new UnsafePathError(`${file} is not a regular file.`);
+  if (st?.isSymbolicLink()) throw new UnsafePathError(l10n.t('{0} is a symbolic link; SDLC Pipeline does not write through links. Remove the link to run this ticket.', file));
+  if (st && !st.isFile()) throw new UnsafePathError(l10n.t('{0} is not a regular file.', file));
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', 0o644);
   try {
@@ -73,7 +74,7 @@ export async function safeWriteFile(root: string, relFile: string, content: stri
   }
   try {
     // The folder must still be the one checked (not swapped for a link since): compare its real path.
-    if ((await fs.realpath(dir)) !== dir) throw new UnsafePathError(`${dir} changed while the ticket file was written; nothing was written.`);
+    if ((await fs.realpath(dir)) !== dir) throw new UnsafePathError(l10n.t('{0} changed while the ticket file was written; nothing was written.', dir));
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true });

@@ -17,7 +17,7 @@ export class RunStatusBar extends Disposable {
     private readonly pipeline: PipelineService,
   ) {
     super();
-    this.item.name = 'SDLC Pipeline: running stage';
+    this.item.name = vscode.l10n.t('SDLC Pipeline: running stage');
     this.register(runner.onDidChangeRunning(() => this.update()));
     this.register(pipeline.onDidChange(() => this.update()));
     this.register(runner.onDidChangeLiveCost(() => this.update()));
@@ -32,19 +32,24 @@ export class RunStatusBar extends Disposable {
         this.item.hide();
         return;
       }
-      this.item.text = `$(clock) SDLC ${queued.length} queued`;
-      this.item.tooltip = `Waiting for a free slot (sdlcPipeline.maxParallelPipelines): ${queued.map((id) => `#${id}`).join(', ')}`;
+      this.item.text = vscode.l10n.t('$(clock) SDLC {0} queued', queued.length);
+      this.item.tooltip = vscode.l10n.t('Waiting for a free slot (sdlcPipeline.maxParallelPipelines): {0}', queued.map((id) => `#${id}`).join(', '));
       this.item.command = undefined;
       this.item.show();
       return;
     }
     const first = running[0];
     const more = running.length > 1 ? ` +${running.length - 1}` : '';
-    const model = (r: (typeof running)[number]) => `${r.model || 'starting…'}${r.costUsd !== undefined ? ` · ${formatUsd(r.costUsd)}` : ''}`;
-    const waiting = queued.length ? ` · ${queued.length} queued` : '';
-    this.item.text = `$(sync~spin) SDLC #${first.ticketId} ${stageInfo(first.stage).label} · ${model(first)}${more}${waiting}`;
-    this.item.tooltip = running.map((r) => `#${r.ticketId} ${stageInfo(r.stage).label} · ${model(r)}`).join('\n') + (queued.length ? `\nQueued: ${queued.map((id) => `#${id}`).join(', ')}` : '') + '\nClick to show the terminal';
-    this.item.command = { command: COMMANDS.showRunningTerminal, title: 'Show terminal', arguments: [{ ticketId: first.ticketId, stage: first.stage }] };
+    const model = (r: (typeof running)[number]) => `${r.model || vscode.l10n.t('starting…')}${r.costUsd !== undefined ? ` · ${formatUsd(r.costUsd)}` : ''}`;
+    const label = stageInfo(first.stage).label;
+    this.item.text = queued.length
+      ? vscode.l10n.t('$(sync~spin) SDLC #{0} {1} · {2}{3} · {4} queued', first.ticketId, label, model(first), more, queued.length)
+      : vscode.l10n.t('$(sync~spin) SDLC #{0} {1} · {2}{3}', first.ticketId, label, model(first), more);
+    const lines = running.map((r) => `#${r.ticketId} ${stageInfo(r.stage).label} · ${model(r)}`);
+    if (queued.length) lines.push(vscode.l10n.t('Queued: {0}', queued.map((id) => `#${id}`).join(', ')));
+    lines.push(vscode.l10n.t('Click to show the terminal'));
+    this.item.tooltip = lines.join('\n');
+    this.item.command = { command: COMMANDS.showRunningTerminal, title: vscode.l10n.t('Show terminal'), arguments: [{ ticketId: first.ticketId, stage: first.stage }] };
     this.item.show();
   }
 }
@@ -60,8 +65,8 @@ export class DailyBudgetBar extends Disposable {
     tickets: TicketService,
   ) {
     super();
-    this.item.name = 'SDLC Pipeline: daily budget';
-    this.item.command = { command: 'workbench.action.openSettings', title: 'Daily budget', arguments: ['sdlcPipeline.maxDailyBudgetUsd'] };
+    this.item.name = vscode.l10n.t('SDLC Pipeline: daily budget');
+    this.item.command = { command: 'workbench.action.openSettings', title: vscode.l10n.t('Daily budget'), arguments: ['sdlcPipeline.maxDailyBudgetUsd'] };
     // Coalesced: a pipeline changes its ticket many times a second.
     const later = () => {
       clearTimeout(this.timer);
@@ -83,8 +88,8 @@ export class DailyBudgetBar extends Disposable {
     }
     const spent = this.runner.spentToday();
     const over = spent >= cap;
-    this.item.text = `$(${over ? 'warning' : 'credit-card'}) ${formatUsd(spent)} / ${formatUsd(cap)} today`;
-    this.item.tooltip = `Spent today, all tickets, running stages included (sdlcPipeline.maxDailyBudgetUsd: ${formatUsd(cap)})`;
+    this.item.text = over ? vscode.l10n.t('$(warning) {0} / {1} today', formatUsd(spent), formatUsd(cap)) : vscode.l10n.t('$(credit-card) {0} / {1} today', formatUsd(spent), formatUsd(cap));
+    this.item.tooltip = vscode.l10n.t('Spent today, all tickets, running stages included (sdlcPipeline.maxDailyBudgetUsd: {0})', formatUsd(cap));
     this.item.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

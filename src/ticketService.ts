@@ -29,11 +29,13 @@ export class TicketService extends Disposable {
     this.output.info(`loaded ${report.loaded} tickets in ${(performance.now() - started).toFixed(1)} ms (${report.migrated} migrated, ${report.quarantined.length} quarantined)`);
     if (report.quarantined.length) {
       for (const q of report.quarantined) this.output.error(`quarantined ${q.key}: ${q.error}`);
+      const details = vscode.l10n.t('Show Details');
+      const exportThem = vscode.l10n.t('Export');
       void notify
-        .warn(`${report.quarantined.length} stored ticket record(s) could not be read and were moved to quarantine. Your other tickets loaded normally.`, 'Show Details', 'Export')
+        .warn(vscode.l10n.t('{0} stored ticket record(s) could not be read and were moved to quarantine. Your other tickets loaded normally.', report.quarantined.length), details, exportThem)
         .then((choice) => {
-          if (choice === 'Show Details') void this.showQuarantine();
-          if (choice === 'Export') void this.exportQuarantine();
+          if (choice === details) void this.showQuarantine();
+          if (choice === exportThem) void this.exportQuarantine();
         });
     }
     this.changed.fire(undefined);
@@ -90,8 +92,8 @@ export class TicketService extends Disposable {
    */
   async writeTicketFile(ticket: Ticket, ticketsDir: string, root?: string) {
     const folder = this.folderOf(ticket);
-    if (!folder) throw new Error('Open a folder to run stages: tickets are written into the workspace.');
-    if (folder.uri.scheme !== 'file') throw new Error(`ticket files can only be written to a local folder (${folder.uri.scheme}: is not).`);
+    if (!folder) throw new Error(vscode.l10n.t('Open a folder to run stages: tickets are written into the workspace.'));
+    if (folder.uri.scheme !== 'file') throw new Error(vscode.l10n.t('ticket files can only be written to a local folder ({0}: is not).', folder.uri.scheme));
     const rel = ticketPaths(ticketsDir, ticket.id);
     // `root`: where the stage runs (the ticket's worktree), else the folder.
     const written = await safeWriteFile(root ?? folder.uri.fsPath, rel.ticketFile, ticketMarkdown(ticket));
@@ -108,7 +110,7 @@ export class TicketService extends Disposable {
   }
 
   async exportQuarantine(): Promise<void> {
-    const target = await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: 'Export quarantined records' });
+    const target = await vscode.window.showSaveDialog({ filters: { JSON: ['json'] }, saveLabel: vscode.l10n.t('Export quarantined records') });
     if (target) await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(this.quarantineJson()));
   }
 }

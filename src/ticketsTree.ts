@@ -5,7 +5,7 @@ import type { ConfigurationService } from './configuration';
 import { resolveEffort, resolveStageModel, resolveSubagentModel, SOURCE_LABELS } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
 import { formatDuration, formatUsd } from './domain/format';
-import { enabledStages, lastRun, ticketSpend, type RunStatus, type Ticket } from './domain/ticket';
+import { enabledStages, lastRun, runStatusLabel, ticketSpend, ticketTypeLabel, type RunStatus, type Ticket } from './domain/ticket';
 import { Disposable } from './lifecycle';
 import type { ExtensionState, TreeFilter } from './state';
 import type { StageRunner } from './runner';
@@ -100,8 +100,9 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
 
   private updateMessage(): void {
     const f = this.filter;
-    this.view.description = f === 'all' ? undefined : f;
-    this.view.message = f !== 'all' && this.visible().length === 0 && this.tickets.all().length > 0 ? `No ${f} tickets. Use the filter to see the others.` : undefined;
+    this.view.description = f === 'all' ? undefined : f === 'active' ? vscode.l10n.t('active') : vscode.l10n.t('archived');
+    const none = f !== 'all' && this.visible().length === 0 && this.tickets.all().length > 0;
+    this.view.message = !none ? undefined : f === 'active' ? vscode.l10n.t('No active tickets. Use the filter to see the others.') : vscode.l10n.t('No archived tickets. Use the filter to see the others.');
   }
 
   private visible(): Ticket[] {
@@ -138,13 +139,13 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'more') {
-      const item = new vscode.TreeItem(`Show more… (${node.shown} shown)`);
-      item.command = { command: COMMANDS.showMoreTickets, title: 'Show more' };
+      const item = new vscode.TreeItem(vscode.l10n.t('Show more… ({0} shown)', node.shown));
+      item.command = { command: COMMANDS.showMoreTickets, title: vscode.l10n.t('Show more') };
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       return item;
     }
     const t = this.tickets.get(node.ticketId);
-    if (!t) return new vscode.TreeItem('(deleted)');
+    if (!t) return new vscode.TreeItem(vscode.l10n.t('(deleted)'));
     if (node.kind === 'ticket') return this.ticketItem(t);
     return this.stageItem(t, node.stage);
   }
@@ -157,29 +158,38 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     const cost = ticketSpend(t.runs);
     const ws = t.workspace && !t.workspace.removed ? t.workspace : undefined;
     const place = this.pipeline.queue.placeOf(t.id);
-    const phase = place ? `queued (${place})` : ws?.review === 'awaiting' && !this.pipeline.isRunning(t.id) ? 'awaiting review' : ws?.mergedAt ? 'merged' : undefined;
+    const phase = place ? vscode.l10n.t('queued ({0})', place) : ws?.review === 'awaiting' && !this.pipeline.isRunning(t.id) ? vscode.l10n.t('awaiting review') : ws?.mergedAt ? vscode.l10n.t('merged') : undefined;
     const branch = ws ? describeBranchState(`⎇ ${ws.branch}`, this.workspaces.state(t)) : undefined;
-    const link = t.issue ? `${issueLabel(t.issue)}${t.issue.commentPending ? ' (comment pending)' : ''}` : undefined;
-    const pr = t.pullRequest ? `PR #${t.pullRequest.number}` : undefined;
-    item.description = [phase, link, pr, t.type, `${done}/${stages.length} stages`, cost > 0 ? formatUsd(cost) : undefined, branch, t.archived ? 'archived' : undefined].filter(Boolean).join(' · ');
+    const link = t.issue ? (t.issue.commentPending ? vscode.l10n.t('{0} (comment pending)', issueLabel(t.issue)) : issueLabel(t.issue)) : undefined;
+    const pr = t.pullRequest ? vscode.l10n.t('PR #{0}', t.pullRequest.number) : undefined;
+    const type = ticketTypeLabel(t.type);
+    item.description = [phase, link, pr, type, vscode.l10n.t('{0}/{1} stages', done, stages.length), cost > 0 ? formatUsd(cost) : undefined, branch, t.archived ? vscode.l10n.t('archived') : undefined].filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown('**').appendText(`#${t.id} ${t.title}`).appendMarkdown('**\n\n');
     if (t.description.trim()) tip.appendText(t.description.slice(0, 500)).appendMarkdown('\n\n');
-    tip.appendText(`${t.type} · created ${new Date(t.createdAt).toLocaleString()}${cost > 0 ? ` · spent ${formatUsd(cost)}` : ''}`);
-    if (t.issue) tip.appendMarkdown('\n\n').appendText(`Issue ${issueLabel(t.issue)}${t.issue.commentPending ? ' · status comment pending (retried automatically)' : t.issue.commentId ? ' · status comment up to date' : ''}`);
-    if (t.pullRequest) tip.appendMarkdown('\n\n').appendText(`Pull request #${t.pullRequest.number}`);
+    const created = new Date(t.createdAt).toLocaleString();
+    tip.appendText(cost > 0 ? vscode.l10n.t('{0} · created {1} · spent {2}', type, created, formatUsd(cost)) : vscode.l10n.t('{0} · created {1}', type, created));
+    if (t.issue) {
+      const issue = issueLabel(t.issue);
+      tip.appendMarkdown('\n\n').appendText(t.issue.commentPending ? vscode.l10n.t('Issue {0} · status comment pending (retried automatically)', issue) : t.issue.commentId ? vscode.l10n.t('Issue {0} · status comment up to date', issue) : vscode.l10n.t('Issue {0}', issue));
+    }
+    if (t.pullRequest) tip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Pull request #{0}', t.pullRequest.number));
     if (ws) {
       const st = this.workspaces.state(t);
-      tip.appendMarkdown('\n\n').appendText(`Branch ${ws.branch} from ${ws.base} at ${ws.baseCommit.slice(0, 7)}${st ? ` · ${st.ahead} ahead, ${st.behind} behind · ${st.files} files changed` : ''}`);
-      if (st?.missing) tip.appendText(' · worktree folder missing (re-created on the next run)');
-      if (ws.path) tip.appendMarkdown('\n\n').appendText(`Worktree: ${ws.path}`);
-      if (ws.mergeCommit) tip.appendMarkdown('\n\n').appendText(`Merged into ${ws.base} (${ws.mergeCommit.slice(0, 7)})`);
+      const at = ws.baseCommit.slice(0, 7);
+      tip.appendMarkdown('\n\n').appendText(
+        !st ? vscode.l10n.t('Branch {0} from {1} at {2}', ws.branch, ws.base, at)
+        : st.missing ? vscode.l10n.t('Branch {0} from {1} at {2} · {3} ahead, {4} behind · {5} files changed · worktree folder missing (re-created on the next run)', ws.branch, ws.base, at, st.ahead, st.behind, st.files)
+        : vscode.l10n.t('Branch {0} from {1} at {2} · {3} ahead, {4} behind · {5} files changed', ws.branch, ws.base, at, st.ahead, st.behind, st.files),
+      );
+      if (ws.path) tip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Worktree: {0}', ws.path));
+      if (ws.mergeCommit) tip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Merged into {0} ({1})', ws.base, ws.mergeCommit.slice(0, 7)));
     }
     item.tooltip = tip;
     item.iconPath = place ? new vscode.ThemeIcon('clock') : new vscode.ThemeIcon(TYPE_ICONS[t.type]);
     // Space-separated flags after the kind: the menus' `when` clauses match them.
     item.contextValue = [t.archived ? 'ticket-archived' : 'ticket', ws ? 'branch' : '', ws?.path ? 'worktree' : '', ws?.review === 'awaiting' ? 'awaiting' : '', place ? 'queued' : '', t.issue ? 'issue' : '', t.pullRequest ? 'pr' : ''].filter(Boolean).join(' ');
-    item.accessibilityInformation = { label: `Ticket ${t.id}: ${t.title}, ${item.description}` };
+    item.accessibilityInformation = { label: vscode.l10n.t('Ticket {0}: {1}, {2}', t.id, t.title, item.description) };
     return item;
   }
 
@@ -194,27 +204,37 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
     const runCfg = this.config.forTicket(t).run;
     const sub = resolveSubagentModel(stage, runCfg.defaultSubagentModels, t.stages[stage]?.subagentModel).model;
     const effort = resolveEffort(stage, runCfg.defaultEfforts, t.stages[stage]?.effort).effort;
-    const parts = [`${resolved.model}${sub && sub !== resolved.model ? ` · sub-agents ${sub}` : ''}${effort ? ` · effort ${effort}` : ''}`];
+    const parts = [resolved.model];
+    if (sub && sub !== resolved.model) parts.push(vscode.l10n.t('sub-agents {0}', sub));
+    if (effort) parts.push(vscode.l10n.t('effort {0}', effort));
     const live = running ? this.runner.liveCost(t.id, stage) : undefined;
-    if (live !== undefined) parts.push(`${formatUsd(live)} so far`);
+    if (live !== undefined) parts.push(vscode.l10n.t('{0} so far', formatUsd(live)));
     if (run && !running) {
       if (run.costUsd !== undefined) parts.push(formatUsd(run.costUsd));
       if (run.endedAt) parts.push(formatDuration(run.durationMs ?? run.endedAt - run.startedAt));
     }
-    if (status && status !== 'succeeded') parts.push(status);
+    if (status && status !== 'succeeded') parts.push(runStatusLabel(status));
     item.description = parts.join(' · ');
     const tip = new vscode.MarkdownString();
-    tip.appendText(`${info.label}: ${info.summary}\nModel: ${resolved.model} (${SOURCE_LABELS[resolved.source]})`);
+    tip.appendText(vscode.l10n.t('{0}: {1}\nModel: {2} ({3})', info.label, info.summary, resolved.model, SOURCE_LABELS[resolved.source]));
     if (run) {
-      tip.appendText(`\nLast run: ${run.status}${run.modelRan ? ` · ran ${run.modelRan}` : ''}${run.costUsd !== undefined ? ` · ${formatUsd(run.costUsd)}` : ''}${run.numTurns !== undefined ? ` · ${run.numTurns} turns` : ''}`);
+      const last = [
+        vscode.l10n.t('Last run: {0}', runStatusLabel(run.status)),
+        run.modelRan ? vscode.l10n.t('ran {0}', run.modelRan) : undefined,
+        run.costUsd !== undefined ? formatUsd(run.costUsd) : undefined,
+        run.numTurns !== undefined ? vscode.l10n.t('{0} turns', run.numTurns) : undefined,
+      ];
+      tip.appendText(`\n${last.filter(Boolean).join(' · ')}`);
       if (run.message) tip.appendText(`\n${run.message}`);
     }
     item.tooltip = tip;
     const [icon, colour] = status ? STATUS_ICONS[status] : ['circle-large-outline', undefined];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = running ? 'stage-running' : 'stage';
-    item.command = running ? { command: COMMANDS.showRunningTerminal, title: 'Show terminal', arguments: [{ ticketId: t.id, stage }] } : undefined;
-    item.accessibilityInformation = { label: `${info.label} stage, model ${resolved.model}, ${status ?? 'not run'}` };
+    item.command = running ? { command: COMMANDS.showRunningTerminal, title: vscode.l10n.t('Show terminal'), arguments: [{ ticketId: t.id, stage }] } : undefined;
+    item.accessibilityInformation = {
+      label: status ? vscode.l10n.t('{0} stage, model {1}, {2}', info.label, resolved.model, runStatusLabel(status)) : vscode.l10n.t('{0} stage, model {1}, not run', info.label, resolved.model),
+    };
     return item;
   }
 

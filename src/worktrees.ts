@@ -6,6 +6,7 @@
  * from the base and removing. Names, records and git-output parsing live in domain/worktree.
  * Bundled on its own (`dist/worktrees.js`) and loaded by workspaces.ts on first use.
  */
+import './l10nHost'; // first: this bundle's translations before any module uses them
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -69,35 +70,35 @@ export class TicketWorkspaces extends Disposable {
    */
   async place(ticket: Ticket, cfg: Configuration, busyInPlace: (ticketId: number) => boolean): Promise<Placement> {
     const folder = this.tickets.folderOf(ticket);
-    if (!folder) return { ok: false, message: 'Open a folder to run stages: tickets are written into the workspace.' };
+    if (!folder) return { ok: false, message: vscode.l10n.t('Open a folder to run stages: tickets are written into the workspace.') };
     const folderPath = folder.uri.fsPath;
     const ws = ticket.workspace && !ticket.workspace.removed ? ticket.workspace : undefined;
     const isolation = ws?.isolation ?? cfg.run.isolation;
     if (isolation === 'none' || folder.uri.scheme !== 'file') return { ok: true, cwd: folderPath };
     const missing = await gitMissing(this.git, folderPath);
-    if (missing) return { ok: false, message: `ticket #${ticket.id} runs on its own branch (sdlcPipeline.isolation "${isolation}"), but ${missing}`, actions: ['Open Settings'] };
+    if (missing) return { ok: false, message: vscode.l10n.t('ticket #{0} runs on its own branch (sdlcPipeline.isolation "{1}"), but {2}', ticket.id, isolation, missing), actions: [vscode.l10n.t('Open Settings')] };
     const top = await this.git.value(folderPath, ['rev-parse', '--show-toplevel']);
     if (!top) {
-      if (ws) return { ok: false, message: `ticket #${ticket.id} worked on branch ${ws.branch}, but ${folderPath} is no longer a git repository.` };
-      this.noteOnce(`not-git:${folderPath}`, `${folder.name} is not a git repository, so stages run in the folder itself (isolation "none"). Run "git init" and commit once to give each ticket its own branch and worktree.`);
+      if (ws) return { ok: false, message: vscode.l10n.t('ticket #{0} worked on branch {1}, but {2} is no longer a git repository.', ticket.id, ws.branch, folderPath) };
+      this.noteOnce(`not-git:${folderPath}`, vscode.l10n.t('{0} is not a git repository, so stages run in the folder itself (isolation "none"). Run "git init" and commit once to give each ticket its own branch and worktree.', folder.name));
       return { ok: true, cwd: folderPath };
     }
     const repo = await realpath(top);
     const subdir = path.relative(repo, await realpath(folderPath)).split(path.sep).join('/');
     if (ws) return ws.isolation === 'worktree' ? this.reopenWorktree(ticket, ws, repo, cfg) : this.reopenBranch(ticket, ws, repo, subdir, busyInPlace);
     if (!(await this.git.value(repo, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))) {
-      this.noteOnce(`no-commit:${repo}`, `${folder.name} is a git repository without a commit yet, so stages run in the folder itself. Commit once to give each ticket its own branch and worktree.`);
+      this.noteOnce(`no-commit:${repo}`, vscode.l10n.t('{0} is a git repository without a commit yet, so stages run in the folder itself. Commit once to give each ticket its own branch and worktree.', folder.name));
       return { ok: true, cwd: folderPath };
     }
     const base = cfg.run.baseBranch ?? (await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD']));
     if (base && TICKET_BRANCH.test(base)) {
-      return { ok: false, message: `${folder.name} has ticket branch ${base} checked out; ticket #${ticket.id} would start from (and merge into) another ticket's branch. Check out your base branch (e.g. main), or set sdlcPipeline.baseBranch.`, actions: ['Open Settings'] };
+      return { ok: false, message: vscode.l10n.t('{0} has ticket branch {1} checked out; ticket #{2} would start from (and merge into) another ticket\'s branch. Check out your base branch (e.g. main), or set sdlcPipeline.baseBranch.', folder.name, base, ticket.id), actions: [vscode.l10n.t('Open Settings')] };
     }
     if (!base) {
-      return { ok: false, message: `HEAD is detached in ${folder.name}: check out a branch, or set sdlcPipeline.baseBranch, so ticket #${ticket.id} has a branch to start from and merge into.`, actions: ['Open Settings'] };
+      return { ok: false, message: vscode.l10n.t('HEAD is detached in {0}: check out a branch, or set sdlcPipeline.baseBranch, so ticket #{1} has a branch to start from and merge into.', folder.name, ticket.id), actions: [vscode.l10n.t('Open Settings')] };
     }
     const baseCommit = await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${base}^{commit}`]);
-    if (!baseCommit) return { ok: false, message: `the base branch "${base}" does not exist in ${folder.name}. Check out a branch or change sdlcPipeline.baseBranch.`, actions: ['Open Settings'] };
+    if (!baseCommit) return { ok: false, message: vscode.l10n.t('the base branch "{0}" does not exist in {1}. Check out a branch or change sdlcPipeline.baseBranch.', base, folder.name), actions: [vscode.l10n.t('Open Settings')] };
     const common = await this.commonDir(repo);
     const placed = await this.git.exclusive(common, async (): Promise<Placement | 'placed meanwhile'> => {
       // Another start of this ticket (a pipeline and a Run Stage at once) may have placed it meanwhile.
@@ -120,13 +121,18 @@ export class TicketWorkspaces extends Disposable {
         const dirty = countStatus(await this.git.ok(repo, ['status', '--porcelain', '-z']));
         await this.git.ok(repo, ['worktree', 'add', '-q', '-b', branch, wt, baseCommit]);
         record.path = wt;
-        if (dirty) this.noteOnce(`dirty:${ticket.id}`, `${folder.name} has ${dirty} uncommitted change${dirty === 1 ? '' : 's'}; they are not carried into ticket #${ticket.id}'s worktree, which starts from ${base} (${baseCommit.slice(0, 7)}).`);
+        if (dirty) {
+          const note = dirty === 1
+            ? vscode.l10n.t('{0} has 1 uncommitted change; they are not carried into ticket #{1}\'s worktree, which starts from {2} ({3}).', folder.name, ticket.id, base, baseCommit.slice(0, 7))
+            : vscode.l10n.t('{0} has {1} uncommitted changes; they are not carried into ticket #{2}\'s worktree, which starts from {3} ({4}).', folder.name, dirty, ticket.id, base, baseCommit.slice(0, 7));
+          this.noteOnce(`dirty:${ticket.id}`, note);
+        }
       }
       await this.tickets.update(ticket.id, (t) => void (t.workspace = record));
       this.output.info(`#${ticket.id}: ${isolation} on ${branch} from ${base} ${baseCommit.slice(0, 7)}${record.path ? ` at ${record.path}` : ''}`);
       this.invalidate(ticket.id);
       return { ok: true, cwd: this.cwdOf(record, repo), workspace: record };
-    }).catch((e: Error): Placement => ({ ok: false, message: `could not create the branch of ticket #${ticket.id}: ${e.message}` }));
+    }).catch((e: Error): Placement => ({ ok: false, message: vscode.l10n.t('could not create the branch of ticket #{0}: {1}', ticket.id, e.message) }));
     return placed === 'placed meanwhile' ? this.place(this.tickets.get(ticket.id) ?? ticket, cfg, busyInPlace) : placed;
   }
 
@@ -141,7 +147,7 @@ export class TicketWorkspaces extends Disposable {
     const wt = ws.path!;
     // A stored path is only ever used when it is where this repository's worktrees go.
     if (!path.isAbsolute(wt) || !isInside(root, wt) || path.resolve(wt) === path.resolve(root)) {
-      return { ok: false, message: `ticket #${ticket.id} records a worktree at ${wt}, which is not in ${root}; it is not used. Remove the ticket's worktree record by removing its worktree, or set sdlcPipeline.isolation to "none".` };
+      return { ok: false, message: vscode.l10n.t('ticket #{0} records a worktree at {1}, which is not in {2}; it is not used. Remove the ticket\'s worktree record by removing its worktree, or set sdlcPipeline.isolation to "none".', ticket.id, wt, root) };
     }
     const common = await this.commonDir(repo);
     return this.git.exclusive(common, async (): Promise<Placement> => {
@@ -149,22 +155,27 @@ export class TicketWorkspaces extends Disposable {
       const real = await realpath(wt);
       const entry = list.find((e) => e.path === wt || e.path === real);
       if (entry && !entry.prunable && (await exists(wt))) {
-        if (entry.branch !== ws.branch) return { ok: false, message: `ticket #${ticket.id}'s worktree ${wt} has ${entry.branch ?? 'a detached HEAD'} checked out, not ${ws.branch}. Check out ${ws.branch} there, or remove the worktree.` };
+        if (entry.branch !== ws.branch) {
+          const message = entry.branch !== undefined
+            ? vscode.l10n.t('ticket #{0}\'s worktree {1} has {2} checked out, not {3}. Check out {3} there, or remove the worktree.', ticket.id, wt, entry.branch, ws.branch)
+            : vscode.l10n.t('ticket #{0}\'s worktree {1} has a detached HEAD checked out, not {2}. Check out {2} there, or remove the worktree.', ticket.id, wt, ws.branch);
+          return { ok: false, message };
+        }
         return { ok: true, cwd: this.cwdOf(ws, repo), workspace: ws };
       }
       // Deleted by hand: check the branch out again where it was (its commits are intact).
       if (!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.branch}`]))) {
-        return { ok: false, message: `ticket #${ticket.id}'s worktree and its branch ${ws.branch} are both gone, so its work cannot be recovered here. Remove the worktree record (Remove Worktree) to start the ticket again from ${ws.base}.` };
+        return { ok: false, message: vscode.l10n.t('ticket #{0}\'s worktree and its branch {1} are both gone, so its work cannot be recovered here. Remove the worktree record (Remove Worktree) to start the ticket again from {2}.', ticket.id, ws.branch, ws.base) };
       }
-      if (await exists(wt)) return { ok: false, message: `${wt} exists but is not ticket #${ticket.id}'s worktree any more; move it away to let the ticket re-create it.` };
+      if (await exists(wt)) return { ok: false, message: vscode.l10n.t('{0} exists but is not ticket #{1}\'s worktree any more; move it away to let the ticket re-create it.', wt, ticket.id) };
       await this.ensureRoot(root);
       // `-f`: git still lists the missing folder for this branch; a prune would also drop the user's other missing worktrees.
       await this.git.ok(repo, ['worktree', 'add', '-q', '-f', wt, ws.branch]);
       this.output.info(`#${ticket.id}: re-created worktree ${wt} for ${ws.branch}`);
-      void notify.info(`ticket #${ticket.id}'s worktree was missing; it was re-created from branch ${ws.branch} (its commits are intact; uncommitted files there were lost with the folder).`);
+      void notify.info(vscode.l10n.t('ticket #{0}\'s worktree was missing; it was re-created from branch {1} (its commits are intact; uncommitted files there were lost with the folder).', ticket.id, ws.branch));
       this.invalidate(ticket.id);
       return { ok: true, cwd: this.cwdOf(ws, repo), workspace: ws };
-    }).catch((e: Error): Placement => ({ ok: false, message: `could not open ticket #${ticket.id}'s worktree: ${e.message}` }));
+    }).catch((e: Error): Placement => ({ ok: false, message: vscode.l10n.t('could not open ticket #{0}\'s worktree: {1}', ticket.id, e.message) }));
   }
 
   private async reopenBranch(ticket: Ticket, ws: TicketWorkspace, repo: string, subdir: string, busyInPlace: (ticketId: number) => boolean): Promise<Placement> {
@@ -177,15 +188,16 @@ export class TicketWorkspaces extends Disposable {
       await this.git.ok(repo, ['switch', '-q', '--no-guess', ws.branch]);
       this.invalidate(ticket.id);
       return { ok: true, cwd: this.cwdOf({ ...ws, subdir }, repo), workspace: ws };
-    }).catch((e: Error): Placement => ({ ok: false, message: `could not check out ticket #${ticket.id}'s branch ${ws.branch}: ${e.message}` }));
+    }).catch((e: Error): Placement => ({ ok: false, message: vscode.l10n.t('could not check out ticket #{0}\'s branch {1}: {2}', ticket.id, ws.branch, e.message) }));
   }
 
   /** Why a ticket may not switch the folder's branch now (uncommitted changes, another ticket running there). */
   private async inPlaceBlocked(ticketId: number, repo: string, busyInPlace: (ticketId: number) => boolean): Promise<string | undefined> {
     const others = this.tickets.all().filter((t) => t.id !== ticketId && t.workspace?.isolation === 'branch' && !t.workspace.removed && busyInPlace(t.id));
-    if (others.length) return `ticket #${others[0].id} is running on its branch in this folder; with sdlcPipeline.isolation "branch" one ticket runs at a time per repository ("worktree" runs them side by side). Ticket #${ticketId} was not started.`;
+    if (others.length) return vscode.l10n.t('ticket #{0} is running on its branch in this folder; with sdlcPipeline.isolation "branch" one ticket runs at a time per repository ("worktree" runs them side by side). Ticket #{1} was not started.', others[0].id, ticketId);
     const dirty = countStatus(await this.git.ok(repo, ['status', '--porcelain', '-z', '--untracked-files=no']));
-    if (dirty) return `${repo} has ${dirty} uncommitted change${dirty === 1 ? '' : 's'}; with sdlcPipeline.isolation "branch" a ticket checks out its own branch there, so commit or stash them first (or use "worktree" isolation). Ticket #${ticketId} was not started.`;
+    if (dirty === 1) return vscode.l10n.t('{0} has 1 uncommitted change; with sdlcPipeline.isolation "branch" a ticket checks out its own branch there, so commit or stash them first (or use "worktree" isolation). Ticket #{1} was not started.', repo, ticketId);
+    if (dirty) return vscode.l10n.t('{0} has {1} uncommitted changes; with sdlcPipeline.isolation "branch" a ticket checks out its own branch there, so commit or stash them first (or use "worktree" isolation). Ticket #{2} was not started.', repo, dirty, ticketId);
     return undefined;
   }
 
@@ -199,14 +211,14 @@ export class TicketWorkspaces extends Disposable {
       if (!refTaken && !folderTaken) return { branch, taken };
       taken.push(branch);
     }
-    throw new Error(`no free branch name for ticket #${ticket.id} (tried ${taken.length})`);
+    throw new Error(vscode.l10n.t('no free branch name for ticket #{0} (tried {1})', ticket.id, taken.length));
   }
 
   /** Makes the worktrees folder; refuses one that is a link (writes go where the folder really is). */
   private async ensureRoot(root: string): Promise<void> {
     await fs.mkdir(root, { recursive: true });
     const st = await fs.lstat(root);
-    if (st.isSymbolicLink() || !st.isDirectory()) throw new Error(`${root} is not a plain folder (a link or a file); SDLC Pipeline creates worktrees only in a real folder.`);
+    if (st.isSymbolicLink() || !st.isDirectory()) throw new Error(vscode.l10n.t('{0} is not a plain folder (a link or a file); SDLC Pipeline creates worktrees only in a real folder.', root));
   }
 
   private async commonDir(repo: string): Promise<string> {
@@ -273,9 +285,9 @@ export class TicketWorkspaces extends Disposable {
   /** The repository (main worktree) a ticket belongs to. */
   async repoOf(ticket: Ticket): Promise<string> {
     const folder = this.tickets.folderOf(ticket);
-    if (!folder) throw new Error('the ticket has no workspace folder');
+    if (!folder) throw new Error(vscode.l10n.t('the ticket has no workspace folder'));
     const top = await this.git.value(folder.uri.fsPath, ['rev-parse', '--show-toplevel']);
-    if (!top) throw new Error(`${folder.uri.fsPath} is not a git repository`);
+    if (!top) throw new Error(vscode.l10n.t('{0} is not a git repository', folder.uri.fsPath));
     return realpath(top);
   }
 
@@ -309,7 +321,7 @@ export class TicketWorkspaces extends Disposable {
       const gitdir = (await fs.readFile(path.join(dir, name, 'gitdir'), 'utf8').catch(() => '')).trim();
       if (gitdir && (await realpath(path.dirname(gitdir))) === want) return path.join(dir, name);
     }
-    throw new Error(`${wt} is not a worktree of this repository (any more)`);
+    throw new Error(vscode.l10n.t('{0} is not a worktree of this repository (any more)', wt));
   }
 
   /** Where the ticket's changes are measured from: where its branch left the base (moves when the base is merged in). */
@@ -336,7 +348,7 @@ export class TicketWorkspaces extends Disposable {
    */
   async merge(ticket: Ticket): Promise<MergeOutcome> {
     const ws = ticket.workspace;
-    if (!ws || ws.removed) return { ok: false, reason: 'error', message: `ticket #${ticket.id} has no branch of its own.` };
+    if (!ws || ws.removed) return { ok: false, reason: 'error', message: vscode.l10n.t('ticket #{0} has no branch of its own.', ticket.id) };
     const repo = await this.repoOf(ticket);
     const common = await this.commonDir(repo);
     /** The branch's tip before the leftovers were committed: a merge that cannot go ahead puts it back. */
@@ -348,16 +360,24 @@ export class TicketWorkspaces extends Disposable {
     };
     return this.git.exclusive(common, async (): Promise<MergeOutcome> => {
       let committedLeftovers = false;
-      if (ws.path && !(await exists(ws.path))) return { ok: false, reason: 'error', message: `ticket #${ticket.id}'s worktree ${ws.path} is missing; run a stage to re-create it, or merge ${ws.branch} by hand.` };
+      if (ws.path && !(await exists(ws.path))) return { ok: false, reason: 'error', message: vscode.l10n.t('ticket #{0}\'s worktree {1} is missing; run a stage to re-create it, or merge {2} by hand.', ticket.id, ws.path, ws.branch) };
       work = await this.work(ticket, ws);
       const dirty = countStatus(await work.ok(['status', '--porcelain', '-z']));
       if (dirty && ws.isolation === 'branch') {
         // In place the folder is the user's: what is uncommitted there is theirs to commit (or not).
-        return { ok: false, reason: 'error', message: `${work.dir} has ${dirty} uncommitted change${dirty === 1 ? '' : 's'}. With "branch" isolation the ticket works in your folder, so commit what belongs to ${ws.branch} (or stash the rest), then merge again.` };
+        const message = dirty === 1
+          ? vscode.l10n.t('{0} has 1 uncommitted change. With "branch" isolation the ticket works in your folder, so commit what belongs to {1} (or stash the rest), then merge again.', work.dir, ws.branch)
+          : vscode.l10n.t('{0} has {1} uncommitted changes. With "branch" isolation the ticket works in your folder, so commit what belongs to {2} (or stash the rest), then merge again.', work.dir, dirty, ws.branch);
+        return { ok: false, reason: 'error', message };
       }
       if (dirty) {
         const head = (await work.run(['symbolic-ref', '--short', '-q', 'HEAD'])).stdout.trim();
-        if (head !== ws.branch) return { ok: false, reason: 'error', message: `ticket #${ticket.id}'s worktree has ${head || 'a detached HEAD'} checked out, not ${ws.branch}; nothing was committed or merged.` };
+        if (head !== ws.branch) {
+          const message = head
+            ? vscode.l10n.t('ticket #{0}\'s worktree has {1} checked out, not {2}; nothing was committed or merged.', ticket.id, head, ws.branch)
+            : vscode.l10n.t('ticket #{0}\'s worktree has a detached HEAD checked out, not {1}; nothing was committed or merged.', ticket.id, ws.branch);
+          return { ok: false, reason: 'error', message };
+        }
         leftoversOn = (await work.ok(['rev-parse', 'HEAD'])).trim();
         await work.ok(['add', '-A']);
         await work.ok(['commit', '-q', '-F', '-'], `SDLC #${ticket.id}: ${ticket.title}\n\nCommitted by SDLC Pipeline: the changes the pipeline left uncommitted in the ticket's worktree.\n`);
@@ -367,11 +387,11 @@ export class TicketWorkspaces extends Disposable {
       const baseTip = await this.git.value(repo, ['rev-parse', '--verify', '-q', `${baseRef}^{commit}`]);
       if (!baseTip) {
         await undoLeftovers();
-        return { ok: false, reason: 'error', message: `the base branch ${ws.base} no longer exists; create it again or merge ${ws.branch} by hand.` };
+        return { ok: false, reason: 'error', message: vscode.l10n.t('the base branch {0} no longer exists; create it again or merge {1} by hand.', ws.base, ws.branch) };
       }
       const tip = await this.git.ok(repo, ['rev-parse', `refs/heads/${ws.branch}^{commit}`]).then((s) => s.trim());
       const lr = parseLeftRight(await this.git.ok(repo, ['rev-list', '--left-right', '--count', `${baseRef}...refs/heads/${ws.branch}`]));
-      if (!lr || lr.right === 0) return { ok: false, reason: 'nothing', message: `${ws.branch} has no commits that ${ws.base} does not have; nothing to merge.` };
+      if (!lr || lr.right === 0) return { ok: false, reason: 'nothing', message: vscode.l10n.t('{0} has no commits that {1} does not have; nothing to merge.', ws.branch, ws.base) };
       const checkedOut = parseWorktreeList(await this.git.ok(repo, ['worktree', 'list', '--porcelain', '-z'])).find((e) => e.branch === ws.base);
       const message = `Merge ${ws.branch}: SDLC #${ticket.id} ${ticket.title}\n`;
       if (lr.left === 0) {
@@ -385,7 +405,11 @@ export class TicketWorkspaces extends Disposable {
       if (probe.code === 1) {
         await undoLeftovers();
         const files = probe.stdout.split('\n').slice(1).filter(Boolean);
-        return { ok: false, reason: 'conflict', files, message: `${ws.branch} conflicts with ${ws.base} (${ws.base} moved on by ${lr.left} commit${lr.left === 1 ? '' : 's'}) in ${files.slice(0, 5).join(', ') || 'some files'}. Nothing was changed: the branch and worktree are as they were. Update the ticket from ${ws.base} (or open its worktree and merge ${ws.base} there), resolve, then merge again.` };
+        const where = files.slice(0, 5).join(', ') || vscode.l10n.t('some files');
+        const message = lr.left === 1
+          ? vscode.l10n.t('{0} conflicts with {1} ({1} moved on by 1 commit) in {2}. Nothing was changed: the branch and worktree are as they were. Update the ticket from {1} (or open its worktree and merge {1} there), resolve, then merge again.', ws.branch, ws.base, where)
+          : vscode.l10n.t('{0} conflicts with {1} ({1} moved on by {2} commits) in {3}. Nothing was changed: the branch and worktree are as they were. Update the ticket from {1} (or open its worktree and merge {1} there), resolve, then merge again.', ws.branch, ws.base, lr.left, where);
+        return { ok: false, reason: 'conflict', files, message };
       }
       if (probe.code !== 0) {
         await undoLeftovers();
@@ -405,7 +429,7 @@ export class TicketWorkspaces extends Disposable {
       return { ok: true, kind: 'merge-commit', commit, committedLeftovers };
     }).catch(async (e: Error): Promise<MergeOutcome> => {
       await undoLeftovers().catch(() => undefined);
-      return { ok: false, reason: 'error', message: `merging ticket #${ticket.id} failed; nothing was lost (${e.message}).` };
+      return { ok: false, reason: 'error', message: vscode.l10n.t('merging ticket #{0} failed; nothing was lost ({1}).', ticket.id, e.message) };
     })
       .finally(() => this.invalidate(ticket.id));
   }
@@ -419,16 +443,16 @@ export class TicketWorkspaces extends Disposable {
   /** Merges the base into the ticket's branch in its worktree (the base moved on). A conflict is aborted: the worktree is as it was. */
   async updateFromBase(ticket: Ticket): Promise<{ ok: boolean; message: string }> {
     const ws = ticket.workspace;
-    if (!ws?.path || ws.removed) return { ok: false, message: `ticket #${ticket.id} has no worktree.` };
+    if (!ws?.path || ws.removed) return { ok: false, message: vscode.l10n.t('ticket #{0} has no worktree.', ticket.id) };
     const repo = await this.repoOf(ticket);
     const common = await this.commonDir(repo);
     return this.git.exclusive(common, async () => {
       const git = await this.work(ticket, ws);
-      if (countStatus(await git.ok(['status', '--porcelain', '-z', '--untracked-files=no']))) return { ok: false, message: `ticket #${ticket.id}'s worktree has uncommitted changes; run its Merge stage (which commits) or commit there first.` };
+      if (countStatus(await git.ok(['status', '--porcelain', '-z', '--untracked-files=no']))) return { ok: false, message: vscode.l10n.t('ticket #{0}\'s worktree has uncommitted changes; run its Merge stage (which commits) or commit there first.', ticket.id) };
       const r = await git.run(['merge', '-q', '--no-edit', `refs/heads/${ws.base}`]);
-      if (r.code === 0) return { ok: true, message: `${ws.branch} now includes ${ws.base}.` };
+      if (r.code === 0) return { ok: true, message: vscode.l10n.t('{0} now includes {1}.', ws.branch, ws.base) };
       await git.run(['merge', '--abort']);
-      return { ok: false, message: `merging ${ws.base} into ${ws.branch} conflicts; it was undone. Open the worktree and run "git merge ${ws.base}" to resolve the conflicts yourself.` };
+      return { ok: false, message: vscode.l10n.t('merging {0} into {1} conflicts; it was undone. Open the worktree and run "git merge {0}" to resolve the conflicts yourself.', ws.base, ws.branch) };
     }).finally(() => this.invalidate(ticket.id));
   }
 
@@ -451,14 +475,14 @@ export class TicketWorkspaces extends Disposable {
    */
   async remove(ticket: Ticket, force: boolean): Promise<{ ok: boolean; message: string }> {
     const ws = ticket.workspace;
-    if (!ws || ws.removed) return { ok: false, message: `ticket #${ticket.id} has no worktree or branch to remove.` };
+    if (!ws || ws.removed) return { ok: false, message: vscode.l10n.t('ticket #{0} has no worktree or branch to remove.', ticket.id) };
     const repo = await this.repoOf(ticket);
     const common = await this.commonDir(repo);
     return this.git.exclusive(common, async () => {
       const { commits, uncommitted } = await this.unmerged(ticket);
-      if ((commits || uncommitted) && !force) return { ok: false, message: `${ws.branch} has ${commits} unmerged commit(s) and ${uncommitted} uncommitted change(s); nothing was removed.` };
+      if ((commits || uncommitted) && !force) return { ok: false, message: vscode.l10n.t('{0} has {1} unmerged commit(s) and {2} uncommitted change(s); nothing was removed.', ws.branch, commits, uncommitted) };
       if (ws.isolation === 'branch' && (await this.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD'])) === ws.branch) {
-        if (!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.base}`]))) return { ok: false, message: `the base branch ${ws.base} is gone, so ${ws.branch} stays checked out; check out another branch first.` };
+        if (!(await this.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.base}`]))) return { ok: false, message: vscode.l10n.t('the base branch {0} is gone, so {1} stays checked out; check out another branch first.', ws.base, ws.branch) };
         await this.git.ok(repo, ['switch', '-q', '--no-guess', ws.base]);
       }
       if (ws.path) {
@@ -475,7 +499,7 @@ export class TicketWorkspaces extends Disposable {
       await this.tickets.update(ticket.id, (t) => {
         if (t.workspace) t.workspace.removed = true;
       });
-      return { ok: true, message: `removed ${ws.path ? `the worktree ${ws.path} and ` : ''}branch ${ws.branch}.` };
+      return { ok: true, message: ws.path ? vscode.l10n.t('removed the worktree {0} and branch {1}.', ws.path, ws.branch) : vscode.l10n.t('removed branch {0}.', ws.branch) };
     }).finally(() => this.invalidate(ticket.id));
   }
 
@@ -508,15 +532,15 @@ export class TicketWorkspaces extends Disposable {
   /** Opens the multi-file diff editor: every file the ticket changed, its base commit on the left. */
   async review(ticket: Ticket): Promise<number> {
     const ws = ticket.workspace;
-    if (!ws || ws.removed) throw new Error(`ticket #${ticket.id} has no branch of its own.`);
+    if (!ws || ws.removed) throw new Error(vscode.l10n.t('ticket #{0} has no branch of its own.', ticket.id));
     const top = ws.path ?? (await this.repoOf(ticket));
     const api = await this.gitApi();
-    if (!api) throw new Error('the built-in Git extension is disabled; enable it to review changes.');
+    if (!api) throw new Error(vscode.l10n.t('the built-in Git extension is disabled; enable it to review changes.'));
     await api.openRepository(vscode.Uri.file(top));
     const changes = await this.changes(ticket, ws);
     const from = await this.diffBase(ticket, ws);
     if (!changes.length) {
-      void notify.info(`ticket #${ticket.id} has no changes against ${ws.base} yet.`);
+      void notify.info(vscode.l10n.t('ticket #{0} has no changes against {1} yet.', ticket.id, ws.base));
       return 0;
     }
     const resources = changes.map((c): [vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined] => {
@@ -531,7 +555,7 @@ export class TicketWorkspaces extends Disposable {
   /** Shows the ticket's worktree as a repository in the Source Control view. */
   async revealInScm(ticket: Ticket): Promise<void> {
     const ws = ticket.workspace;
-    if (!ws || ws.removed) throw new Error(`ticket #${ticket.id} has no branch of its own.`);
+    if (!ws || ws.removed) throw new Error(vscode.l10n.t('ticket #{0} has no branch of its own.', ticket.id));
     const api = await this.gitApi();
     await api?.openRepository(vscode.Uri.file(ws.path ?? (await this.repoOf(ticket))));
     await vscode.commands.executeCommand('workbench.view.scm');

@@ -2,11 +2,13 @@
  * The ticket form's draft logic, without the DOM: a fresh draft from the host's defaults, merging
  * new host state into a draft, presets and reset, the per-stage hint, the cost totals and the
  * `create` message. No `document`, no `window`, no toolkit: unit-tested on Node. Functions that
- * change a draft return a new one and leave their argument as it was.
+ * change a draft return a new one and leave their argument as it was. Texts are in the current
+ * language (src/domain/l10n.ts), read each time they are built.
  */
 import type { Draft, FormState, WebviewMessage } from '../src/protocol';
 import type { Effort, StageId } from '../src/domain/stages';
 import { formatUsd } from '../src/domain/format';
+import * as l10n from '../src/domain/l10n';
 
 type StageDraft = Draft['stages'][StageId];
 export type CreateMessage = Extract<WebviewMessage, { type: 'create' }>;
@@ -105,13 +107,14 @@ export function stageEstimate(s: FormState, d: Draft, id: StageId, model = d.sta
 export function stageHint(s: FormState, d: Draft, id: StageId, { justPicked = false } = {}): string {
   const c = d.stages[id];
   const def = s.defaults[id];
-  const parts = [justPicked || (c.touched && c.model !== def.model) ? 'chosen on this ticket' : `${def.model} · ${def.sourceLabel}`];
+  const parts = [justPicked || (c.touched && c.model !== def.model) ? l10n.t('chosen on this ticket') : `${def.model} · ${def.sourceLabel}`];
   const ran = s.models.find((m) => m.id === c.model)?.ranAs;
-  if (ran) parts.push(`ran as ${ran}`);
+  if (ran) parts.push(l10n.t('ran as {0}', ran));
   const effort = stageEffort(s, d, id);
-  parts.push(effort ? `effort ${effort}${c.effort ? '' : def.effortSource === 'settings' ? ' (settings)' : ''}` : 'CLI default effort');
+  // "(settings)": the effort is the configured one, not chosen on this ticket.
+  parts.push(!effort ? l10n.t('CLI default effort') : !c.effort && def.effortSource === 'settings' ? l10n.t('effort {0} (settings)', effort) : l10n.t('effort {0}', effort));
   const sub = stageSubagentModel(s, d, id);
-  if (sub !== c.model) parts.push(`sub-agents ${sub}`);
+  if (sub !== c.model) parts.push(l10n.t('sub-agents {0}', sub));
   const usd = stageEstimate(s, d, id);
   if (usd !== undefined && (c.enabled || justPicked)) parts.push(`~${formatUsd(usd)}`);
   return parts.join(' · ');
@@ -126,10 +129,10 @@ export function sourcesLine(s: FormState, d: Draft): string {
   for (const st of s.stages) {
     const c = d.stages[st.id];
     const def = s.defaults[st.id];
-    const label = c.touched && c.model !== def.model ? 'Chosen here' : def.source === 'default' ? undefined : `From ${def.sourceLabel}`;
+    const label = c.touched && c.model !== def.model ? l10n.t('Chosen here') : def.source === 'default' ? undefined : l10n.t('From {0}', def.sourceLabel);
     if (label) groups.set(label, [...(groups.get(label) ?? []), st.id]);
   }
-  if (!groups.size) return 'Models: built-in defaults';
+  if (!groups.size) return l10n.t('Models: built-in defaults');
   return [...groups].map(([label, ids]) => `${label}: ${ids.join(', ')}`).join(' · ');
 }
 
@@ -167,12 +170,16 @@ export function totals(s: FormState, d: Draft): Totals {
 
 /** The totals as the form shows them: "Estimated $x" (bold), the scope, "Relative cost n% of all-opus", the saving ('' without one). */
 export function totalsText(t: Totals): { estimate: string; scope: string; relative: string; saving: string } {
-  const basis = t.basis === 'history' ? 'from this workspace’s past runs' : 'from built-in priors';
+  const history = t.basis === 'history';
+  const scope =
+    t.stages === 1
+      ? (history ? l10n.t('for 1 stage (from this workspace’s past runs)') : l10n.t('for 1 stage (from built-in priors)'))
+      : (history ? l10n.t('for {0} stages (from this workspace’s past runs)', t.stages) : l10n.t('for {0} stages (from built-in priors)', t.stages));
   return {
-    estimate: `Estimated ${formatUsd(t.usd)}`,
-    scope: ` for ${t.stages} stage${t.stages === 1 ? '' : 's'} (${basis})`,
-    relative: `Relative cost ${t.relativePct}% of all-opus`,
-    saving: t.saving > 0 ? ` · saves ~${formatUsd(t.saving)}` : '',
+    estimate: l10n.t('Estimated {0}', formatUsd(t.usd)),
+    scope: ` ${scope}`,
+    relative: l10n.t('Relative cost {0}% of all-opus', t.relativePct),
+    saving: t.saving > 0 ? ` · ${l10n.t('saves ~{0}', formatUsd(t.saving))}` : '',
   };
 }
 

@@ -3,7 +3,8 @@
  * toolkit web components, and the shared zod protocol: host messages are validated here.
  * The draft lives in webview state, so it survives hiding the view and reloading the window.
  * This file only renders and wires events; the draft logic (defaults, merging host state, presets,
- * hints, totals, the `create` message) is the DOM-free draft.ts.
+ * hints, totals, the `create` message) is the DOM-free draft.ts. Its text is translated with the
+ * bundle the host sends in an `l10n` message (src/domain/l10n.ts), at each render.
  */
 import {
   provideVSCodeDesignSystem,
@@ -17,7 +18,8 @@ import {
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 import { DraftSchema, HostMessageSchema, type Draft, type FormState, type WebviewMessage } from '../src/protocol';
-import { TITLE_MAX } from '../src/domain/ticket';
+import { TITLE_MAX, type TicketType } from '../src/domain/ticket';
+import * as l10n from '../src/domain/l10n';
 import { applyPreset, createMessage, freshDraft, reconcile, resetModels, showsSubagentPicker, sourcesLine, stageEffort, stageEstimate, stageHint, stageSubagentModel, titleMissing, totals, totalsText } from './draft';
 import { formatUsd } from '../src/domain/format';
 
@@ -71,6 +73,14 @@ function descriptionRows(text: string): number {
   return Math.min(12, Math.max(2, lines));
 }
 
+function typeLabel(t: TicketType): string {
+  switch (t) {
+    case 'feature': return l10n.t('Feature');
+    case 'bug': return l10n.t('Bug');
+    case 'chore': return l10n.t('Chore');
+  }
+}
+
 function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElement {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -87,12 +97,12 @@ function render(): void {
   const refreshers: Array<() => void> = [];
   app.replaceChildren();
 
-  const form = el('form', { id: 'ticket-form', novalidate: '', 'aria-label': 'New ticket' });
+  const form = el('form', { id: 'ticket-form', novalidate: '', 'aria-label': l10n.t('New ticket') });
   form.addEventListener('submit', (e) => e.preventDefault());
 
   // Title
-  const title = el('vscode-text-field', { id: 'title', maxlength: String(TITLE_MAX), placeholder: 'What needs doing?', 'aria-required': 'true' }) as Field;
-  title.append(el('span', {}, 'Title'));
+  const title = el('vscode-text-field', { id: 'title', maxlength: String(TITLE_MAX), placeholder: l10n.t('What needs doing?'), 'aria-required': 'true' }) as Field;
+  title.append(el('span', {}, l10n.t('Title')));
   title.value = d.title;
   const titleError = el('div', { id: 'title-error', class: 'error', role: 'alert' });
   title.addEventListener('input', () => {
@@ -107,8 +117,8 @@ function render(): void {
 
   // Description
   // Two lines until there is more to show: it grows as the text does (up to 12 lines), and stays resizable.
-  const desc = el('vscode-text-area', { id: 'description', rows: String(descriptionRows(d.description)), resize: 'vertical', placeholder: 'Context, acceptance criteria, links…' }) as Field;
-  desc.append(el('span', {}, 'Description'));
+  const desc = el('vscode-text-area', { id: 'description', rows: String(descriptionRows(d.description)), resize: 'vertical', placeholder: l10n.t('Context, acceptance criteria, links…') }) as Field;
+  desc.append(el('span', {}, l10n.t('Description')));
   desc.value = d.description;
   desc.addEventListener('input', () => {
     d.description = desc.value;
@@ -121,20 +131,20 @@ function render(): void {
   // Filled from a GitHub issue: say which (text only), and let the user unlink it.
   if (d.issueUrl) {
     const m = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(d.issueUrl);
-    const unlink = el('vscode-button', { id: 'issue-unlink', appearance: 'icon', 'aria-label': 'Do not link this ticket to the issue' }, '×');
+    const unlink = el('vscode-button', { id: 'issue-unlink', appearance: 'icon', 'aria-label': l10n.t('Do not link this ticket to the issue') }, '×');
     unlink.addEventListener('click', () => {
       delete d.issueUrl;
       save();
       render();
     });
-    form.append(el('div', { class: 'field issue-link', id: 'issue-link' }, el('span', {}, `From issue ${m ? `${m[1]}/${m[2]}#${m[3]}` : d.issueUrl}`), unlink));
+    form.append(el('div', { class: 'field issue-link', id: 'issue-link' }, el('span', {}, l10n.t('From issue {0}', m ? `${m[1]}/${m[2]}#${m[3]}` : d.issueUrl)), unlink));
   }
 
   // Type
   const typeGroup = el('vscode-radio-group', { id: 'type', orientation: 'horizontal' });
-  typeGroup.append(el('label', { slot: 'label' }, 'Type'));
+  typeGroup.append(el('label', { slot: 'label' }, l10n.t('Type')));
   for (const t of s.types) {
-    const r = el('vscode-radio', { value: t, id: `type-${t}` }, t[0].toUpperCase() + t.slice(1)) as Field;
+    const r = el('vscode-radio', { value: t, id: `type-${t}` }, typeLabel(t)) as Field;
     if (d.type === t) r.setAttribute('checked', '');
     typeGroup.append(r);
   }
@@ -149,7 +159,7 @@ function render(): void {
 
   // Workspace folder (only with several)
   if (s.folders.length > 1) {
-    const folder = el('vscode-dropdown', { id: 'folder', 'aria-label': 'Workspace folder' }) as Field;
+    const folder = el('vscode-dropdown', { id: 'folder', 'aria-label': l10n.t('Workspace folder') }) as Field;
     for (const f of s.folders) folder.append(el('vscode-option', { value: f.uri }, f.name));
     folder.addEventListener('change', () => {
       d.folder = folder.value;
@@ -157,14 +167,14 @@ function render(): void {
       // Defaults and presets come from that folder's settings, as they will when it runs.
       vscode.postMessage({ type: 'selectFolder', folder: folder.value });
     });
-    form.append(el('div', { class: 'field' }, el('label', { for: 'folder', class: 'label' }, 'Workspace folder'), folder));
+    form.append(el('div', { class: 'field' }, el('label', { for: 'folder', class: 'label' }, l10n.t('Workspace folder')), folder));
     queueMicrotask(() => (folder.value = d.folder ?? s.folders[0].uri));
   }
 
   // Presets + reset
-  const preset = el('vscode-dropdown', { id: 'preset', 'aria-label': 'Model preset' }) as Field;
-  preset.append(el('vscode-option', { value: '' }, d.preset ? 'Custom' : 'Choose…'));
-  for (const p of s.presets) preset.append(el('vscode-option', { value: p.name }, p.name));
+  const preset = el('vscode-dropdown', { id: 'preset', 'aria-label': l10n.t('Model preset') }) as Field;
+  preset.append(el('vscode-option', { value: '' }, d.preset ? l10n.t('Custom') : l10n.t('Choose…')));
+  for (const p of s.presets) preset.append(el('vscode-option', { value: p.name }, p.label ?? p.name));
   preset.addEventListener('change', () => {
     const next = applyPreset(s, d, preset.value);
     if (!next) return;
@@ -172,37 +182,42 @@ function render(): void {
     save();
     render();
   });
-  const reset = el('vscode-button', { id: 'reset', appearance: 'secondary', 'aria-label': 'Reset models, efforts and sub-agents to defaults', title: 'Reset models, efforts and sub-agents to defaults' }, 'Reset');
+  const resetText = l10n.t('Reset models, efforts and sub-agents to defaults');
+  const reset = el('vscode-button', { id: 'reset', appearance: 'secondary', 'aria-label': resetText, title: resetText }, l10n.t('Reset'));
   reset.addEventListener('click', () => {
     draft = resetModels(s, d);
     save();
     render();
   });
-  form.append(el('div', { class: 'row presets' }, el('label', { for: 'preset', class: 'label' }, 'Preset'), preset, reset));
+  form.append(el('div', { class: 'row presets' }, el('label', { for: 'preset', class: 'label' }, l10n.t('Preset')), preset, reset));
   queueMicrotask(() => (preset.value = d.preset ?? ''));
 
   // Stages: one compact line each (toggle and name, model, effort, estimate), plus a sub-agent
   // line where the stage's sub-agents run on another model (or for every stage, when asked).
-  const grid = el('div', { class: 'stages', role: 'group', 'aria-label': 'Pipeline stages' });
+  const grid = el('div', { class: 'stages', role: 'group', 'aria-label': l10n.t('Pipeline stages') });
   grid.append(
-    el('span', { class: 'col-head', 'aria-hidden': 'true' }, 'Stage'),
-    el('span', { class: 'col-head', 'aria-hidden': 'true' }, 'Model'),
-    el('span', { class: 'col-head', 'aria-hidden': 'true' }, 'Effort'),
-    el('span', { class: 'col-head num', 'aria-hidden': 'true', title: 'Estimated cost of the stage' }, '≈ USD'),
+    el('span', { class: 'col-head', 'aria-hidden': 'true' }, l10n.t('Stage')),
+    el('span', { class: 'col-head', 'aria-hidden': 'true' }, l10n.t('Model')),
+    el('span', { class: 'col-head', 'aria-hidden': 'true' }, l10n.t('Effort')),
+    el('span', { class: 'col-head num', 'aria-hidden': 'true', title: l10n.t('Estimated cost of the stage') }, l10n.t('≈ USD')),
   );
   // Short labels: the effort column is narrow ("medium" shows as "med"); the full word is the option's title.
-  const effortOption = (value: string, label: string) => el('vscode-option', { value, title: value ? `effort ${value}` : 'the CLI\u2019s default effort' }, label === 'medium' ? 'med' : label);
+  // Effort levels are the CLI's `--effort` values: shown as they are.
+  const effortOption = (value: string, label: string) => el('vscode-option', { value, title: value ? l10n.t('effort {0}', value) : l10n.t('the CLI’s default effort') }, label === 'medium' ? 'med' : label);
   const sources = el('div', { class: 'hint', id: 'model-sources' }, sourcesLine(s, d));
   for (const st of s.stages) {
     const choice = d.stages[st.id];
     const hint = el('span', { class: 'sr-only', id: `hint-${st.id}` }, stageHint(s, d, st.id));
-    const toggle = el('vscode-checkbox', { id: `stage-${st.id}`, 'aria-label': `Run ${st.label} stage`, title: st.summary }, st.label) as Field;
+    const toggle = el('vscode-checkbox', { id: `stage-${st.id}`, 'aria-label': l10n.t('Run {0} stage', st.label), title: st.summary }, st.label) as Field;
     if (choice.enabled) toggle.setAttribute('checked', '');
-    const picker = el('vscode-dropdown', { id: `model-${st.id}`, class: 'compact', 'aria-label': `Model for ${st.label} stage`, 'aria-describedby': `hint-${st.id}`, title: stageHint(s, d, st.id), position: 'below' }) as Field;
-    for (const m of s.models) picker.append(el('vscode-option', { value: m.id, title: `${m.description} · ${m.relativeCost}× haiku${m.ranAs ? ` · ran as ${m.ranAs}` : ''}` }, m.id));
-    const effort = el('vscode-dropdown', { id: `effort-${st.id}`, class: 'compact', 'aria-label': `Effort for ${st.label} stage`, position: 'below' }) as Field;
+    const picker = el('vscode-dropdown', { id: `model-${st.id}`, class: 'compact', 'aria-label': l10n.t('Model for {0} stage', st.label), 'aria-describedby': `hint-${st.id}`, title: stageHint(s, d, st.id), position: 'below' }) as Field;
+    for (const m of s.models) {
+      const title = m.ranAs ? l10n.t('{0} · {1}× haiku · ran as {2}', m.description, m.relativeCost, m.ranAs) : l10n.t('{0} · {1}× haiku', m.description, m.relativeCost);
+      picker.append(el('vscode-option', { value: m.id, title }, m.id));
+    }
+    const effort = el('vscode-dropdown', { id: `effort-${st.id}`, class: 'compact', 'aria-label': l10n.t('Effort for {0} stage', st.label), position: 'below' }) as Field;
     // "auto": no --effort, the CLI's own default. Offered only when no setting chose an effort.
-    if (!s.defaults[st.id].effort) effort.append(effortOption('', 'auto'));
+    if (!s.defaults[st.id].effort) effort.append(effortOption('', l10n.t('auto')));
     for (const e of s.efforts) effort.append(effortOption(e, e));
     const estimate = el('span', { class: 'estimate num', id: `estimate-${st.id}` });
     const error = el('div', { class: 'error wide', id: `model-${st.id}-error`, role: 'alert' });
@@ -251,7 +266,7 @@ function render(): void {
     });
     grid.append(toggle, picker, effort, estimate, hint);
     if (showsSubagentPicker(s, d, st.id)) {
-      const sub = el('vscode-dropdown', { id: `subagent-${st.id}`, class: 'compact', 'aria-label': `Model for the sub-agents of the ${st.label} stage`, position: 'below' }) as Field;
+      const sub = el('vscode-dropdown', { id: `subagent-${st.id}`, class: 'compact', 'aria-label': l10n.t('Model for the sub-agents of the {0} stage', st.label), position: 'below' }) as Field;
       for (const m of s.models) sub.append(el('vscode-option', { value: m.id }, m.id));
       if (!choice.enabled) sub.setAttribute('disabled', '');
       sub.addEventListener('change', () => {
@@ -260,7 +275,7 @@ function render(): void {
         save();
         refresh();
       });
-      grid.append(el('div', { class: 'subagents wide', title: 'The model of the sub-agents this stage starts (the Agent tool)' }, el('span', { 'aria-hidden': 'true' }, '↳ sub-agents'), sub));
+      grid.append(el('div', { class: 'subagents wide', title: l10n.t('The model of the sub-agents this stage starts (the Agent tool)') }, el('span', { 'aria-hidden': 'true' }, `↳ ${l10n.t('sub-agents')}`), sub));
       queueMicrotask(() => (sub.value = stageSubagentModel(s, d, st.id)));
     }
     grid.append(error);
@@ -270,14 +285,14 @@ function render(): void {
     });
     refreshers.push(refresh);
   }
-  const moreSubagents = el('a', { href: '#', id: 'toggle-subagents', role: 'button' }, d.showSubagents ? 'Fewer sub-agent pickers' : 'Sub-agents for every stage');
+  const moreSubagents = el('a', { href: '#', id: 'toggle-subagents', role: 'button' }, d.showSubagents ? l10n.t('Fewer sub-agent pickers') : l10n.t('Sub-agents for every stage'));
   moreSubagents.addEventListener('click', (e) => {
     e.preventDefault();
     d.showSubagents = !d.showSubagents;
     save();
     render();
   });
-  form.append(el('fieldset', { class: 'stages-set' }, el('legend', {}, 'Stages and models'), grid, el('div', { class: 'stages-foot' }, sources, moreSubagents)));
+  form.append(el('fieldset', { class: 'stages-set' }, el('legend', {}, l10n.t('Stages and models')), grid, el('div', { class: 'stages-foot' }, sources, moreSubagents)));
 
   // Totals
   const totalsBox = el('div', { id: 'totals', class: 'totals', role: 'status' });
@@ -290,11 +305,11 @@ function render(): void {
 
   // Actions
   const status = el('div', { id: 'status', class: 'status', role: 'status' }, lastCreated ?? '');
-  const create = el('vscode-button', { id: 'create', appearance: 'primary' }, 'Create ticket');
-  const createRun = el('vscode-button', { id: 'create-run', appearance: 'secondary' }, 'Create and run pipeline');
+  const create = el('vscode-button', { id: 'create', appearance: 'primary' }, l10n.t('Create ticket'));
+  const createRun = el('vscode-button', { id: 'create-run', appearance: 'secondary' }, l10n.t('Create and run pipeline'));
   if (!s.trusted) {
     createRun.setAttribute('disabled', '');
-    createRun.setAttribute('title', 'Running stages is disabled until you trust this workspace.');
+    createRun.setAttribute('title', l10n.t('Running stages is disabled until you trust this workspace.'));
   }
   if (pendingRequest !== undefined) {
     create.setAttribute('disabled', '');
@@ -303,7 +318,7 @@ function render(): void {
   const submit = (run: boolean) => {
     if (pendingRequest !== undefined) return;
     if (titleMissing(d)) {
-      titleError.textContent = 'Title is required.';
+      titleError.textContent = l10n.t('Title is required.');
       title.setAttribute('aria-invalid', 'true');
       title.focus();
       return;
@@ -311,20 +326,20 @@ function render(): void {
     pendingRequest = newRequestId();
     create.setAttribute('disabled', '');
     createRun.setAttribute('disabled', '');
-    status.textContent = 'Creating…';
+    status.textContent = l10n.t('Creating…');
     vscode.postMessage(createMessage(s, d, pendingRequest, run));
   };
   create.addEventListener('click', () => submit(false));
   createRun.addEventListener('click', () => submit(true));
   form.append(el('div', { class: 'row actions' }, create, createRun), status);
-  if (!s.trusted) form.append(el('p', { class: 'hint' }, 'Restricted Mode: tickets can be created, but stages run only in a trusted workspace.'));
+  if (!s.trusted) form.append(el('p', { class: 'hint' }, l10n.t('Restricted Mode: tickets can be created, but stages run only in a trusted workspace.')));
 
-  const settingsLink = el('a', { href: '#', id: 'open-settings' }, 'Default models in Settings');
+  const settingsLink = el('a', { href: '#', id: 'open-settings' }, l10n.t('Default models in Settings'));
   settingsLink.addEventListener('click', (e) => {
     e.preventDefault();
     vscode.postMessage({ type: 'openSettings', query: 'sdlcPipeline.defaultModels' });
   });
-  form.append(el('p', { class: 'footer' }, `Next ticket: #${s.nextTicketId} · `, settingsLink));
+  form.append(el('p', { class: 'footer' }, l10n.t('Next ticket: #{0}', s.nextTicketId), ' · ', settingsLink));
 
   app.append(form);
   if (focusedId) document.getElementById(focusedId)?.focus();
@@ -338,6 +353,11 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
   const msg = parsed.data;
   switch (msg.type) {
+    case 'l10n':
+      // Before the first state; should it come later, the form is drawn again in the new language.
+      l10n.useBundle(msg.bundle);
+      render();
+      break;
     case 'state':
     {
       state = msg.state;
@@ -354,7 +374,7 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'created':
       if (msg.requestId !== pendingRequest) break; // a reply to a request this form no longer waits for
       pendingRequest = undefined;
-      lastCreated = `Ticket #${msg.id} created${msg.ran ? ' — running the pipeline' : ''}.`;
+      lastCreated = msg.ran ? l10n.t('Ticket #{0} created — running the pipeline.', msg.id) : l10n.t('Ticket #{0} created.', msg.id);
       draft = state ? freshDraft(state) : undefined;
       save();
       render();

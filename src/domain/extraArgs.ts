@@ -5,6 +5,7 @@
  * `vscode` import.
  */
 import { UNQUOTABLE } from './cli';
+import * as l10n from './l10n';
 
 export interface AllowedFlag {
   /** Long flag as written on the command line. */
@@ -16,6 +17,7 @@ export interface AllowedFlag {
   readonly hint?: string;
   /** Which values are accepted. */
   readonly valid?: (value: string) => boolean;
+  /** Why it is allowed: package.json text (settingsSchema.ts), English. */
   readonly why: string;
 }
 
@@ -60,16 +62,16 @@ export const quoteArg = (a: string) => JSON.stringify(a.length > 80 ? a.slice(0,
  */
 export function checkExtraArgs(args: readonly string[]): string[] {
   const refused: string[] = [];
-  const refuse = (arg: string, why: string) => refused.push(`${quoteArg(arg)} ${why}`);
-  for (const arg of args) if (UNQUOTABLE.test(arg)) refuse(arg, 'contains a quote or a control character (it could split into several arguments on Windows)');
+  const reserved = (arg: string) => l10n.t('{0} is set by the extension and cannot be overridden', quoteArg(arg));
+  for (const arg of args) if (UNQUOTABLE.test(arg)) refused.push(l10n.t('{0} contains a quote or a control character (it could split into several arguments on Windows)', quoteArg(arg)));
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (!arg.startsWith('-')) {
-      refuse(arg, 'is not a flag (positional arguments are not accepted)');
+      refused.push(l10n.t('{0} is not a flag (positional arguments are not accepted)', quoteArg(arg)));
       continue;
     }
     if (arg === '--' || !arg.startsWith('--')) {
-      refuse(arg, (RESERVED_FLAGS as readonly string[]).includes(arg) ? 'is set by the extension and cannot be overridden' : 'is a short flag (only the allowed long flags are accepted)');
+      refused.push((RESERVED_FLAGS as readonly string[]).includes(arg) ? reserved(arg) : l10n.t('{0} is a short flag (only the allowed long flags are accepted)', quoteArg(arg)));
       while (i + 1 < args.length && !args[i + 1].startsWith('-')) i++;
       continue;
     }
@@ -78,24 +80,24 @@ export function checkExtraArgs(args: readonly string[]): string[] {
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
     const spec = allowedFlag(name);
     if (!spec) {
-      refuse(arg, (RESERVED_FLAGS as readonly string[]).includes(name) ? 'is set by the extension and cannot be overridden' : 'is not an allowed flag');
+      refused.push((RESERVED_FLAGS as readonly string[]).includes(name) ? reserved(arg) : l10n.t('{0} is not an allowed flag', quoteArg(arg)));
       // Its values (if any) go with it; they are not reported separately.
       if (inline === undefined) while (i + 1 < args.length && !args[i + 1].startsWith('-')) i++;
       continue;
     }
     const valid = spec.valid ?? (() => true);
     if (spec.value === 'none') {
-      if (inline !== undefined) refuse(arg, `takes no value`);
+      if (inline !== undefined) refused.push(l10n.t('{0} takes no value', quoteArg(arg)));
       continue;
     }
     if (inline !== undefined) {
-      if (!valid(inline)) refuse(arg, `has an invalid value (expected ${spec.hint})`);
+      if (!valid(inline)) refused.push(l10n.t('{0} has an invalid value (expected {1})', quoteArg(arg), String(spec.hint)));
       continue;
     }
     const values: string[] = [];
     while (i + 1 < args.length && !args[i + 1].startsWith('-') && (spec.value === 'many' || values.length === 0)) values.push(args[++i]);
-    if (!values.length) refuse(arg, `needs a value ${spec.hint} (a value may not start with "-"; write ${name}=<value>)`);
-    for (const v of values) if (!valid(v)) refuse(v, `is not a valid value of ${name} (expected ${spec.hint})`);
+    if (!values.length) refused.push(l10n.t('{0} needs a value {1} (a value may not start with "-"; write {2}=<value>)', quoteArg(arg), String(spec.hint), name));
+    for (const v of values) if (!valid(v)) refused.push(l10n.t('{0} is not a valid value of {1} (expected {2})', quoteArg(v), name, String(spec.hint)));
   }
   return refused;
 }

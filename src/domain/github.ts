@@ -1,7 +1,8 @@
 /**
  * GitHub in and out, the pure part: which repository a remote URL names, what an issue
  * reference means, how an issue becomes a ticket draft, and the Markdown of the status comment
- * and the pull request. Nothing here talks to the network. Pure: no `vscode` import.
+ * and the pull request (in English, whatever the editor's language: the whole team reads them).
+ * Nothing here talks to the network. Pure: no `vscode` import.
  */
 import * as z from 'zod/mini';
 import { costOf, priceFor, type PriceTable } from './cost';
@@ -155,7 +156,7 @@ export function stageRows(ticket: Ticket): StageRow[] {
   return STAGES.filter((s) => ticket.stages[s.id]?.enabled).map((s) => {
     const r: Run | undefined = lastRun(ticket, s.id);
     return {
-      stage: s.label,
+      stage: s.name,
       asked: r?.modelAsked ?? ticket.stages[s.id]?.model ?? '—',
       ran: r?.modelRan ?? '—',
       status: r?.status ?? 'not run',

@@ -27,7 +27,7 @@ export function restrictedConfigurations(): string[] {
 }
 
 export function stageCommandContributions() {
-  return STAGES.map((s) => ({ command: stageCommandId(s.id), title: `Run ${s.label} Stage`, category: 'SDLC' }));
+  return STAGES.map((s) => ({ command: stageCommandId(s.id), title: `Run ${s.name} Stage`, category: 'SDLC' }));
 }
 
 /** The first sentence of a setting's description, with VS Code's `#setting#` links as plain code. */

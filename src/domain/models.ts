@@ -1,8 +1,10 @@
 /**
  * The one table of models. Every picker, setting schema, price and validation rule reads it.
- * Pure: no `vscode` import.
+ * A model's `description` is a getter, read in the current language each time (its label is a
+ * name). Pure: no `vscode` import.
  */
 import { distance } from 'fastest-levenshtein';
+import * as l10n from './l10n';
 
 export type ModelFamily = 'opus' | 'sonnet' | 'haiku' | 'fable' | 'unknown';
 
@@ -12,15 +14,16 @@ export interface BuiltinModel {
   readonly family: ModelFamily;
   /** Relative cost, haiku = 1 (from list prices: input and output scale alike). */
   readonly relativeCost: number;
+  /** In the current language. */
   readonly description: string;
 }
 
 export const BUILTIN_MODELS = [
-  { id: 'opus', label: 'Opus', family: 'opus', relativeCost: 5, description: 'Most capable, highest cost' },
-  { id: 'sonnet', label: 'Sonnet', family: 'sonnet', relativeCost: 3, description: 'Balanced capability and cost' },
-  { id: 'haiku', label: 'Haiku', family: 'haiku', relativeCost: 1, description: 'Fastest, lowest cost' },
+  { id: 'opus', label: 'Opus', family: 'opus', relativeCost: 5, get description() { return l10n.t('Most capable, highest cost'); } },
+  { id: 'sonnet', label: 'Sonnet', family: 'sonnet', relativeCost: 3, get description() { return l10n.t('Balanced capability and cost'); } },
+  { id: 'haiku', label: 'Haiku', family: 'haiku', relativeCost: 1, get description() { return l10n.t('Fastest, lowest cost'); } },
   // The tier above Opus (CLI 2.1.197 runs it as claude-fable-5 at $10/$50 per MTok).
-  { id: 'fable', label: 'Fable', family: 'fable', relativeCost: 10, description: 'Above Opus: the hardest work, highest cost' },
+  { id: 'fable', label: 'Fable', family: 'fable', relativeCost: 10, get description() { return l10n.t('Above Opus: the hardest work, highest cost'); } },
 ] as const satisfies readonly BuiltinModel[];
 
 export type BuiltinModelId = (typeof BUILTIN_MODELS)[number]['id'];
@@ -85,12 +88,12 @@ export type ModelCheck = { ok: true; model: string } | { ok: false; model: strin
  */
 export function checkModel(value: unknown, customModels: readonly string[] = []): ModelCheck {
   if (typeof value !== 'string') {
-    return { ok: false, model: String(value), message: `expected a model name (string), got ${describeValue(value)}` };
+    return { ok: false, model: String(value), message: l10n.t('expected a model name (string), got {0}', describeValue(value)) };
   }
   const model = value.trim();
-  if (model.length === 0) return { ok: false, model, message: 'the model name is empty' };
+  if (model.length === 0) return { ok: false, model, message: l10n.t('the model name is empty') };
   // A leading dash would read as a flag on the CLI's command line, whatever list it came from.
-  if (model.startsWith('-')) return { ok: false, model, message: `"${model}" is not a model name (it starts with "-")` };
+  if (model.startsWith('-')) return { ok: false, model, message: l10n.t('"{0}" is not a model name (it starts with "-")', model) };
   if ((CLI_ALIASES as readonly string[]).includes(model) || customModels.includes(model) || hasModelIdShape(model)) {
     return { ok: true, model };
   }
@@ -98,7 +101,9 @@ export function checkModel(value: unknown, customModels: readonly string[] = [])
   return {
     ok: false,
     model,
-    message: `"${model}" is not a known model alias, a configured custom model, or a model id${suggestion ? ` — did you mean "${suggestion}"?` : ''}`,
+    message: suggestion
+      ? l10n.t('"{0}" is not a known model alias, a configured custom model, or a model id — did you mean "{1}"?', model, suggestion)
+      : l10n.t('"{0}" is not a known model alias, a configured custom model, or a model id', model),
     suggestion,
   };
 }
@@ -122,10 +127,11 @@ export function didYouMean(value: string, candidates: readonly string[]): string
   return family !== 'unknown' && (candidates as readonly string[]).includes(family) ? family : undefined;
 }
 
+/** A value as a message names it ("an array", `"opus"`, `number 3`): JSON words stay as they are. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
+  if (Array.isArray(value)) return l10n.t('an array');
+  if (typeof value === 'object') return l10n.t('an object');
   if (typeof value === 'string') return `"${value}"`;
   return `${typeof value} ${String(value)}`;
 }

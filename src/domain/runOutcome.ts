@@ -5,6 +5,7 @@
  * Pure: no `vscode` import.
  */
 import * as z from 'zod/mini';
+import * as l10n from './l10n';
 import { stageInfo, type StageId } from './stages';
 import { formatDuration, formatUsd } from './format';
 import { ansi, type StreamSummary } from './stream';
@@ -34,18 +35,18 @@ export function runOutcome(summary: StreamSummary, end: ProcessEnd): RunFinal {
   let message: string | undefined;
   if (end.stopped) {
     status = 'cancelled';
-    message = 'Stopped by the user.';
+    message = l10n.t('Stopped by the user.');
   } else if (result?.subtype === 'error_max_budget_usd') {
     status = 'budget-exceeded';
-    message = `Stopped by the budget cap after spending ${formatUsd(result.total_cost_usd ?? 0)}.`;
+    message = l10n.t('Stopped by the budget cap after spending {0}.', formatUsd(result.total_cost_usd ?? 0));
   } else if (end.code === 0 && result && !result.is_error) {
     status = 'succeeded';
   } else {
     status = 'failed';
     const stderrTail = end.stderr.trim().split('\n').slice(-3).join(' ');
     message = result?.is_error
-      ? oneLine(result.result ?? result.subtype ?? 'The CLI reported an error.')
-      : oneLine(stderrTail) || (end.code === 0 ? 'The CLI ended without a result.' : `Exited with ${end.signal ?? end.code}.`);
+      ? oneLine(result.result ?? result.subtype ?? l10n.t('The CLI reported an error.'))
+      : oneLine(stderrTail) || (end.code === 0 ? l10n.t('The CLI ended without a result.') : l10n.t('Exited with {0}.', String(end.signal ?? end.code)));
   }
   const usage = result?.usage
     ? {
@@ -70,8 +71,26 @@ export function runOutcome(summary: StreamSummary, end: ProcessEnd): RunFinal {
   };
   // The stream schema already matches the stored one; if it ever drifts, keep the status and drop the numbers.
   const check = z.pick(RunSchema, { exitCode: true, modelRan: true, costUsd: true, usage: true, modelUsage: true, numTurns: true, durationMs: true, malformedLines: true }).safeParse(final);
-  if (!check.success) return { status, exitCode: end.code, durationMs: Math.max(0, end.now - end.startedAt), message: `${message ? message + ' ' : ''}(The CLI reported values out of range; they were not recorded.)` };
+  if (!check.success) {
+    const outOfRange = message
+      ? l10n.t('{0} (The CLI reported values out of range; they were not recorded.)', message)
+      : l10n.t('(The CLI reported values out of range; they were not recorded.)');
+    return { status, exitCode: end.code, durationMs: Math.max(0, end.now - end.startedAt), message: outOfRange };
+  }
   return final;
+}
+
+/** "Plan succeeded": one whole message per status. */
+function stageEnded(label: string, status: RunStatus): string {
+  switch (status) {
+    case 'succeeded': return l10n.t('{0} succeeded', label);
+    case 'failed': return l10n.t('{0} failed', label);
+    case 'cancelled': return l10n.t('{0} cancelled', label);
+    case 'budget-exceeded': return l10n.t('{0} budget-exceeded', label);
+    case 'interrupted': return l10n.t('{0} interrupted', label);
+    case 'queued': return l10n.t('{0} queued', label);
+    case 'running': return l10n.t('{0} running', label);
+  }
 }
 
 /** The closing lines of a headless terminal: a coloured summary, the reason, and warnings. */
@@ -80,17 +99,17 @@ export function outcomeLines(stage: StageId, modelAsked: string, final: RunFinal
   const colour = status === 'succeeded' ? ansi.green : status === 'budget-exceeded' || status === 'cancelled' ? ansi.yellow : ansi.red;
   const turns = final.numTurns;
   const parts = [
-    `${stageInfo(stage).label} ${status}`,
-    `model ${final.modelRan ?? modelAsked}`,
-    turns !== undefined ? `${turns} turn${turns === 1 ? '' : 's'}` : undefined,
+    stageEnded(stageInfo(stage).label, status),
+    l10n.t('model {0}', final.modelRan ?? modelAsked),
+    turns === undefined ? undefined : turns === 1 ? l10n.t('1 turn') : l10n.t('{0} turns', turns),
     formatDuration(final.durationMs ?? 0),
-    usage ? `${usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens} in / ${usage.output_tokens} out tokens` : undefined,
+    usage ? l10n.t('{0} in / {1} out tokens', usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens, usage.output_tokens) : undefined,
     final.costUsd !== undefined ? formatUsd(final.costUsd) : undefined,
   ].filter(Boolean);
   let out = '\r\n' + colour(ansi.bold(`■ ${parts.join(' · ')}`)) + '\r\n';
   if (message && status !== 'succeeded') out += colour(`  ${oneLine(message)}`) + '\r\n';
-  if (final.malformedLines) out += ansi.yellow(`  ${final.malformedLines} malformed or oversized stream line(s) skipped.`) + '\r\n';
+  if (final.malformedLines) out += ansi.yellow(`  ${l10n.t('{0} malformed or oversized stream line(s) skipped.', final.malformedLines)}`) + '\r\n';
   const denials = summary.result?.permission_denials?.length;
-  if (denials) out += ansi.yellow(`  ${denials} tool call(s) were denied (permission mode).`) + '\r\n';
+  if (denials) out += ansi.yellow(`  ${l10n.t('{0} tool call(s) were denied (permission mode).', denials)}`) + '\r\n';
   return out;
 }

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { PERMISSION_MODES, UNQUOTABLE, type PermissionMode } from './cli';
 import { MAX_PRICE_PER_MTOK, type Price } from './cost';
 import { checkExtraArgs, describeAllowedFlags, EFFORT_LEVELS, quoteArg } from './extraArgs';
+import * as l10n from './l10n';
 import { checkModel, describeValue } from './models';
 import { PERMISSIVENESS, PROJECT_CLAUDE_SETTINGS, WORKSPACE_PERMISSION_MODES, type ProjectClaudeSettings } from './permissions';
 import { unknownPlaceholders } from './prompt';
@@ -31,10 +32,10 @@ export interface RuleContext {
 export interface MostSpecificRule<T> {
   accept(value: unknown, scope: Scope, ctx: RuleContext): T | undefined;
 }
-/** `perStage`: checks one stage's value; `what` names a value in messages, `ignored` ends a refusal. `review` sees the settled map. */
+/** `perStage`: checks one stage's value; `what` names a value in messages, `ignored` makes a refusal's message (default: "…; ignored"). `review` sees the settled map. */
 export interface PerStageRule<T> {
   readonly what: string;
-  readonly ignored?: string;
+  readonly ignored?: (message: string) => string;
   check(value: unknown, ctx: RuleContext): Checked<T>;
   review?(settled: Partial<Record<StageId, T>>, ctx: RuleContext): void;
 }
@@ -62,17 +63,20 @@ type Shapes<K extends RunSettingKey> = {
 export type RuleFor<K extends RunSettingKey> = Shapes<K>[CombineOf<K>];
 
 const Cap = z.number().check(z.positive(), z.refine(Number.isFinite));
-const USD = 'a positive number of USD';
+const USD = () => l10n.t('a positive number of USD');
 const priceField = z.number().check(z.nonnegative(), z.maximum(MAX_PRICE_PER_MTOK), z.refine(Number.isFinite));
 const PriceSchema = z.object({ input: priceField, output: priceField, cacheWrite: priceField, cacheRead: priceField });
 /** `ticketsDirectory`: relative, "/"-separated folder names of letters, digits, ".", "_" and "-". */
 const TICKETS_DIR = /^[\w.-]+(?:\/[\w.-]+)*\/?$/;
 
-/** One of `values` (each quoted in the message), or reported and ignored. */
-const oneOf = <const T extends string>(key: RunSettingKey, values: readonly T[], expected = `one of ${values.map((x) => `"${x}"`).join(', ')}`): MostSpecificRule<T> => ({
+/** "expected one of "a", "b", got …; ignored" */
+const notOneOf = (values: readonly string[], v: unknown) => l10n.t('expected one of {0}, got {1}; ignored', values.map((x) => `"${x}"`).join(', '), describeValue(v));
+
+/** One of `values` (each quoted in the message, unless `refusal` words it), or reported and ignored. */
+const oneOf = <const T extends string>(key: RunSettingKey, values: readonly T[], refusal = (v: unknown) => notOneOf(values, v)): MostSpecificRule<T> => ({
   accept(v, scope, { problems }) {
     if ((values as readonly unknown[]).includes(v)) return v as T;
-    problems.at(key, scope, `expected ${expected}, got ${describeValue(v)}; ignored`);
+    problems.at(key, scope, refusal(v));
   },
 });
 
@@ -80,18 +84,20 @@ const oneOf = <const T extends string>(key: RunSettingKey, values: readonly T[],
 function toolList(v: unknown, scope: Scope, problems: Problems): string[] | undefined {
   const p = z.array(z.string()).safeParse(v);
   if (!p.success) {
-    problems.at('allowedTools', scope, `expected a list of strings, got ${describeValue(v)}; ignored`);
+    problems.at('allowedTools', scope, l10n.t('expected a list of strings, got {0}; ignored', describeValue(v)));
     return undefined;
   }
   const tools = p.data.map((t) => t.trim()).filter(Boolean);
   const quoted = tools.filter((t) => UNQUOTABLE.test(t));
   if (quoted.length) {
-    problems.at('allowedTools', scope, `${quoted.map(quoteArg).join(', ')} contain${quoted.length === 1 ? 's' : ''} a quote or a control character; the list is ignored`);
+    const list = quoted.map(quoteArg).join(', ');
+    problems.at('allowedTools', scope, quoted.length === 1 ? l10n.t('{0} contains a quote or a control character; the list is ignored', list) : l10n.t('{0} contain a quote or a control character; the list is ignored', list));
     return undefined;
   }
   const flags = tools.filter((t) => t.startsWith('-'));
   if (flags.length) {
-    problems.at('allowedTools', scope, `${flags.map(quoteArg).join(', ')} start${flags.length === 1 ? 's' : ''} with "-" and would be read as a CLI flag, not a tool; the list is ignored`);
+    const list = flags.map(quoteArg).join(', ');
+    problems.at('allowedTools', scope, flags.length === 1 ? l10n.t('{0} starts with "-" and would be read as a CLI flag, not a tool; the list is ignored', list) : l10n.t('{0} start with "-" and would be read as a CLI flag, not a tool; the list is ignored', list));
     return undefined;
   }
   return tools;
@@ -100,13 +106,14 @@ function toolList(v: unknown, scope: Scope, problems: Problems): string[] | unde
 /**
  * `narrowsUser` for a choice with an order: the user's value (or the default), or a more
  * specific one that ranks at least as high (a repository may ask for more protection, never less).
+ * `lower` says why a value that ranks lower than the user's (`floor`) is ignored.
  */
-function atLeastUsers<const T extends string>(key: 'isolation' | 'reviewGate', values: readonly T[], rank: Readonly<Record<T, number>>, why: string): SettleRule {
+function atLeastUsers<const T extends string>(key: 'isolation' | 'reviewGate', values: readonly T[], rank: Readonly<Record<T, number>>, lower: (value: T, floor: T) => string): SettleRule {
   return {
     settle(entries, s, { problems, defaults }) {
       const valid = (v: unknown, scope: Scope): T | undefined => {
         if ((values as readonly unknown[]).includes(v)) return v as T;
-        problems.at(key, scope, `expected one of ${values.map((x) => `"${x}"`).join(', ')}, got ${describeValue(v)}; ignored`);
+        problems.at(key, scope, notOneOf(values, v));
         return undefined;
       };
       const userEntry = entries.find((e) => e.scope === 'user');
@@ -117,7 +124,7 @@ function atLeastUsers<const T extends string>(key: 'isolation' | 'reviewGate', v
         const x = valid(v, scope);
         if (x === undefined) return undefined;
         if (rank[x] < rank[floor]) {
-          problems.at(key, scope, `"${x}" ${why} than your user settings ("${floor}"); a workspace may only ask for more; ignored`);
+          problems.at(key, scope, lower(x, floor));
           return undefined;
         }
         return x;
@@ -130,19 +137,19 @@ function atLeastUsers<const T extends string>(key: 'isolation' | 'reviewGate', v
 /** One rule per run setting. */
 export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = {
   defaultSubagentModels: {
-    what: 'model',
+    get what() { return l10n.t('model'); },
     check(value, { customModels }) {
       const c = checkModel(value, customModels);
       return c.ok ? { ok: true, value: c.model } : { ok: false, message: c.message };
     },
   },
-  defaultEfforts: { what: 'effort', check: checkWith(z.enum(EFFORT_LEVELS), `one of ${EFFORT_LEVELS.join(', ')}`) },
-  runMode: oneOf('runMode', ['headless', 'interactive'], '"headless" or "interactive"'),
+  defaultEfforts: { get what() { return l10n.t('effort'); }, check: checkWith(z.enum(EFFORT_LEVELS), () => l10n.t('one of {0}', EFFORT_LEVELS.join(', '))) },
+  runMode: oneOf('runMode', ['headless', 'interactive'], (v) => l10n.t('expected "headless" or "interactive", got {0}; ignored', describeValue(v))),
   projectClaudeSettings: oneOf<ProjectClaudeSettings>('projectClaudeSettings', PROJECT_CLAUDE_SETTINGS),
   claudePath: {
     accept(v, scope, { problems }) {
       if (typeof v === 'string' && v.trim()) return v.trim();
-      problems.at('claudePath', scope, `expected a path, got ${describeValue(v)}; looking for "claude" on PATH`);
+      problems.at('claudePath', scope, l10n.t('expected a path, got {0}; looking for "claude" on PATH', describeValue(v)));
     },
   },
   // A repository (workspace or folder settings) may narrow what the agent may do, never widen it,
@@ -152,7 +159,7 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
     settle(modeEntries, s, { problems, defaults }) {
       const validMode = (v: unknown, scope: Scope): PermissionMode | undefined => {
         if ((PERMISSION_MODES as readonly unknown[]).includes(v)) return v as PermissionMode;
-        problems.at('permissionMode', scope, `expected one of ${PERMISSION_MODES.join(', ')}, got ${describeValue(v)}; ignored`);
+        problems.at('permissionMode', scope, l10n.t('expected one of {0}, got {1}; ignored', PERMISSION_MODES.join(', '), describeValue(v)));
         return undefined;
       };
       const userModeEntry = modeEntries.find((e) => e.scope === 'user');
@@ -163,11 +170,11 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
         const m = validMode(v, scope);
         if (!m) return undefined;
         if (!(WORKSPACE_PERMISSION_MODES as readonly string[]).includes(m)) {
-          problems.at('permissionMode', scope, `"${m}" is honoured only in user settings (a workspace may choose ${WORKSPACE_PERMISSION_MODES.join(', ')}); ignored`);
+          problems.at('permissionMode', scope, l10n.t('"{0}" is honoured only in user settings (a workspace may choose {1}); ignored', m, WORKSPACE_PERMISSION_MODES.join(', ')));
           return undefined;
         }
         if (PERMISSIVENESS[m] > PERMISSIVENESS[userMode]) {
-          problems.at('permissionMode', scope, `"${m}" would let the agent do more than your user settings allow ("${userMode}"); a workspace may only narrow it; ignored`);
+          problems.at('permissionMode', scope, l10n.t('"{0}" would let the agent do more than your user settings allow ("{1}"); a workspace may only narrow it; ignored', m, userMode));
           return undefined;
         }
         return m;
@@ -189,7 +196,14 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
         if (!tools) return undefined;
         const wider = tools.filter((t) => !userTools.includes(t));
         if (wider.length) {
-          problems.at('allowedTools', scope, `${wider.map(quoteArg).join(', ')} ${wider.length === 1 ? 'is' : 'are'} not allowed by your user settings; a workspace may only narrow this list; ignored`);
+          const list = wider.map(quoteArg).join(', ');
+          problems.at(
+            'allowedTools',
+            scope,
+            wider.length === 1
+              ? l10n.t('{0} is not allowed by your user settings; a workspace may only narrow this list; ignored', list)
+              : l10n.t('{0} are not allowed by your user settings; a workspace may only narrow this list; ignored', list),
+          );
           return undefined;
         }
         return tools;
@@ -201,93 +215,97 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
     accept(v, scope, { problems }) {
       const p = z.array(z.string()).safeParse(v);
       if (!p.success) {
-        problems.at('extraArgs', scope, `expected a list of strings, got ${describeValue(v)}; ignored`);
+        problems.at('extraArgs', scope, l10n.t('expected a list of strings, got {0}; ignored', describeValue(v)));
         return undefined;
       }
       const refused = checkExtraArgs(p.data);
       if (refused.length) {
-        problems.at('extraArgs', scope, `${refused.join('; ')}. Allowed: ${describeAllowedFlags().join(', ')}. The whole extraArgs list is ignored`);
+        problems.at('extraArgs', scope, l10n.t('{0}. Allowed: {1}. The whole extraArgs list is ignored', refused.join('; '), describeAllowedFlags().join(', ')));
         return undefined;
       }
       return p.data;
     },
   },
-  maxBudgetUsd: { what: USD, check: checkWith(Cap, USD) },
-  maxTicketBudgetUsd: { what: USD, check: checkWith(Cap, USD) },
-  maxDailyBudgetUsd: { what: USD, check: checkWith(Cap, USD) },
+  maxBudgetUsd: { get what() { return USD(); }, check: checkWith(Cap, USD) },
+  maxTicketBudgetUsd: { get what() { return USD(); }, check: checkWith(Cap, USD) },
+  maxDailyBudgetUsd: { get what() { return USD(); }, check: checkWith(Cap, USD) },
   stagePrompts: {
-    what: 'prompt template',
-    check: checkWith(z.string().check(z.minLength(1)), 'a prompt template'),
+    get what() { return l10n.t('prompt template'); },
+    check: checkWith(z.string().check(z.minLength(1)), () => l10n.t('a prompt template')),
     review(settled, { problems }) {
       for (const [stage, tpl] of Object.entries(settled)) {
         const unknown = unknownPlaceholders(tpl);
-        if (unknown.length) problems.about(`stagePrompts.${stage}`, `unknown placeholder ${unknown.map((u) => '${' + u + '}').join(', ')} is left as written`);
+        if (unknown.length) problems.about(`stagePrompts.${stage}`, l10n.t('unknown placeholder {0} is left as written', unknown.map((u) => '${' + u + '}').join(', ')));
       }
     },
   },
-  stageCommands: { what: 'command name', check: checkWith(z.string().check(z.regex(/^\/?[\w:.-]+$/)), 'a command name such as "plan-ticket"') },
+  stageCommands: { get what() { return l10n.t('command name'); }, check: checkWith(z.string().check(z.regex(/^\/?[\w:.-]+$/)), () => l10n.t('a command name such as "plan-ticket"')) },
   ticketsDirectory: {
     accept(v, scope, { problems }) {
       // Plain folder names joined by "/": what the prompt names is exactly what is written (no ".", "..", "\\", drive or root).
       if (typeof v === 'string' && TICKETS_DIR.test(v.trim()) && !v.trim().split('/').some((p) => p === '.' || p === '..')) return v.trim().replace(/\/+$/, '');
-      problems.at('ticketsDirectory', scope, `expected a relative folder inside the workspace, got ${describeValue(v)}; ignored`);
+      problems.at('ticketsDirectory', scope, l10n.t('expected a relative folder inside the workspace, got {0}; ignored', describeValue(v)));
     },
   },
-  isolation: atLeastUsers('isolation', ISOLATIONS, ISOLATION_STRENGTH, 'keeps the agent closer to your working tree'),
+  isolation: atLeastUsers('isolation', ISOLATIONS, ISOLATION_STRENGTH, (x, floor) =>
+    l10n.t('"{0}" keeps the agent closer to your working tree than your user settings ("{1}"); a workspace may only ask for more; ignored', x, floor),
+  ),
   baseBranch: {
     accept(v, scope, { problems }) {
       if (typeof v === 'string' && isSafeBranchName(v.trim())) return v.trim();
-      problems.at('baseBranch', scope, `expected a branch name, got ${describeValue(v)}; ignored (the folder's current branch is the base)`);
+      problems.at('baseBranch', scope, l10n.t("expected a branch name, got {0}; ignored (the folder's current branch is the base)", describeValue(v)));
     },
   },
   worktreesDirectory: {
     accept(v, scope, { problems }) {
       // Absolute, no control characters: it becomes a git argument and a terminal's working directory.
       if (typeof v === 'string' && (v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v)) && !/[\x00-\x1f\x7f]/.test(v) && !v.split(/[\\/]/).includes('..')) return v.replace(/[\\/]+$/, '') || v;
-      problems.at('worktreesDirectory', scope, `expected an absolute folder, got ${describeValue(v)}; ignored (worktrees go beside the repository)`);
+      problems.at('worktreesDirectory', scope, l10n.t('expected an absolute folder, got {0}; ignored (worktrees go beside the repository)', describeValue(v)));
     },
   },
   maxParallelPipelines: {
     accept(v, scope, { problems }) {
       const p = z.int().check(z.minimum(1), z.maximum(16)).safeParse(v);
       if (p.success) return p.data;
-      problems.at('maxParallelPipelines', scope, `expected a whole number from 1 to 16, got ${describeValue(v)}; ignored`);
+      problems.at('maxParallelPipelines', scope, l10n.t('expected a whole number from 1 to 16, got {0}; ignored', describeValue(v)));
     },
   },
   'github.comment': oneOf('github.comment', COMMENT_MODES),
   'github.draftPullRequests': {
     accept(v, scope, { problems }) {
       if (typeof v === 'boolean') return v;
-      problems.at('github.draftPullRequests', scope, `expected true or false, got ${describeValue(v)}; ignored`);
+      problems.at('github.draftPullRequests', scope, l10n.t('expected true or false, got {0}; ignored', describeValue(v)));
     },
   },
-  reviewGate: atLeastUsers('reviewGate', REVIEW_GATES, { off: 0, beforeMerge: 1 }, 'checks less'),
+  reviewGate: atLeastUsers('reviewGate', REVIEW_GATES, { off: 0, beforeMerge: 1 }, (x, floor) =>
+    l10n.t('"{0}" checks less than your user settings ("{1}"); a workspace may only ask for more; ignored', x, floor),
+  ),
   prices: {
     settle(entries, s, { problems }) {
       for (const e of entries) {
         if (typeof e.value !== 'object' || Array.isArray(e.value)) {
-          problems.at('prices', e.scope, `expected an object of model → price, got ${describeValue(e.value)}; using built-in prices`);
+          problems.at('prices', e.scope, l10n.t('expected an object of model → price, got {0}; using built-in prices', describeValue(e.value)));
           continue;
         }
         for (const [model, price] of Object.entries(e.value as object)) {
           const p = PriceSchema.safeParse(price);
           if (p.success) s.prices[model] = p.data satisfies Price;
-          else problems.at(`prices.${keyPart(model)}`, e.scope, `expected { input, output, cacheWrite, cacheRead }, each a number from 0 to ${MAX_PRICE_PER_MTOK} USD per million tokens; the built-in price applies`);
+          else problems.at(`prices.${keyPart(model)}`, e.scope, l10n.t('expected { input, output, cacheWrite, cacheRead }, each a number from 0 to {0} USD per million tokens; the built-in price applies', MAX_PRICE_PER_MTOK));
         }
       }
     },
   },
   escalation: {
-    what: 'list of models',
-    ignored: 'chain ignored',
+    get what() { return l10n.t('list of models'); },
+    ignored: (message) => l10n.t('{0}; chain ignored', message),
     check(value, { customModels }) {
       const p = z.array(z.string()).safeParse(value);
-      if (!p.success) return { ok: false, message: `expected a list of models, got ${describeValue(value)}` };
+      if (!p.success) return { ok: false, message: l10n.t('expected a list of models, got {0}', describeValue(value)) };
       const chain: string[] = [];
       for (const m of p.data) {
         const c = checkModel(m, customModels);
         if (!c.ok) return { ok: false, message: c.message };
-        if (chain.includes(c.model)) return { ok: false, message: `"${c.model}" appears twice (a chain names each model once, or it could retry forever)` };
+        if (chain.includes(c.model)) return { ok: false, message: l10n.t('"{0}" appears twice (a chain names each model once, or it could retry forever)', c.model) };
         chain.push(c.model);
       }
       return { ok: true, value: chain };
@@ -297,18 +315,18 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
     accept(v, scope, { problems }) {
       // "auto" spends without asking: only the user can choose it.
       if (v === 'auto' && scope !== 'user') {
-        problems.at('escalationMode', scope, '"auto" (re-run failed stages on costlier models without asking) is honoured only in user settings; ignored');
+        problems.at('escalationMode', scope, l10n.t('"auto" (re-run failed stages on costlier models without asking) is honoured only in user settings; ignored'));
         return undefined;
       }
       if (v === 'off' || v === 'ask' || v === 'auto') return v;
-      problems.at('escalationMode', scope, `expected "off", "ask" or "auto", got ${describeValue(v)}; ignored`);
+      problems.at('escalationMode', scope, l10n.t('expected "off", "ask" or "auto", got {0}; ignored', describeValue(v)));
     },
   },
   fallbackModel: {
     accept(v, scope, { problems, customModels }) {
       const c = checkModel(v, customModels);
       if (c.ok) return c.model;
-      problems.at('fallbackModel', scope, `${c.message}; ignored`);
+      problems.at('fallbackModel', scope, l10n.t('{0}; ignored', c.message));
     },
   },
 };

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { quoteArg } from './extraArgs';
+import * as l10n from './l10n';
 import { describeValue } from './models';
 import { formatProblem, SCOPES, type Scope, type ScopedValues } from './settings';
 import { RESTRICTED_SETTINGS, RUN_SETTING_SCOPES, SECTION, type RunSettingKey } from './settingsTable';
@@ -44,7 +45,7 @@ function readableScopes(key: RunSettingKey, raw: RawRunSettings, trusted: boolea
   if (kind === 'application' || kind === 'machine') {
     for (const scope of SCOPES)
       if (scope !== 'user' && values[scope] !== undefined)
-        problems.at(key, scope, `only user settings can set it (scope "${kind}"); this value is ignored`);
+        problems.at(key, scope, l10n.t('only user settings can set it (scope "{0}"); this value is ignored', kind));
     return ['user'];
   }
   // Untrusted: VS Code ignores these workspace values too; no warning for what it already ignores.
@@ -73,32 +74,36 @@ export function firstValid<T>(entries: Entry[], accept: (value: unknown, scope: 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 export type Check<T> = (value: unknown) => Checked<T>;
 
-export const checkWith = <T>(schema: z.ZodMiniType<T>, what: string): Check<T> => (value) => {
+/** `what` names the expected value in the message, in the current language (a function: read when a value is refused). */
+export const checkWith = <T>(schema: z.ZodMiniType<T>, what: () => string): Check<T> => (value) => {
   const p = schema.safeParse(value);
-  return p.success ? { ok: true, value: p.data } : { ok: false, message: `expected ${what}, got ${describeValue(value)}` };
+  return p.success ? { ok: true, value: p.data } : { ok: false, message: l10n.t('expected {0}, got {1}', what(), describeValue(value)) };
 };
 
-/** The valid stage → value entries of a stage map at one scope. */
-export function stageEntries<T>(key: RunSettingKey, scope: Scope, raw: unknown, check: Check<T>, what: string, problems: Problems, ignored = 'ignored'): Array<[StageId, T]> {
+/** How a refused value's message ends by default. */
+const ignoredValue = (message: string) => l10n.t('{0}; ignored', message);
+
+/** The valid stage → value entries of a stage map at one scope; `ignored` turns a refusal's message into the reported one. */
+export function stageEntries<T>(key: RunSettingKey, scope: Scope, raw: unknown, check: Check<T>, what: string, problems: Problems, ignored = ignoredValue): Array<[StageId, T]> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    problems.at(key, scope, `expected an object of stage → ${what}, got ${describeValue(raw)}; ignored`);
+    problems.at(key, scope, l10n.t('expected an object of stage → {0}, got {1}; ignored', what, describeValue(raw)));
     return [];
   }
   const out: Array<[StageId, T]> = [];
   for (const [stage, value] of Object.entries(raw)) {
     if (!isStageId(stage)) {
-      problems.at(`${key}.${keyPart(stage)}`, scope, `${quoteArg(stage)} is not a stage (stages: ${STAGE_IDS.join(', ')}); ignored`);
+      problems.at(`${key}.${keyPart(stage)}`, scope, l10n.t('{0} is not a stage (stages: {1}); ignored', quoteArg(stage), STAGE_IDS.join(', ')));
       continue;
     }
     const r = check(value);
     if (r.ok) out.push([stage, r.value]);
-    else problems.at(`${key}.${stage}`, scope, `${r.message}; ${ignored}`);
+    else problems.at(`${key}.${stage}`, scope, ignored(r.message));
   }
   return out;
 }
 
 /** Per stage, the most specific scope that names the stage wins. */
-export function stageMapMostSpecific<T>(key: RunSettingKey, entries: Entry[], check: Check<T>, what: string, problems: Problems, ignored?: string): Partial<Record<StageId, T>> {
+export function stageMapMostSpecific<T>(key: RunSettingKey, entries: Entry[], check: Check<T>, what: string, problems: Problems, ignored?: (message: string) => string): Partial<Record<StageId, T>> {
   const out: Partial<Record<StageId, T>> = {};
   // Least specific first, so more specific scopes overwrite.
   for (const e of [...entries].reverse()) for (const [stage, v] of stageEntries(key, e.scope, e.value, check, what, problems, ignored)) out[stage] = v;
@@ -118,7 +123,7 @@ export function lowest(key: RunSettingKey, entries: Entry[], check: Check<number
   for (const e of entries) {
     const r = check(e.value);
     if (r.ok) cap = Math.min(r.value, cap ?? Infinity);
-    else problems.at(key, e.scope, `${r.message}; ignored`);
+    else problems.at(key, e.scope, ignoredValue(r.message));
   }
   return cap;
 }

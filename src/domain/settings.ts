@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { EFFORT_LEVELS, type Effort } from './extraArgs';
+import * as l10n from './l10n';
 import { checkModel, describeValue } from './models';
 import type { ModelSettingKey } from './settingsTable';
 import { builtinDefaults, isStageId, STAGE_IDS, STAGES, type StageId, type StageInfo } from './stages';
@@ -14,12 +15,13 @@ export const SCOPES = ['workspaceFolder', 'workspace', 'user'] as const;
 export type Scope = (typeof SCOPES)[number];
 export type ModelSource = 'ticket' | Scope | 'default';
 
-export const SOURCE_LABELS: Record<ModelSource, string> = {
-  ticket: 'ticket',
-  workspaceFolder: 'folder settings',
-  workspace: 'workspace settings',
-  user: 'user settings',
-  default: 'built-in default',
+/** Where a model came from, in the current language (getters: read when shown). */
+export const SOURCE_LABELS: Readonly<Record<ModelSource, string>> = {
+  get ticket() { return l10n.t('ticket'); },
+  get workspaceFolder() { return l10n.t('folder settings'); },
+  get workspace() { return l10n.t('workspace settings'); },
+  get user() { return l10n.t('user settings'); },
+  get default() { return l10n.t('built-in default'); },
 };
 
 /** Raw values of one setting at each scope, as `WorkspaceConfiguration.inspect` reports them. */
@@ -32,7 +34,10 @@ export interface SettingProblem {
 }
 
 export interface Preset {
+  /** Its identity: the form's option value, and what a user preset of the same name replaces. */
   name: string;
+  /** What the form shows, when it differs from the name (a built-in's name, translated). */
+  readonly label?: string;
   models: Partial<Record<StageId, string>>;
   /** Effort per stage; a stage it does not name keeps the effort it had. */
   efforts?: Partial<Record<StageId, Effort>>;
@@ -40,9 +45,12 @@ export interface Preset {
 }
 
 export const BUILTIN_PRESETS: readonly Preset[] = [
-  { name: 'Balanced', models: builtinDefaults(), builtin: true },
+  { name: 'Balanced', get label() { return l10n.t('Balanced'); }, models: builtinDefaults(), builtin: true },
   {
     name: 'Cost-optimized',
+    get label() {
+      return l10n.t('Cost-optimized');
+    },
     models: { clarify: 'haiku', plan: 'sonnet', build: 'sonnet', test: 'haiku', review: 'haiku', document: 'haiku', merge: 'haiku' },
     efforts: { plan: 'medium', build: 'medium' },
     builtin: true,
@@ -50,6 +58,9 @@ export const BUILTIN_PRESETS: readonly Preset[] = [
   {
     // The thinking stages on the tier above Opus, thinking harder; the rest on Opus.
     name: 'Max quality',
+    get label() {
+      return l10n.t('Max quality');
+    },
     models: { clarify: 'opus', plan: 'fable', build: 'fable', test: 'opus', review: 'fable', document: 'opus', merge: 'opus' },
     efforts: { plan: 'xhigh', build: 'xhigh', review: 'high' },
     builtin: true,
@@ -88,14 +99,14 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
   if (custom) {
     const parsed = StringArray.safeParse(custom.value);
     if (!parsed.success) {
-      problems.push({ setting: 'sdlcPipeline.customModels', scope: custom.scope, message: `expected a list of model names, got ${describeValue(custom.value)}; using none` });
+      problems.push({ setting: 'sdlcPipeline.customModels', scope: custom.scope, message: l10n.t('expected a list of model names, got {0}; using none', describeValue(custom.value)) });
     } else {
       for (const m of parsed.data) {
         const t = m.trim();
         if (t && /^[\w.:/@[\]-]+$/.test(t) && !t.startsWith('-')) {
           if (!customModels.includes(t)) customModels.push(t);
         } else {
-          problems.push({ setting: 'sdlcPipeline.customModels', scope: custom.scope, message: `"${m}" is not a usable model name (letters, digits and . : / @ [ ] - only, not starting with "-"); ignored` });
+          problems.push({ setting: 'sdlcPipeline.customModels', scope: custom.scope, message: l10n.t('"{0}" is not a usable model name (letters, digits and . : / @ [ ] - only, not starting with "-"); ignored', m) });
         }
       }
     }
@@ -107,18 +118,18 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
     if (value === undefined) continue;
     const setting = 'sdlcPipeline.defaultModels';
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      problems.push({ setting, scope, message: `expected an object of stage → model, got ${describeValue(value)}; ignored` });
+      problems.push({ setting, scope, message: l10n.t('expected an object of stage → model, got {0}; ignored', describeValue(value)) });
       continue;
     }
     const entries: Partial<Record<StageId, string>> = {};
     for (const [stage, model] of Object.entries(value)) {
       if (!isStageId(stage)) {
-        problems.push({ setting: `${setting}.${stage}`, scope, message: `"${stage}" is not a stage (stages: ${STAGE_IDS.join(', ')}); ignored` });
+        problems.push({ setting: `${setting}.${stage}`, scope, message: l10n.t('"{0}" is not a stage (stages: {1}); ignored', stage, STAGE_IDS.join(', ')) });
         continue;
       }
       const check = checkModel(model, customModels);
       if (check.ok) entries[stage] = check.model;
-      else problems.push({ setting: `${setting}.${stage}`, scope, message: `${check.message}; ${stage} uses its built-in default` });
+      else problems.push({ setting: `${setting}.${stage}`, scope, message: l10n.t('{0}; {1} uses its built-in default', check.message, stage) });
     }
     defaultModels[scope] = entries;
   }
@@ -128,10 +139,10 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
   if (stagesSetting) {
     const parsed = StringArray.safeParse(stagesSetting.value);
     if (!parsed.success) {
-      problems.push({ setting: 'sdlcPipeline.defaultStages', scope: stagesSetting.scope, message: `expected a list of stages, got ${describeValue(stagesSetting.value)}; all stages are selected` });
+      problems.push({ setting: 'sdlcPipeline.defaultStages', scope: stagesSetting.scope, message: l10n.t('expected a list of stages, got {0}; all stages are selected', describeValue(stagesSetting.value)) });
     } else {
       const bad = parsed.data.filter((s) => !isStageId(s));
-      if (bad.length) problems.push({ setting: 'sdlcPipeline.defaultStages', scope: stagesSetting.scope, message: `unknown stage ${bad.map((b) => `"${b}"`).join(', ')}; ignored` });
+      if (bad.length) problems.push({ setting: 'sdlcPipeline.defaultStages', scope: stagesSetting.scope, message: l10n.t('unknown stage {0}; ignored', bad.map((b) => `"${b}"`).join(', ')) });
       defaultStages = STAGE_IDS.filter((s) => parsed.data.includes(s));
     }
   }
@@ -141,11 +152,11 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
   if (presetSetting) {
     const v = presetSetting.value;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      problems.push({ setting: 'sdlcPipeline.presets', scope: presetSetting.scope, message: `expected an object of preset name → { stage: model }, got ${describeValue(v)}; ignored` });
+      problems.push({ setting: 'sdlcPipeline.presets', scope: presetSetting.scope, message: l10n.t('expected an object of preset name → { stage: model }, got {0}; ignored', describeValue(v)) });
     } else {
       for (const [name, map] of Object.entries(v)) {
         if (typeof map !== 'object' || map === null || Array.isArray(map)) {
-          problems.push({ setting: `sdlcPipeline.presets.${name}`, scope: presetSetting.scope, message: `expected an object of stage → model, got ${describeValue(map)}; preset ignored` });
+          problems.push({ setting: `sdlcPipeline.presets.${name}`, scope: presetSetting.scope, message: l10n.t('expected an object of stage → model, got {0}; preset ignored', describeValue(map)) });
           continue;
         }
         const models: Partial<Record<StageId, string>> = {};
@@ -153,12 +164,12 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
         for (const [stage, value] of Object.entries(map)) {
           const at = `sdlcPipeline.presets.${name}.${stage}`;
           if (!isStageId(stage)) {
-            problems.push({ setting: at, scope: presetSetting.scope, message: `"${stage}" is not a stage; ignored` });
+            problems.push({ setting: at, scope: presetSetting.scope, message: l10n.t('"{0}" is not a stage; ignored', stage) });
             continue;
           }
           const entry = PresetStageSchema.safeParse(value);
           if (!entry.success) {
-            problems.push({ setting: at, scope: presetSetting.scope, message: `expected a model or { "model", "effort" } (effort: ${EFFORT_LEVELS.join(', ')}), got ${describeValue(value)}; ignored` });
+            problems.push({ setting: at, scope: presetSetting.scope, message: l10n.t('expected a model or { "model", "effort" } (effort: {0}), got {1}; ignored', EFFORT_LEVELS.join(', '), describeValue(value)) });
             continue;
           }
           const { model, effort } = typeof entry.data === 'string' ? { model: entry.data, effort: undefined } : entry.data;
@@ -166,7 +177,7 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
           if (model === undefined) continue;
           const check = checkModel(model, customModels);
           if (check.ok) models[stage] = check.model;
-          else problems.push({ setting: at, scope: presetSetting.scope, message: `${check.message}; ignored` });
+          else problems.push({ setting: at, scope: presetSetting.scope, message: l10n.t('{0}; ignored', check.message) });
         }
         const existing = presets.findIndex((p) => p.name === name);
         const preset: Preset = { name, models, ...(Object.keys(efforts).length ? { efforts } : {}), builtin: false };
@@ -200,8 +211,9 @@ export function stageDefaults(config: Pick<ResolvedConfig, 'defaultModels'>): Re
 }
 
 export function formatProblem(p: SettingProblem): string {
-  const where = p.scope === 'user' ? 'user settings' : p.scope === 'workspace' ? 'workspace settings' : 'folder settings';
-  return `${p.setting} (${where}): ${p.message}`;
+  if (p.scope === 'user') return l10n.t('{0} (user settings): {1}', p.setting, p.message);
+  if (p.scope === 'workspace') return l10n.t('{0} (workspace settings): {1}', p.setting, p.message);
+  return l10n.t('{0} (folder settings): {1}', p.setting, p.message);
 }
 
 /** Where a stage's sub-agent model or effort came from. */

@@ -4,6 +4,7 @@
  * Works over any Memento-like key-value store. Pure: no `vscode` import.
  */
 import * as z from 'zod/mini';
+import * as l10n from './l10n';
 import { STAGE_IDS } from './stages';
 import { completeStages, MAX_TICKET_ID, RunSchema, SessionIdSchema, TicketSchema, type Ticket } from './ticket';
 import './zodLocale';
@@ -174,7 +175,7 @@ export class TicketStore {
   async update(id: number, change: (t: Ticket) => Ticket | void): Promise<Ticket> {
     this.assertLoaded();
     const current = this.tickets.get(id);
-    if (!current) throw new Error(`Ticket #${id} does not exist`);
+    if (!current) throw new Error(l10n.t('Ticket #{0} does not exist', id));
     const copy = structuredClone(current);
     const next = TicketSchema.parse({ ...(change(copy) ?? copy), id, updatedAt: Date.now() });
     this.tickets.set(id, next);
@@ -202,7 +203,7 @@ export class TicketStore {
       const wanted = t.id;
       // At or above the bound, a number would leave no room to create the next ticket.
       const clash = this.tickets.has(wanted) || wanted < this.nextId || wanted >= MAX_TICKET_ID;
-      if (this.nextId > MAX_TICKET_ID) throw new Error(`Ticket numbers are exhausted (#${MAX_TICKET_ID} reached).`);
+      if (this.nextId > MAX_TICKET_ID) throw new Error(l10n.t('Ticket numbers are exhausted (#{0} reached).', MAX_TICKET_ID));
       const id = clash ? this.nextId++ : wanted;
       if (!clash) this.nextId = id + 1;
       if (clash) renumbered.push([wanted, id]);
@@ -257,16 +258,16 @@ export function parseExportFile(text: string): { ok: true; tickets: ImportedTick
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: `not JSON (${(e as Error).message})` };
+    return { ok: false, error: l10n.t('not JSON ({0})', (e as Error).message) };
   }
   const head = z.object({ format: z.literal('sdlc-pipeline-tickets') }).safeParse(json);
-  if (!head.success) return { ok: false, error: 'not an SDLC Pipeline tickets export' };
+  if (!head.success) return { ok: false, error: l10n.t('not an SDLC Pipeline tickets export') };
   const p = ExportFileSchema.safeParse(json);
   if (p.success) return { ok: true, tickets: p.data.tickets };
   const issue = p.error.issues[0];
   const where = issue.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '');
-  const what = where.endsWith('sessionId') ? 'is not a session id (a UUID); nothing was imported' : `${issue.message}; nothing was imported`;
-  return { ok: false, error: `${where || 'the file'} ${what}` };
+  if (where.endsWith('sessionId')) return { ok: false, error: l10n.t('{0} is not a session id (a UUID); nothing was imported', where) };
+  return { ok: false, error: where ? l10n.t('{0} {1}; nothing was imported', where, issue.message) : l10n.t('the file {0}; nothing was imported', issue.message) };
 }
 export type ExportFile = z.infer<typeof ExportFileSchema>;
 

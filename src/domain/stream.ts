@@ -8,6 +8,7 @@
  * to the user's terminal.
  */
 import * as z from 'zod/mini';
+import * as l10n from './l10n';
 import { oneLine, sanitizeTerminalText } from './terminalText';
 
 
@@ -144,7 +145,7 @@ export function parseStreamLine(line: string): StreamEvent[] {
         else if (block.type === 'tool_use' && 'name' in block) out.push({ kind: 'tool', name: block.name, detail: toolDetail(block.input) });
         else if (block.type === 'tool_result' && 'is_error' in block && block.is_error) {
           const c = block.content;
-          out.push({ kind: 'toolError', detail: typeof c === 'string' ? firstLine(c, 160) : 'tool failed' });
+          out.push({ kind: 'toolError', detail: typeof c === 'string' ? firstLine(c, 160) : l10n.t('tool failed') });
         }
       }
       return out;
@@ -268,7 +269,7 @@ export class StreamRenderer {
         const mode = event.permissionMode ? oneLine(event.permissionMode) : '';
         this.summary.modelRan = model;
         this.summary.sessionId = event.sessionId;
-        return ansi.dim(`● model ${model}${mode ? ` · permissions ${mode}` : ''}`) + '\r\n';
+        return ansi.dim(`● ${mode ? l10n.t('model {0} · permissions {1}', model, mode) : l10n.t('model {0}', model)}`) + '\r\n';
       }
       case 'text':
         return crlf(sanitizeTerminalText(event.text).trimEnd()) + '\r\n\r\n';

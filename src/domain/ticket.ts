@@ -1,5 +1,6 @@
 /** Tickets, their per-stage choices and their runs. Pure: no `vscode` import. */
 import * as z from 'zod/mini';
+import * as l10n from './l10n';
 import { EFFORT_LEVELS, STAGE_IDS, STAGES, type StageId } from './stages';
 import { IssueLinkSchema, PullRequestLinkSchema } from './issueLink';
 import { TicketWorkspaceSchema } from './worktree';
@@ -55,6 +56,28 @@ export const RUN_STATUSES = [
   'budget-exceeded',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A run status as the tree and pickers show it (the stored value stays English). */
+export function runStatusLabel(status: RunStatus): string {
+  switch (status) {
+    case 'queued': return l10n.t('queued');
+    case 'running': return l10n.t('running');
+    case 'succeeded': return l10n.t('succeeded');
+    case 'failed': return l10n.t('failed');
+    case 'cancelled': return l10n.t('cancelled');
+    case 'interrupted': return l10n.t('interrupted');
+    case 'budget-exceeded': return l10n.t('budget-exceeded');
+  }
+}
+
+/** A ticket type as the tree and pickers show it (the stored value stays English). */
+export function ticketTypeLabel(type: TicketType): string {
+  switch (type) {
+    case 'feature': return l10n.t('feature');
+    case 'bug': return l10n.t('bug');
+    case 'chore': return l10n.t('chore');
+  }
+}
 
 export const UsageSchema = /* @__PURE__ */ (() => z.object({
   input_tokens: z._default(z.number().check(z.nonnegative()), 0),
@@ -123,8 +146,13 @@ export type Ticket = z.infer<typeof TicketSchema>;
 
 /** What the form submits: a ticket without id and bookkeeping. */
 export const TicketDraftSchema = /* @__PURE__ */ (() => z.object({
-  title: z.string().check(z.trim(), z.minLength(1, 'Title is required'), z.maxLength(TITLE_MAX, `Title must be at most ${TITLE_MAX} characters`)),
-  description: z.string().check(z.maxLength(DESCRIPTION_MAX, `Description must be at most ${DESCRIPTION_MAX} characters`)),
+  // Messages as functions: read in the current language when a value is refused.
+  title: z.string().check(
+    z.trim(),
+    z.minLength(1, { error: () => l10n.t('Title is required') }),
+    z.maxLength(TITLE_MAX, { error: () => l10n.t('Title must be at most {0} characters', TITLE_MAX) }),
+  ),
+  description: z.string().check(z.maxLength(DESCRIPTION_MAX, { error: () => l10n.t('Description must be at most {0} characters', DESCRIPTION_MAX) })),
   type: z.enum(TICKET_TYPES),
   folder: z.optional(z.string()),
   stages: z.partialRecord(StageIdSchema, StageChoiceSchema),

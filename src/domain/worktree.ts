@@ -5,6 +5,7 @@
  * `node:path` only where the caller passes them in.
  */
 import * as z from 'zod/mini';
+import * as l10n from './l10n';
 
 export const ISOLATIONS = ['worktree', 'branch', 'none'] as const;
 export type Isolation = (typeof ISOLATIONS)[number];
@@ -188,7 +189,8 @@ export function countStatus(out: string, { trackedOnly = false } = {}): number {
 export function describeBranchState(branch: string, s: { ahead: number; behind: number; files: number } | undefined): string {
   if (!s) return branch;
   const arrows = [s.ahead ? `↑${s.ahead}` : '', s.behind ? `↓${s.behind}` : ''].filter(Boolean).join(' ');
-  return [`${branch}${arrows ? ` ${arrows}` : ''}`, s.files ? `${s.files} file${s.files === 1 ? '' : 's'}` : ''].filter(Boolean).join(' · ');
+  const files = !s.files ? '' : s.files === 1 ? l10n.t('1 file') : l10n.t('{0} files', s.files);
+  return [`${branch}${arrows ? ` ${arrows}` : ''}`, files].filter(Boolean).join(' · ');
 }
 
 /** The line appended to `.git/info/exclude` so a ticket's files never reach its commits. */

@@ -132,14 +132,16 @@ describe('e2e: the packaged VSIX installs and activates', function () {
 
   it('npm run package → code-server --install-extension → the sidebar works', async () => {
     const vsix = join(repoRoot, 'sdlc-pipeline.vsix');
-    // Only what should ship: the bundles, the manifest and its docs, icons and walkthrough pages (no tests, maps or fixtures).
+    // Only what should ship: the bundles, the manifest, its English text and the message bundle, its docs, icons and walkthrough
+    // pages (no tests, maps, fixtures or the test run's pseudo-locale files).
     const listed = execFileSync(join(repoRoot, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
     assert.deepStrictEqual(listed, [
       'CHANGELOG.md', 'LICENSE', 'README.md',
       'dist/extension.js', 'dist/github.js', 'dist/interactive.js', 'dist/report.js', 'dist/webview/main.css', 'dist/webview/main.js', 'dist/worktrees.js',
+      'l10n/bundle.l10n.json',
       'media/icon.png', 'media/sdlc.svg',
       'media/walkthrough/choose-models.md', 'media/walkthrough/create-ticket.md', 'media/walkthrough/find-claude.md', 'media/walkthrough/run-stage.md',
-      'package.json',
+      'package.json', 'package.nls.json',
     ]);
     execFileSync('npm', ['run', 'package'], { cwd: repoRoot, stdio: 'ignore' });
     assert.ok(existsSync(vsix) && statSync(vsix).size > 10_000, 'no VSIX');

@@ -62,7 +62,7 @@ export function makeRunDir(name) {
 
 /**
  * @param {{ name: string, workspace?: string, runDir?: string, env?: Record<string,string>,
- *   userSettings?: object, trust?: boolean, log?: boolean }} o
+ *   userSettings?: object, trust?: boolean, log?: boolean, locale?: string }} o
  */
 export async function startCodeServer(o) {
   const { node, entry } = codeServer();
@@ -108,6 +108,7 @@ export async function startCodeServer(o) {
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--vscode-option', 'enable-smoke-test-driver',
+    ...(o.locale ? ['--locale', o.locale] : []),
     workspace,
   ];
   const child = startProcess(node, args, { env, cwd: run.dir });

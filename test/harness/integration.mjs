@@ -1,17 +1,21 @@
 // Integration tier: mocha inside the real Node extension host of code-server, with the real
 // Claude Code CLI pointed at the local mock Messages API. The tests module's run() is the
 // same one @vscode/test-electron calls on a desktop (see electron.mjs).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openWorkbench } from './browser.mjs';
 import { claudeEnv, makeRunDir, repoRoot, startCodeServer, startMockApi, startMockGitHub, TEST_GITHUB_TOKEN } from './codeserver.mjs';
 import { ensureAll } from './tools.mjs';
 
 /**
- * Two suites, each in its own code-server:
+ * Three suites, each in its own code-server:
  * - `trusted`: a multi-root workspace (the demo copy + a second folder), `*.test.ts`;
  * - `untrusted`: Restricted Mode on a repository whose `.vscode/settings.json` is hostile
- *   (see HOSTILE_SETTINGS), `*.untrusted.ts`.
+ *   (see HOSTILE_SETTINGS), `*.untrusted.ts`;
+ * - `pseudo`: the qps-ploc pseudo-locale, `*.pseudo.ts`: the extension's bundle and package.nls
+ *   pseudo-translated (scripts/l10n.mjs --pseudo), VS Code started with `--locale qps-ploc`, so a
+ *   string that bypasses l10n is the one left in plain English.
  */
 export const HOSTILE_SETTINGS = {
   'sdlcPipeline.claudePath': '/tmp/sdlc-evil-claude',
@@ -36,6 +40,7 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
   const tools = ensureAll();
   const run = makeRunDir(`integration-${suite}`);
   const untrusted = suite === 'untrusted';
+  const pseudo = suite === 'pseudo';
   let workspaceFile;
   if (untrusted) {
     mkdirSync(join(run.workspace, '.vscode'), { recursive: true });
@@ -53,6 +58,7 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
   let server;
   let browser;
   try {
+    if (pseudo) usePseudoLocale(run.dir);
     server = await startCodeServer({
       name: 'integration',
       runDir: run.dir,
@@ -60,6 +66,7 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
       pathPrepend: tools.claude.binDir,
       workspaceFile,
       trust: !untrusted,
+      ...(pseudo ? { locale: PSEUDO_LOCALE } : {}),
       env: { ...claudeEnv(mock.url, tools.claude.binDir), GH_ENTERPRISE_TOKEN: TEST_GITHUB_TOKEN, SDLC_MOCK_GITHUB: github.url, SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_SUITE: suite, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '', ...env },
       userSettings: untrusted
         ? { ...UNTRUSTED_USER_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }
@@ -90,5 +97,25 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
     await server?.stop();
     await mock.stop();
     await github.stop();
+    if (pseudo) for (const f of PSEUDO_FILES) rmSync(join(repoRoot, f), { force: true });
   }
+}
+
+export const PSEUDO_LOCALE = 'qps-ploc';
+/** Written into the extension for the pseudo suite and removed after it (git ignores them, the VSIX leaves them out). */
+const PSEUDO_FILES = [`l10n/bundle.l10n.${PSEUDO_LOCALE}.json`, `package.nls.${PSEUDO_LOCALE}.json`];
+
+/**
+ * The pseudo-locale: the extension's pseudo-translated bundle and package.nls, and for VS Code
+ * itself a language pack with no translations of its own, registered the way the server finds
+ * installed packs (`languagepacks.json` in its user-data folder), so `--locale qps-ploc` takes.
+ */
+function usePseudoLocale(runDir) {
+  execFileSync(process.execPath, [join(repoRoot, 'scripts/l10n.mjs'), '--pseudo', repoRoot], { cwd: repoRoot, stdio: 'inherit' });
+  const core = join(runDir, 'core.i18n.json');
+  writeFileSync(core, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const userData = join(runDir, 'user-data');
+  mkdirSync(userData, { recursive: true });
+  const pack = { hash: 'sdlc-pseudo', label: 'Pseudo', extensions: [{ extensionIdentifier: { id: 'sdlc-pipeline.pseudo-locale' }, version: '0.0.1' }], translations: { vscode: core } };
+  writeFileSync(join(userData, 'languagepacks.json'), JSON.stringify({ [PSEUDO_LOCALE]: pack }));
 }

@@ -42,9 +42,10 @@ for (const tier of tiers) {
   try {
     if (tier === 'unit') res = mochaTier('unit', list('out/test/unit'));
     else if (tier === 'integration') {
-      // Two real hosts: a trusted multi-root window, and Restricted Mode on a hostile repository.
+      // Three real hosts: a trusted multi-root window, Restricted Mode on a hostile repository, and
+      // the pseudo-locale (every user-facing string through l10n).
       res = { passes: 0, pending: 0, failures: [], tests: [] };
-      for (const suite of ['trusted', 'untrusted']) {
+      for (const suite of ['trusted', 'untrusted', 'pseudo']) {
         const r = await runIntegration({ suite });
         res.passes += r.passes ?? 0;
         res.pending += r.pending ?? 0;

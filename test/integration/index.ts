@@ -13,7 +13,9 @@ export function run(): Promise<void> {
   const dir = __dirname;
   // `npm run bench` sets SDLC_BENCH=1 to run the benchmarks that need the real host instead;
   // the untrusted suite (Restricted Mode, hostile workspace settings) runs `*.untrusted.js`.
-  const suffix = process.env.SDLC_BENCH === '1' ? '.bench.js' : process.env.SDLC_TEST_SUITE === 'untrusted' ? '.untrusted.js' : '.test.js';
+  // the pseudo suite (the qps-ploc pseudo-locale: every translated string visibly changed) runs `*.pseudo.js`.
+  const suite = process.env.SDLC_TEST_SUITE;
+  const suffix = process.env.SDLC_BENCH === '1' ? '.bench.js' : suite === 'untrusted' ? '.untrusted.js' : suite === 'pseudo' ? '.pseudo.js' : '.test.js';
   for (const f of readdirSync(dir).filter((f) => f.endsWith(suffix)).sort()) mocha.addFile(path.join(dir, f));
   const results = { passes: 0, pending: 0, failures: [] as Array<{ title: string; error: string }>, tests: [] as Array<{ title: string; state: string; ms?: number }> };
   const write = () => {

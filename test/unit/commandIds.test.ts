@@ -1,11 +1,10 @@
 import * as assert from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ALL_COMMAND_IDS, COMMAND_ARGS, COMMANDS, STAGE_COMMAND_ARGS, STAGE_COMMANDS } from '../../src/commandIds';
 import { stageCommandContributions } from '../../src/domain/manifest';
 import { STAGES } from '../../src/domain/stages';
+import { englishManifest } from './manifestFile';
 
-const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
+const pkg = englishManifest;
 const contributed: string[] = pkg.contributes.commands.map((c: { command: string }) => c.command);
 const inMenus: string[] = Object.values(pkg.contributes.menus as Record<string, Array<{ command?: string }>>).flatMap((items) => items.map((i) => i.command).filter((c): c is string => c !== undefined));
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { configurationContribution, restrictedConfigurations, stageCommandContributions } from '../../src/domain/manifest';
 import { STAGES } from '../../src/domain/stages';
 import { SETTINGS, fullKey } from '../../src/settingKeys';
+import { englishManifest } from './manifestFile';
 
-const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
+const pkg = englishManifest;
 
 describe('package.json manifest', () => {
   it('every bundle loaded on first use (`lazy(…)`) is built by esbuild.mjs and shipped in the VSIX', () => {

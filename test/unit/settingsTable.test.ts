@@ -1,6 +1,4 @@
 import * as assert from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { configurationContribution, restrictedConfigurations } from '../../src/domain/manifest';
 import { RUN_SETTING_RULES } from '../../src/domain/runSettingRules';
 import { parseRunSettings, RUN_DEFAULTS } from '../../src/domain/runSettings';
@@ -8,8 +6,9 @@ import type { RawRunSettings } from '../../src/domain/scopedValues';
 import { resolveConfig } from '../../src/domain/settings';
 import { RESTRICTED_SETTINGS, RUN_SETTING_KEYS, RUN_SETTING_ROWS, RUN_SETTING_SCOPES, SETTING_ROWS } from '../../src/domain/settingsTable';
 import { fullKey, SECTION, SETTINGS } from '../../src/settingKeys';
+import { englishManifest } from './manifestFile';
 
-const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
+const pkg = englishManifest;
 const props: Record<string, { order: number; scope: string; default: unknown }> = pkg.contributes.configuration.properties;
 
 describe('settings table: one row per setting, everything else generated from it', () => {
