@@ -4,6 +4,7 @@ import { COMMANDS } from './commandIds';
 import type { ConfigurationService } from './configuration';
 import { resolveEffort, resolveStageModel, resolveSubagentModel, SOURCE_LABELS } from './domain/settings';
 import { stageInfo, type StageId } from './domain/stages';
+import { modelSplit } from './domain/cost';
 import { formatDuration, formatUsd } from './domain/format';
 import { enabledStages, lastRun, runStatusLabel, ticketSpend, ticketTypeLabel, type RunStatus, type Ticket } from './domain/ticket';
 import { Disposable } from './lifecycle';
@@ -225,6 +226,9 @@ export class TicketsTree extends Disposable implements vscode.TreeDataProvider<N
         run.numTurns !== undefined ? vscode.l10n.t('{0} turns', run.numTurns) : undefined,
       ];
       tip.appendText(`\n${last.filter(Boolean).join(' · ')}`);
+      // Main loop and sub-agents, each on its own model: what each cost.
+      const split = modelSplit(run).map((m) => (m.main ? vscode.l10n.t('{0} {1} (main)', m.model, formatUsd(m.usd)) : vscode.l10n.t('{0} {1} (sub-agents)', m.model, formatUsd(m.usd))));
+      if (split.length) tip.appendText(`\n${vscode.l10n.t('By model: {0}', split.join(' · '))}`);
       if (run.message) tip.appendText(`\n${run.message}`);
     }
     item.tooltip = tip;

@@ -154,6 +154,19 @@ export function rollup(runs: readonly Run[]): Rollup {
   return { total: finiteUsd(total), byStage: nullProtoObject(byStage), byModel: nullProtoObject(byModel) };
 }
 
+/**
+ * One run's cost by model, from the CLI's `modelUsage`: the model the run ran as first (its main
+ * loop), then the others (its sub-agents and helper calls), costliest first. Empty when the run
+ * used one model or its split is not fully priced.
+ */
+export function modelSplit(run: Pick<Run, 'modelUsage' | 'modelRan'>): Array<{ model: string; usd: number; main: boolean }> {
+  const mu = run.modelUsage ? Object.entries(run.modelUsage) : [];
+  if (mu.length < 2 || !mu.every(([, v]) => typeof v.costUSD === 'number' && Number.isFinite(v.costUSD))) return [];
+  return mu
+    .map(([model, v]) => ({ model, usd: v.costUSD ?? 0, main: model === run.modelRan }))
+    .sort((a, b) => Number(b.main) - Number(a.main) || b.usd - a.usd);
+}
+
 function nullProtoObject<K extends string>(m: Map<K, number>): Record<K, number> {
   const o = Object.create(null) as Record<K, number>;
   // defineProperty: a `__proto__` key becomes an own data property, never a prototype.

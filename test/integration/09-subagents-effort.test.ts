@@ -44,7 +44,11 @@ describe('sub-agent model and effort per stage (real CLI, request log)', () => {
     assert.strictEqual(run.subagentModel, 'haiku');
     const models = Object.keys(run.modelUsage ?? {});
     assert.ok(models.some((m) => /opus/.test(m)) && models.some((m) => /haiku/.test(m)), `modelUsage ${JSON.stringify(run.modelUsage)}`);
-    assert.match(String(a.tree.getTreeItem({ kind: 'stage', ticketId: t.id, stage: 'plan' }).description), /^opus · sub-agents haiku/);
+    const row = a.tree.getTreeItem({ kind: 'stage', ticketId: t.id, stage: 'plan' });
+    assert.match(String(row.description), /^opus · sub-agents haiku/);
+    // The tooltip splits the stage's cost: the main loop on Opus first, its sub-agents on Haiku.
+    const tip = (row.tooltip as { value: string }).value.replace(/&nbsp;/g, ' ').replace(/\\([()])/g, '$1');
+    assert.match(tip, /By model: claude-opus[\w.-]* \$[\d.]+ \(main\) · claude-haiku[\w.-]* \$[\d.]+ \(sub-agents\)/);
   });
 
   it('a ticket\'s own sub-agent model beats the built-in; each stage sends its effort', async () => {

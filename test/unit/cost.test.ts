@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { costOf, costRows, estimateStage, median, priceFor, rollup, toCsv, PRIOR_USAGE } from '../../src/domain/cost';
+import { costOf, costRows, estimateStage, median, modelSplit, priceFor, rollup, toCsv, PRIOR_USAGE } from '../../src/domain/cost';
 import type { Run } from '../../src/domain/ticket';
 
 const run = (stage: Run['stage'], input: number, output: number, cost?: number, model = 'opus'): Run => ({
@@ -77,5 +77,26 @@ describe('cost', () => {
     assert.strictEqual(typeof Object.prototype.toString, 'function');
     assert.strictEqual(({} as Record<string, unknown>).costUSD, undefined);
     assert.strictEqual(Object.getPrototypeOf({}), Object.prototype);
+  });
+});
+
+describe('modelSplit: one run\'s cost by model (main loop, then sub-agents)', () => {
+  it('puts the model the run ran as first, then the others by cost', () => {
+    const split = modelSplit({
+      modelRan: 'claude-opus-4-8',
+      modelUsage: { 'claude-haiku-4-5': { costUSD: 0.002 }, 'claude-sonnet-5': { costUSD: 0.01 }, 'claude-opus-4-8': { costUSD: 0.02 } },
+    });
+    assert.deepStrictEqual(split, [
+      { model: 'claude-opus-4-8', usd: 0.02, main: true },
+      { model: 'claude-sonnet-5', usd: 0.01, main: false },
+      { model: 'claude-haiku-4-5', usd: 0.002, main: false },
+    ]);
+  });
+
+  it('is empty for one model, no modelUsage, or a split that is not fully priced', () => {
+    assert.deepStrictEqual(modelSplit({ modelRan: 'a', modelUsage: { a: { costUSD: 1 } } }), []);
+    assert.deepStrictEqual(modelSplit({ modelRan: 'a' }), []);
+    assert.deepStrictEqual(modelSplit({ modelRan: 'a', modelUsage: { a: { costUSD: 1 }, b: {} } }), []);
+    assert.deepStrictEqual(modelSplit({ modelRan: 'a', modelUsage: { a: { costUSD: 1 }, b: { costUSD: Number.NaN } } }), []);
   });
 });
