@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
 import { PRICES_AS_OF } from './domain/cost';
 import { EstimateIndex } from './domain/estimates';
+import { jsonForHtml } from './domain/htmlData';
 import { builtinModel, pickerModels, relativeCost, checkModel } from './domain/models';
 import { resolveEffort, resolveSubagentModel, SOURCE_LABELS, stageDefaults } from './domain/settings';
 import { EFFORT_LEVELS, STAGES, type Effort, type StageId } from './domain/stages';
@@ -56,7 +57,9 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     this.ready = false;
     const assets = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     view.webview.options = { enableScripts: true, localResourceRoots: [assets] };
-    view.webview.html = this.html(view.webview, assets);
+    // The first state (and translations) ride in the page itself: the form paints without waiting
+    // for its 'ready' → 'state' round trip; later states come as messages.
+    view.webview.html = this.html(view.webview, assets, this.initialMessages());
     const subs = [
       view.webview.onDidReceiveMessage((m) => this.handleMessage(m)),
       view.onDidDispose(() => {
@@ -128,7 +131,8 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     switch (msg.type) {
       case 'ready':
         this.ready = true;
-        this.postL10n();
+        // The page started with the translations and a first state (see html()); a state that
+        // changed since arrives now (the form ignores one equal to what it shows).
         this.postState();
         this.flushFill();
         return;
@@ -250,15 +254,21 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
   }
 
   /** The form's translations, before its first state; none in English (no bundle). A bundle over the protocol's limits is left out: the form stays in English. */
-  private postL10n(): void {
+  /** The messages the page starts with: translations (when not English) and the first state. */
+  private initialMessages(): HostMessage[] {
+    const l10n = this.l10nMessage();
+    return [...(l10n ? [l10n] : []), HostMessageSchema.parse({ type: 'state', state: this.state() })];
+  }
+
+  private l10nMessage(): HostMessage | undefined {
     const bundle = vscode.l10n.bundle;
-    if (!bundle) return;
+    if (!bundle) return undefined;
     const checked = HostMessageSchema.safeParse({ type: 'l10n', bundle });
     if (!checked.success) {
       this.output.warn(`form: the translations were not sent (${checked.error.issues[0]?.message ?? 'invalid'}); the form shows English`);
-      return;
+      return undefined;
     }
-    void this.view?.webview.postMessage(checked.data);
+    return checked.data;
   }
 
   private postState(): void {
@@ -272,7 +282,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     void this.view?.webview.postMessage(checked);
   }
 
-  private html(webview: vscode.Webview, assets: vscode.Uri): string {
+  private html(webview: vscode.Webview, assets: vscode.Uri, initial: HostMessage[]): string {
     const nonce = randomBytes(16).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(assets, 'main.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(assets, 'main.css'));
@@ -297,6 +307,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
 </head>
 <body>
 <main id="app" aria-live="polite"><p class="loading">${text(vscode.l10n.t('Loading…'))}</p></main>
+<script type="application/json" id="initial-messages">${jsonForHtml(initial)}</script>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

@@ -23,6 +23,8 @@ import * as l10n from '../src/domain/l10n';
 import { applyPreset, createMessage, freshDraft, reconcile, resetModels, showsSubagentPicker, sourcesLine, stageEffort, stageEstimate, stageHint, stageSubagentModel, titleMissing, totals, totalsText } from './draft';
 import { formatUsd } from '../src/domain/format';
 
+// Marks that `npm run bench` reads from this frame: script running, first state, first paint.
+performance.mark('sdlc:script');
 provideVSCodeDesignSystem().register(
   vsCodeButton(),
   vsCodeCheckbox(),
@@ -345,8 +347,13 @@ function render(): void {
   if (focusedId) document.getElementById(focusedId)?.focus();
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = HostMessageSchema.safeParse(event.data);
+window.addEventListener('message', (event: MessageEvent) => receive(event.data));
+
+/** The last state drawn, as JSON: the host may post an equal one (e.g. on 'ready'), which changes nothing. */
+let lastStateJson: string | undefined;
+
+function receive(data: unknown): void {
+  const parsed = HostMessageSchema.safeParse(data);
   if (!parsed.success) {
     console.warn('SDLC Pipeline: ignored a malformed host message');
     return;
@@ -360,6 +367,10 @@ window.addEventListener('message', (event: MessageEvent) => {
       break;
     case 'state':
     {
+      const json = JSON.stringify(msg.state);
+      if (json === lastStateJson) break;
+      lastStateJson = json;
+      if (!state) performance.mark('sdlc:state');
       state = msg.state;
       const before = JSON.stringify(draft ?? null);
       draft = reconcile(msg.state, draft ?? msg.state.draft);
@@ -367,6 +378,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       // posts state too, and must not start a write round trip each time.
       if (JSON.stringify(draft) !== before) save();
       render();
+      if (!performance.getEntriesByName('sdlc:painted').length) performance.mark('sdlc:painted');
       // A restored draft for another folder: ask for that folder's defaults (the host answers with state for it).
       if (draft.folder && msg.state.folders.length > 1 && draft.folder !== msg.state.folder) vscode.postMessage({ type: 'selectFolder', folder: draft.folder });
       break;
@@ -402,6 +414,18 @@ window.addEventListener('message', (event: MessageEvent) => {
       break;
     }
   }
-});
+}
 
+// The page carries its first messages (translations, the first state) so the form paints at once;
+// each is checked like any message from the host.
+const initial = document.getElementById('initial-messages')?.textContent;
+if (initial) {
+  try {
+    const list: unknown = JSON.parse(initial);
+    if (Array.isArray(list)) list.forEach(receive);
+  } catch {
+    console.warn('SDLC Pipeline: ignored malformed initial messages');
+  }
+}
+performance.mark('sdlc:ready');
 vscode.postMessage({ type: 'ready' });

@@ -89,8 +89,10 @@ export class Workbench {
 
   /** The ticket form's document (webview iframe → active frame). */
   form() {
-    // The sidebar's webview view (a cost report panel may be open beside it).
-    return this.page.frameLocator('iframe.webview.ready[src*="purpose=webviewView"]').frameLocator('iframe#active-frame');
+    // The sidebar's webview view: the first visible webview frame (a cost report panel opened
+    // later comes after it). Not by `purpose=webviewView` in its URL: a view hidden and shown
+    // again gets a frame without it.
+    return this.page.frameLocator('iframe.webview.ready >> visible=true >> nth=0').frameLocator('iframe#active-frame');
   }
 
   async pickModel(stage, model) {

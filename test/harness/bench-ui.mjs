@@ -20,8 +20,7 @@ try {
     await wb.page.locator('.part.sidebar .composite.title', { hasText: 'Explorer' }).waitFor();
   };
   await icon.waitFor({ timeout: 60_000 });
-  // Only the visible form: a hidden view can leave its old webview frame in the page.
-  const form = () => wb.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
+  const form = () => wb.form();
   const painted = () => form().locator('#hint-plan', { hasText: '~$' }).waitFor({ timeout: 60_000 });
   // Each sample: a fresh window (Developer: Reload Window), then the view opened from the
   // activity bar until its pickers show models and estimates. Activation is included.
