@@ -51,11 +51,15 @@ const loadWorktreeCommands = lazy<typeof import('./worktrees')>('worktrees');
  * language VS Code gives a title as `{ value, original }`.
  */
 function titles(context: vscode.ExtensionContext): (id: string) => string {
-  const Title = z.union([z.string(), z.object({ value: z.string() })]);
-  const r = z.object({ contributes: z.object({ commands: z.array(z.object({ command: z.string(), title: Title })) }) }).safeParse(context.extension.packageJSON);
-  const text = (t: z.infer<typeof Title>) => (typeof t === 'string' ? t : t.value);
-  const byId = new Map(r.success ? r.data.contributes.commands.map((c) => [c.command, text(c.title).replace(/…$/, '')]) : []);
-  return (id) => byId.get(id) ?? id;
+  // Read on the first message that needs one, not at activation.
+  let byId: Map<string, string> | undefined;
+  const read = () => {
+    const Title = z.union([z.string(), z.object({ value: z.string() })]);
+    const r = z.object({ contributes: z.object({ commands: z.array(z.object({ command: z.string(), title: Title })) }) }).safeParse(context.extension.packageJSON);
+    const text = (t: z.infer<typeof Title>) => (typeof t === 'string' ? t : t.value);
+    return new Map(r.success ? r.data.contributes.commands.map((c) => [c.command, text(c.title).replace(/…$/, '')]) : []);
+  };
+  return (id) => (byId ??= read()).get(id) ?? id;
 }
 
 /**

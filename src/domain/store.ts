@@ -135,7 +135,10 @@ export class TicketStore {
     await Promise.all(migratedWrites);
     // Numbers are never reused: the index remembers the next one even after deletes.
     this.nextId = Math.max(idx.success ? idx.data.data.nextId : 1, maxSeen + 1);
-    if (!idx.success || idx.data.data.nextId !== this.nextId) await this.writeIndex();
+    // Written only when it would say something new: no index reads as "next is #1", so an empty
+    // store's activation does not wait for a storage round trip.
+    const stored = idx.success ? idx.data.data.nextId : this.kv.get(STORAGE_KEYS.index) === undefined ? 1 : undefined;
+    if (stored !== this.nextId) await this.writeIndex();
     this.loadedOnce = true;
     return report;
   }

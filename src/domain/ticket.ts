@@ -180,9 +180,10 @@ export function newTicket(id: number, draft: TicketDraft, now = Date.now()): Tic
 
 /** Every stage present, in table order (a stored ticket may predate a stage). */
 export function completeStages(stages: Partial<Record<StageId, StageChoice>>): Record<StageId, StageChoice> {
-  return Object.fromEntries(
-    STAGES.map((s) => [s.id, stages[s.id] ?? { enabled: false }]),
-  ) as Record<StageId, StageChoice>;
+  // A plain loop: this runs for every stored ticket at activation.
+  const out = {} as Record<StageId, StageChoice>;
+  for (const id of STAGE_IDS) out[id] = stages[id] ?? { enabled: false };
+  return out;
 }
 
 export function enabledStages(ticket: Pick<Ticket, 'stages'>): StageId[] {

@@ -22,6 +22,22 @@ describe('ticket store', () => {
     assert.strictEqual((await reloaded.create((id) => newTicket(id, draft('d')))).id, 4);
   });
 
+  it('loading writes the index only when it would say something new (an empty store writes nothing)', async () => {
+    const kv = new MemoryKV();
+    await new TicketStore(kv).load();
+    assert.strictEqual(kv.writes, 0, 'an empty store with no index needs none');
+    kv.data.set(`${STORAGE_KEYS.ticketPrefix}4`, { v: TICKET_VERSION, data: newTicket(4, draft('four')) });
+    await new TicketStore(kv).load();
+    assert.deepStrictEqual(kv.get(STORAGE_KEYS.index), { v: 1, data: { nextId: 5 } }, 'tickets without an index: the next number is written');
+    kv.writes = 0;
+    await new TicketStore(kv).load();
+    assert.strictEqual(kv.writes, 0, 'an index that is right is left alone');
+    kv.data.set(STORAGE_KEYS.index, 'garbage');
+    kv.data.delete(`${STORAGE_KEYS.ticketPrefix}4`);
+    await new TicketStore(kv).load();
+    assert.deepStrictEqual(kv.get(STORAGE_KEYS.index), { v: 1, data: { nextId: 1 } }, 'a malformed index is rewritten');
+  });
+
   it('create and update write O(1) keys (one ticket + small index)', async () => {
     const kv = new MemoryKV();
     const s = new TicketStore(kv);
