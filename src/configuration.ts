@@ -4,7 +4,7 @@ import { notify } from './notify';
 import { resolveConfig, formatProblem, type RawConfig, type ResolvedConfig, type ScopedValues } from './domain/settings';
 import { parseRunSettings, type RunSettings } from './domain/runSettings';
 import type { RawRunSettings } from './domain/scopedValues';
-import { RUN_SETTING_KEYS } from './domain/settingsTable';
+import { RUN_SETTING_KEYS, SETTING_ROWS } from './domain/settingsTable';
 import type { Ticket } from './domain/ticket';
 import { Disposable } from './lifecycle';
 import { ticketFolder } from './workspaceFolders';
@@ -17,14 +17,27 @@ export interface Configuration {
 }
 
 /**
+ * Settings VS Code keeps outside the user's (profile's) settings: `application` ones live in the
+ * default profile's and `machine` ones, in a remote window, on the remote. Only a per-key
+ * `inspect` finds them there; a section's `globalValue` holds the profile's settings alone.
+ */
+const READ_ONE_BY_ONE: ReadonlySet<SettingKey> = new Set(SETTING_ROWS.filter((r) => r.scope === 'application' || r.scope === 'machine').map((r) => r.key));
+
+/**
  * Every setting's value at each scope, from one `inspect` of the whole section (one call, not one
- * per setting: each costs about 0.15 ms in the extension host, and activation reads them all).
+ * per setting: each costs about 0.15 ms in the extension host, and activation reads them all),
+ * but for those READ_ONE_BY_ONE.
  */
 function scopes(folder?: vscode.Uri): (key: SettingKey) => ScopedValues {
   const i = vscode.workspace.getConfiguration(undefined, folder).inspect<Record<string, unknown>>(SECTION);
+  const section = vscode.workspace.getConfiguration(SECTION, folder);
   // A single-folder window reports its .vscode/settings.json at both scopes; VS Code calls it "Workspace".
   const multiRoot = vscode.workspace.workspaceFile !== undefined;
-  return (key) => ({ user: at(i?.globalValue, key), workspace: at(i?.workspaceValue, key), workspaceFolder: multiRoot ? at(i?.workspaceFolderValue, key) : undefined });
+  return (key) => {
+    if (!READ_ONE_BY_ONE.has(key)) return { user: at(i?.globalValue, key), workspace: at(i?.workspaceValue, key), workspaceFolder: multiRoot ? at(i?.workspaceFolderValue, key) : undefined };
+    const one = section.inspect(key);
+    return { user: one?.globalValue, workspace: one?.workspaceValue, workspaceFolder: multiRoot ? one?.workspaceFolderValue : undefined };
+  };
 }
 
 /** `github.comment` → `section.github.comment`, own properties only. */

@@ -62,6 +62,10 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     view.webview.html = this.html(view.webview, assets, this.initialMessages());
     const subs = [
       view.webview.onDidReceiveMessage((m) => this.handleMessage(m)),
+      // A hidden view's page is gone until it is shown again (and says 'ready' again): post nothing to it.
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) this.ready = false;
+      }),
       view.onDidDispose(() => {
         this.view = undefined;
         this.ready = false;
@@ -257,7 +261,13 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
   /** The messages the page starts with: translations (when not English) and the first state. */
   private initialMessages(): HostMessage[] {
     const l10n = this.l10nMessage();
-    return [...(l10n ? [l10n] : []), HostMessageSchema.parse({ type: 'state', state: this.state() })];
+    try {
+      return [...(l10n ? [l10n] : []), HostMessageSchema.parse({ type: 'state', state: this.state() })];
+    } catch (e) {
+      // The page still loads; its 'ready' asks for the state again (and reports what fails).
+      this.output.error(`form: the first state was not embedded: ${(e as Error).message}`);
+      return l10n ? [l10n] : [];
+    }
   }
 
   private l10nMessage(): HostMessage | undefined {

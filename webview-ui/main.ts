@@ -62,6 +62,9 @@ function restoreDraft(): Draft | undefined {
 
 let mirrorTimer: ReturnType<typeof setTimeout> | undefined;
 function save(): void {
+  // Nothing is kept from a provisional state (see restoredDraft): a control set while drawing it
+  // may report a change, and the draft it would save was reconciled against an old state.
+  if (restoredDraft !== null) return;
   vscode.setState({ draft });
   document.getElementById('app')?.setAttribute('data-draft', 'saving');
   // Mirror to the host (workspaceState) so the draft also survives a window reload.
@@ -351,8 +354,17 @@ window.addEventListener('message', (event: MessageEvent) => receive(event.data))
 
 /** The last state drawn, as JSON: the host may post an equal one (e.g. on 'ready'), which changes nothing. */
 let lastStateJson: string | undefined;
+/**
+ * The page's own first state is provisional: VS Code reloads the same page when a hidden view is
+ * shown again, so it may be old. It is drawn, but not saved; the draft as restored before it waits
+ * here (null: nothing waits) for the first state the host posts, unless the user edits first.
+ */
+let restoredDraft: Draft | undefined | null = null;
+// A user's own action ends it: from then on their edits are the draft.
+for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, () => (restoredDraft = null), true);
 
-function receive(data: unknown): void {
+/** `initial`: a message the page carried (see the end of this file), not one the host posted. */
+function receive(data: unknown, initial = false): void {
   const parsed = HostMessageSchema.safeParse(data);
   if (!parsed.success) {
     console.warn('SDLC Pipeline: ignored a malformed host message');
@@ -368,19 +380,23 @@ function receive(data: unknown): void {
     case 'state':
     {
       const json = JSON.stringify(msg.state);
-      if (json === lastStateJson) break;
-      lastStateJson = json;
+      const settling = !initial && restoredDraft !== null;
+      if (json === lastStateJson && !settling) break;
       if (!state) performance.mark('sdlc:state');
       state = msg.state;
-      const before = JSON.stringify(draft ?? null);
-      draft = reconcile(msg.state, draft ?? msg.state.draft);
+      // After a provisional state, start again from the draft as it was restored.
+      const base = settling ? (restoredDraft ?? undefined) : draft;
+      restoredDraft = initial ? (draft ?? undefined) : null;
+      const before = JSON.stringify(base ?? null);
+      draft = reconcile(msg.state, base ?? msg.state.draft);
       // Save (and mirror to the host) only when the new state changed the draft: a run finishing
-      // posts state too, and must not start a write round trip each time.
-      if (JSON.stringify(draft) !== before) save();
+      // posts state too, and must not start a write round trip each time. Never for the page's own.
+      if (!initial && JSON.stringify(draft) !== before) save();
       render();
+      lastStateJson = json;
       if (!performance.getEntriesByName('sdlc:painted').length) performance.mark('sdlc:painted');
       // A restored draft for another folder: ask for that folder's defaults (the host answers with state for it).
-      if (draft.folder && msg.state.folders.length > 1 && draft.folder !== msg.state.folder) vscode.postMessage({ type: 'selectFolder', folder: draft.folder });
+      if (!initial && draft.folder && msg.state.folders.length > 1 && draft.folder !== msg.state.folder) vscode.postMessage({ type: 'selectFolder', folder: draft.folder });
       break;
     }
     case 'created':
@@ -419,13 +435,12 @@ function receive(data: unknown): void {
 // The page carries its first messages (translations, the first state) so the form paints at once;
 // each is checked like any message from the host.
 const initial = document.getElementById('initial-messages')?.textContent;
-if (initial) {
-  try {
-    const list: unknown = JSON.parse(initial);
-    if (Array.isArray(list)) list.forEach(receive);
-  } catch {
-    console.warn('SDLC Pipeline: ignored malformed initial messages');
-  }
+let initialList: unknown = [];
+try {
+  initialList = JSON.parse(initial ?? '[]');
+} catch {
+  console.warn('SDLC Pipeline: ignored malformed initial messages');
 }
+if (Array.isArray(initialList)) for (const m of initialList) receive(m, true);
 performance.mark('sdlc:ready');
 vscode.postMessage({ type: 'ready' });

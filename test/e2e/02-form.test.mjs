@@ -136,4 +136,27 @@ describe('e2e: the ticket form', function () {
     }
     assert.strictEqual(colours.size, themes.length, [...colours].join(' / '));
   });
+
+  it('a model added in settings and picked there survives hiding and showing the view (the page it reloads is older)', async () => {
+    const f = wb.form();
+    await wb.updateUserSettings({ 'sdlcPipeline.customModels': ['claude-e2e-custom'] });
+    await f.locator('#model-plan vscode-option[value="claude-e2e-custom"]').waitFor({ state: 'attached' });
+    await wb.pickModel('plan', 'claude-e2e-custom');
+    await f.locator('#app[data-draft="saved"]').waitFor();
+    // Hidden and shown again, the view reloads the page it was first given, whose own first state
+    // predates the setting; the draft must settle on the host's current state, not on that one.
+    await wb.page.locator('.part.editor').click({ position: { x: 300, y: 300 } });
+    await wb.page.keyboard.press('Control+Shift+E');
+    await wb.page.locator('.part.sidebar .composite.title', { hasText: 'Explorer' }).waitFor();
+    await wb.openSidebar();
+    const g = wb.form();
+    await g.locator('#model-plan vscode-option[value="claude-e2e-custom"]').waitFor({ state: 'attached' });
+    const until = Date.now() + 20_000;
+    while ((await value('model-plan')) !== 'claude-e2e-custom') {
+      assert.ok(Date.now() < until, `Plan's model is ${await value('model-plan')}, not the one picked`);
+      await g.locator('body').evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+    }
+    await wb.updateUserSettings({ 'sdlcPipeline.customModels': [] });
+    await g.locator('#reset').click();
+  });
 });

@@ -214,11 +214,38 @@ export class Workbench {
     return this.page.locator('.pane:has(.pane-header[aria-label^="Tickets"]) .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent));
   }
 
-  /** Changes user settings the way a user editing settings.json does. */
+  /**
+   * Changes user settings the way a user does: in the settings.json editor, saved. (Writing the
+   * file from outside is not noticed by code-server's watcher in time.)
+   */
   async updateUserSettings(patch) {
     const file = join(this.server.userData, 'User', 'settings.json');
-    const current = JSON.parse(readFileSync(file, 'utf8'));
-    writeFileSync(file, JSON.stringify({ ...current, ...patch }, null, 2));
+    const next = JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }, null, 2);
+    await this.command('Preferences: Open User Settings (JSON)');
+    const editor = this.page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await editor.waitFor();
+    await editor.click();
+    await this.page.keyboard.press('Control+A');
+    // Pasted, as typing would auto-close brackets and indent.
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(this.page.url()).origin });
+    await this.page.evaluate((text) => navigator.clipboard.writeText(text), next);
+    await this.page.keyboard.press('Control+V');
+    await this.page.keyboard.press('Control+S');
+    const saved = () => {
+      try {
+        return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(JSON.parse(next));
+      } catch {
+        return false;
+      }
+    };
+    const until = Date.now() + 30_000;
+    while (!saved()) {
+      if (Date.now() > until) {
+        await this.screenshot('settings-not-saved');
+        throw new Error(`settings.json was not saved: ${readFileSync(file, 'utf8').slice(0, 300)}`);
+      }
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** Switches the colour theme from the palette and waits until the form's webview follows it. */
