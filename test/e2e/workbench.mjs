@@ -1,6 +1,6 @@
 // Helpers for driving the real workbench (code-server + Debian chromium + playwright-core).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openWorkbench } from '../harness/browser.mjs';
 import { claudeEnv, repoRoot, startCodeServer, startMockApi, startMockGitHub, makeRunDir, TEST_GITHUB_TOKEN } from '../harness/codeserver.mjs';
