@@ -98,7 +98,10 @@ function render(): void {
   if (!state || !draft) return;
   const s = state;
   const d = draft;
-  const focusedId = document.activeElement?.id;
+  // Only when the form has focus: the last focused element stays `activeElement` after focus left
+  // the view, and focusing it again would take focus from whatever the user is in now (a quick pick,
+  // the editor) each time a run posts new state.
+  const focusedId = document.hasFocus() ? document.activeElement?.id : undefined;
   const refreshers: Array<() => void> = [];
   app.replaceChildren();
 

@@ -19,7 +19,7 @@ describe('e2e: a worktree per ticket in the real workbench', function () {
     const one = await wb.createTicket('Add one file', ['build', 'merge']);
     const two = await wb.createTicket('Add two file', ['build', 'merge']);
     await wb.mock.control({
-      delayMs: 2500,
+      delayMs: 5000, // each Build takes ~10 s: time to start the second pipeline while the first runs
       writes: [
         { stage: 'build', ticket: one, file: 'one.txt', content: 'one\n' },
         { stage: 'build', ticket: two, file: 'two.txt', content: 'two\n' },
@@ -28,8 +28,7 @@ describe('e2e: a worktree per ticket in the real workbench', function () {
     // Expand both tickets, then start both pipelines from the palette.
     for (const id of [one, two]) await wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}:"]`).click();
     for (const id of [one, two]) {
-      await wb.command('SDLC: Run Pipeline');
-      await wb.quickPick(`#${id}`);
+      await wb.commandAndPick('SDLC: Run Pipeline', `#${id}`);
       // The next command only once this pipeline is under way (its notifications and terminal settle first).
       await wb.page.locator(`.monaco-list-row[aria-label="Build stage, model opus, running"]`).first().waitFor({ timeout: 60_000 });
     }

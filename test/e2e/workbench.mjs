@@ -123,11 +123,11 @@ export class Workbench {
   }
 
   /** Types into the open quick pick and accepts the first match (or, without text, the focused item). */
-  async quickPick(text) {
+  async quickPick(text, { timeout = 30_000 } = {}) {
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
+    await input.waitFor({ state: 'visible', timeout });
     try {
-      if (text !== undefined) await input.fill(text);
+      if (text !== undefined) await input.fill(text, { timeout });
     } catch (e) {
       // Say what was in the way (e.g. a modal dialog makes the quick input inert).
       await this.screenshot(`quick-pick-failure-${Date.now()}`).catch(() => {});
@@ -138,6 +138,22 @@ export class Workbench {
     const placeholder = await input.getAttribute('placeholder');
     await this.page.keyboard.press('Enter');
     await this.afterAccept(placeholder);
+  }
+
+  /**
+   * Runs `command` from the palette and picks `text` in the quick pick it opens; when something
+   * else in the window takes focus and the quick pick closes first, opens it again (3 tries).
+   */
+  async commandAndPick(command, text) {
+    for (let attempt = 1; ; attempt++) {
+      await this.command(command);
+      try {
+        return await this.quickPick(text, { timeout: 5_000 });
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await this.page.keyboard.press('Escape');
+      }
+    }
   }
 
   /**
