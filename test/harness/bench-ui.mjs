@@ -24,8 +24,9 @@ try {
   const painted = () => form().locator('#hint-plan', { hasText: '~$' }).waitFor({ timeout: 60_000 });
   // Each sample: a fresh window (Developer: Reload Window), then the view opened from the
   // activity bar until its pickers show models and estimates. Activation is included.
+  // The first sample (the server's and host's first start) is reported on its own.
   const open = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 7; i++) {
     if (i > 0) await wb.reload();
     await showExplorer();
     const t = performance.now();
@@ -33,7 +34,10 @@ try {
     await painted();
     open.push(performance.now() - t);
   }
-  out.formOpenMs = stats(open);
+  out.formOpenFirstMs = open[0];
+  out.formOpenMs = stats(open.slice(1));
+  // Inside the form's frame: script running → first paint (what the form's own code costs).
+  out.formScriptToPaintMs = await form().locator('body').evaluate(() => performance.getEntriesByName('sdlc:painted')[0].startTime - performance.getEntriesByName('sdlc:script')[0].startTime);
 
   // 1,000 tickets through the real import command (the simple file dialog takes a typed path).
   const now = Date.now();
