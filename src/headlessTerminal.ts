@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { outcomeLines, runOutcome, type RunFinal } from './domain/runOutcome';
 import type { StageId } from './domain/stages';
-import { ansi, crlf, LineSplitter, StreamRenderer } from './domain/stream';
+import { ansi, crlf, LineSplitter, StreamRenderer } from './domain/streamRenderer';
 import { sanitizeTerminalText } from './domain/terminalText';
 
 export interface LaunchSpec {

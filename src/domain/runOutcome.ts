@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import * as l10n from './l10n';
 import { stageInfo, type StageId } from './stages';
 import { formatDuration, formatUsd } from './format';
-import { ansi, type StreamSummary } from './stream';
+import { ansi, type StreamSummary } from './streamRenderer';
 import { oneLine } from './terminalText';
 import { RunSchema, type Run, type RunStatus } from './ticket';
 

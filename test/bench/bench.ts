@@ -6,7 +6,7 @@
 import { rollup } from '../../src/domain/cost';
 import { resolveConfig, resolveStageModel } from '../../src/domain/settings';
 import { TicketStore, STORAGE_KEYS, type KeyValue } from '../../src/domain/store';
-import { LineSplitter, StreamRenderer } from '../../src/domain/stream';
+import { LineSplitter, StreamRenderer } from '../../src/domain/streamRenderer';
 import { enabledStages, lastRun, newTicket, TicketSchema, type Ticket } from '../../src/domain/ticket';
 
 /**

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert';
 import { RunSchema, type Run } from '../../src/domain/ticket';
-import { ansi, LineSplitter, parseStreamLine, StreamRenderer } from '../../src/domain/stream';
+import { parseStreamLine } from '../../src/domain/stream';
+import { ansi, LineSplitter, StreamRenderer } from '../../src/domain/streamRenderer';
 import { sanitizeTerminalText } from '../../src/domain/terminalText';
 
 /** [what the CLI sends, what must reach the terminal]. Each is wrapped in "hello" … "world". */

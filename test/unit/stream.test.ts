@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
-import { LineSplitter, parseStreamLine, StreamRenderer } from '../../src/domain/stream';
+import { parseStreamLine } from '../../src/domain/stream';
+import { LineSplitter, StreamRenderer } from '../../src/domain/streamRenderer';
 
 const init = JSON.stringify({ type: 'system', subtype: 'init', model: 'claude-opus-4-8', session_id: 's1', permissionMode: 'acceptEdits' });
 const assistant = JSON.stringify({ type: 'assistant', message: { content: [{ type: 'text', text: 'Hello\nworld' }, { type: 'tool_use', name: 'Write', input: { file_path: 'plan.md' } }] } });
