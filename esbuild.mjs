@@ -39,6 +39,26 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
   },
+  // Loaded with the first run or resume (src/runner.ts): starting a stage's CLI and recording its result.
+  {
+    ...common,
+    entryPoints: ['src/launcher.ts'],
+    outfile: 'dist/launch.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  // Loaded with the first command run (src/commands.ts): what each command does, and the quick picks.
+  {
+    ...common,
+    entryPoints: ['src/commandHandlers.ts'],
+    outfile: 'dist/commands.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   // Loaded on first use: the cost report (its HTML, charts and CSV).
   {
     ...common,

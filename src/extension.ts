@@ -1,11 +1,10 @@
 /** Composition root: services are created once, here, in dependency order. */
 import './l10nHost'; // first: this bundle's translations before any module uses them
 import * as vscode from 'vscode';
-import { registerCommands } from './commands';
+import { loadCommands, registerCommands } from './commands';
 import { ConfigurationService } from './configuration';
 import { CostReportHost } from './costReportHost';
 import { TicketFormView } from './formView';
-import { retryModelPicker } from './pickers';
 import { PipelineService } from './pipeline';
 import { StageRunner } from './runner';
 import { ExtensionState } from './state';
@@ -42,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const runner = new StageRunner(context, tickets, config, state, output, workspaces);
   const interrupted = await runner.markInterrupted();
   if (interrupted) output.warn(`${interrupted} run(s) left running by a closed window are now "interrupted"`);
-  const pipeline = new PipelineService(tickets, runner, config, output, retryModelPicker(config));
+  const pipeline = new PipelineService(tickets, runner, config, output, (t, stage, exclude) => loadCommands().retryModelPicker(config)(t, stage, exclude));
   workspaces.pipelineBusy = (id) => pipeline.isRunning(id);
   const github = new GitHubLink(tickets, config, output, pipeline);
   const tree = new TicketsTree(tickets, runner, config, state, pipeline, workspaces, github);
@@ -50,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const costReport = new CostReportHost(tickets, config);
   const statusBar = new RunStatusBar(runner, pipeline);
   const dailyBudget = new DailyBudgetBar(runner, config, tickets);
-  const firstSteps = new FirstSteps(tickets, config);
+  const firstSteps = new FirstSteps(tickets);
   context.subscriptions.push(output, config, tickets, workspaces, runner, pipeline, github, tree, form, costReport, statusBar, dailyBudget, firstSteps);
   context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, firstSteps, output, workspaces, github }));
   const activationMs = performance.now() - started;

@@ -1,13 +1,10 @@
 /**
  * The "Get started" walkthrough's progress: context keys each step completes on
  * (`onContext:…` in package.json), set from the real events — Claude Code found (by the command
- * or by a recorded run), the first ticket created, the first run with a cost — and the "Find Claude Code" command's body.
+ * or by a recorded run), the first ticket created, the first run with a cost.
  */
 import * as vscode from 'vscode';
-import { locateClaude, notFoundMessage } from './claudeLocator';
-import type { ConfigurationService } from './configuration';
 import { Disposable } from './lifecycle';
-import { notify } from './notify';
 import type { TicketService } from './ticketService';
 
 /** The walkthrough's id in package.json `contributes.walkthroughs`. */
@@ -25,7 +22,6 @@ export class FirstSteps extends Disposable {
 
   constructor(
     private readonly tickets: TicketService,
-    private readonly config: ConfigurationService,
   ) {
     super();
     this.register(tickets.onDidChange(() => this.check()));
@@ -52,19 +48,8 @@ export class FirstSteps extends Disposable {
     void vscode.commands.executeCommand('setContext', key, true);
   }
 
-  /** "SDLC: Find Claude Code": where the CLI is, or what to do about it. Returns the path found. */
-  async findClaude(): Promise<string | undefined> {
-    const found = await locateClaude(this.config.value.run.claudePath);
-    if (found.ok) {
-      this.set(FIRST_STEP_KEYS.claudeFound);
-      void notify.info(vscode.l10n.t('Claude Code found: {0}. Each stage runs it with the model you choose.', found.path));
-      return found.path;
-    }
-    const install = vscode.l10n.t('How to Install');
-    const setPath = vscode.l10n.t('Set Claude Path');
-    const choice = await notify.error(notFoundMessage(found, vscode.env.remoteName), install, setPath);
-    if (choice === install) void vscode.env.openExternal(vscode.Uri.parse(found.installUrl));
-    if (choice === setPath) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.claudePath');
-    return undefined;
+  /** The CLI was found ("SDLC: Find Claude Code", in commandHandlers.ts, says so). */
+  claudeFound(): void {
+    this.set(FIRST_STEP_KEYS.claudeFound);
   }
 }

@@ -3,7 +3,7 @@
  * session): a trusted workspace, an executable that exists, a confirmed `bypassPermissions`,
  * and the user's choice about the repository's own Claude Code settings; plus the message when
  * the ticket's cap is reached (the runner checks it). Each refusal is logged, shown (through
- * notify) and fired, so the pipeline can report it.
+ * notify) and handed to `onRefuse` (the runner's event), so the pipeline can report it.
  */
 import * as vscode from 'vscode';
 import { locateClaude, notFoundMessage } from './claudeLocator';
@@ -19,24 +19,17 @@ export interface Where {
   stage?: StageId;
 }
 
-export class LaunchGuards implements vscode.Disposable {
-  private readonly refused = new vscode.EventEmitter<Where & { message: string }>();
-  /** Fires with the message shown when a launch is refused. */
-  readonly onDidRefuse = this.refused.event;
-
+export class LaunchGuards {
   constructor(
     private readonly state: ExtensionState,
     private readonly output: vscode.LogOutputChannel,
+    private readonly onRefuse: (e: Where & { message: string }) => void,
   ) {}
-
-  dispose(): void {
-    this.refused.dispose();
-  }
 
   /** Shows and logs why a stage could not start. */
   refuse(where: Where, message: string, ...actions: string[]): Thenable<string | undefined> {
     this.output.warn(`not started: ${message}`);
-    this.refused.fire({ ...where, message });
+    this.onRefuse({ ...where, message });
     return notify.error(message, ...actions);
   }
 

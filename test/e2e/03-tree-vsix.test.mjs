@@ -137,7 +137,7 @@ describe('e2e: the packaged VSIX installs and activates', function () {
     const listed = execFileSync(join(repoRoot, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
     assert.deepStrictEqual(listed, [
       'CHANGELOG.md', 'LICENSE', 'README.md',
-      'dist/extension.js', 'dist/github.js', 'dist/interactive.js', 'dist/report.js', 'dist/webview/main.css', 'dist/webview/main.js', 'dist/worktrees.js',
+      'dist/commands.js', 'dist/extension.js', 'dist/github.js', 'dist/interactive.js', 'dist/launch.js', 'dist/report.js', 'dist/webview/main.css', 'dist/webview/main.js', 'dist/worktrees.js',
       'l10n/bundle.l10n.json',
       'media/icon.png', 'media/sdlc.svg',
       'media/walkthrough/choose-models.md', 'media/walkthrough/create-ticket.md', 'media/walkthrough/find-claude.md', 'media/walkthrough/run-stage.md',

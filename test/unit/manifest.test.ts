@@ -13,12 +13,16 @@ describe('package.json manifest', () => {
     const root = join(__dirname, '../../..');
     const names = new Set<string>();
     for (const f of readdirSync(join(root, 'src')).filter((x) => x.endsWith('.ts'))) for (const m of readFileSync(join(root, 'src', f), 'utf8').matchAll(/lazy<[^>]*>\('([\w-]+)'\)/g)) names.add(m[1]);
-    assert.deepStrictEqual([...names].sort(), ['github', 'interactive', 'report', 'worktrees']);
+    assert.deepStrictEqual([...names].sort(), ['commands', 'github', 'interactive', 'launch', 'report', 'worktrees']);
     const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
     const build = readFileSync(join(root, 'esbuild.mjs'), 'utf8');
     for (const n of names) {
       assert.ok(ignore.includes(`!dist/${n}.js`), `.vscodeignore leaves dist/${n}.js out of the VSIX`);
-      assert.ok(build.includes(`outfile: 'dist/${n}.js'`), `esbuild.mjs does not build dist/${n}.js`);
+      const entry = new RegExp(`entryPoints: \\['(src/[\\w/]+\\.ts)'\\],\\s*outfile: 'dist/${n}\\.js'`).exec(build)?.[1];
+      assert.ok(entry, `esbuild.mjs does not build dist/${n}.js`);
+      // Each bundle has its own copy of the l10n module: its translations must be set before any message is made.
+      const firstImport = /^import [^\n]+/m.exec(readFileSync(join(root, entry), 'utf8'))?.[0];
+      assert.match(firstImport ?? '', /^import '\.\/l10nHost';/, `${entry} must import './l10nHost' first`);
     }
   });
   it('settings schema is generated from the tables (run `npm run manifest` when this fails)', () => {
