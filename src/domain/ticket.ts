@@ -4,6 +4,7 @@ import * as l10n from './l10n';
 import { EFFORT_LEVELS, STAGE_IDS, STAGES, type StageId } from './stages';
 import { IssueLinkSchema, PullRequestLinkSchema } from './issueLink';
 import { TicketWorkspaceSchema } from './worktree';
+import { jitObject } from './zodJit';
 
 // The webview imports this module for its constants and `StageIdSchema` only. Each schema it does
 // not use is marked `/* @__PURE__ */` (wrapped in an arrow when built from nested calls, which
@@ -26,7 +27,7 @@ export const MAX_TICKET_ID = 999_999_999;
 export const SessionIdSchema = /* @__PURE__ */ z.uuid();
 export const isSessionId = (v: unknown): v is string => SessionIdSchema.safeParse(v).success;
 
-export const StageChoiceSchema = /* @__PURE__ */ (() => z.object({
+const stageChoiceShape = () => ({
   enabled: z.boolean(),
   /** The ticket's own model choice; absent means "use the configured default". */
   model: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
@@ -34,7 +35,11 @@ export const StageChoiceSchema = /* @__PURE__ */ (() => z.object({
   subagentModel: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** `--effort` for the stage; absent: the configured default (or the CLI's own). */
   effort: z.optional(z.enum(EFFORT_LEVELS)),
-}))();
+});
+/** A stage's choices as the form sends them (the webview parses these too: no eval there). */
+export const StageChoiceSchema = /* @__PURE__ */ (() => z.object(stageChoiceShape()))();
+/** The same, in stored tickets: parsed in bulk at activation, on zod's JIT-compiled parser (zodJit.ts). */
+const StoredStageChoiceSchema = /* @__PURE__ */ (() => jitObject(stageChoiceShape()))();
 export type StageChoice = z.infer<typeof StageChoiceSchema>;
 
 /**
@@ -79,7 +84,7 @@ export function ticketTypeLabel(type: TicketType): string {
   }
 }
 
-export const UsageSchema = /* @__PURE__ */ (() => z.object({
+export const UsageSchema = /* @__PURE__ */ (() => jitObject({
   input_tokens: z._default(z.number().check(z.nonnegative()), 0),
   output_tokens: z._default(z.number().check(z.nonnegative()), 0),
   cache_creation_input_tokens: z._default(z.number().check(z.nonnegative()), 0),
@@ -89,7 +94,7 @@ export type Usage = z.infer<typeof UsageSchema>;
 
 export const ModelUsageSchema = /* @__PURE__ */ (() => z.record(
   z.string(),
-  z.object({
+  jitObject({
     inputTokens: z.optional(z.number()),
     outputTokens: z.optional(z.number()),
     cacheReadInputTokens: z.optional(z.number()),
@@ -98,7 +103,7 @@ export const ModelUsageSchema = /* @__PURE__ */ (() => z.record(
   }),
 ))();
 
-export const RunSchema = /* @__PURE__ */ (() => z.object({
+export const RunSchema = /* @__PURE__ */ (() => jitObject({
   id: z.string(),
   stage: StageIdSchema,
   mode: z.enum(['headless', 'interactive']),
@@ -124,7 +129,7 @@ export const RunSchema = /* @__PURE__ */ (() => z.object({
 }))();
 export type Run = z.infer<typeof RunSchema>;
 
-export const TicketSchema = /* @__PURE__ */ (() => z.object({
+export const TicketSchema = /* @__PURE__ */ (() => jitObject({
   id: z.int().check(z.positive(), z.maximum(MAX_TICKET_ID)),
   title: z.string().check(z.minLength(1), z.maxLength(TITLE_MAX)),
   description: z.string().check(z.maxLength(DESCRIPTION_MAX)),
@@ -134,7 +139,7 @@ export const TicketSchema = /* @__PURE__ */ (() => z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   archived: z._default(z.boolean(), false),
-  stages: z.partialRecord(StageIdSchema, StageChoiceSchema),
+  stages: z.partialRecord(StageIdSchema, StoredStageChoiceSchema),
   runs: z._default(z.array(RunSchema), []),
   /** Its branch and worktree (see worktree.ts). A stored value that does not parse is dropped: the ticket keeps loading. */
   workspace: catchAs(z.optional(TicketWorkspaceSchema), undefined),

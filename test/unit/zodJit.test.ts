@@ -1,0 +1,71 @@
+import * as assert from 'node:assert';
+import * as z from 'zod/mini';
+import { parseRecord } from '../../src/domain/store';
+import { newTicket, TicketSchema } from '../../src/domain/ticket';
+import { jitObject } from '../../src/domain/zodJit';
+
+/** One shape, parsed by zod/mini's object and by the JIT-compiled one. */
+const shape = () => ({
+  n: z.int().check(z.positive()),
+  s: z.optional(z.string().check(z.maxLength(3))),
+  d: z._default(z.boolean(), false),
+  nested: z.optional(z.object({ k: z.enum(['a', 'b']) })),
+});
+const plain = z.object(shape());
+const jit = jitObject(shape());
+
+const inputs: unknown[] = [
+  { n: 1 },
+  { n: 2, s: 'abc', d: true, nested: { k: 'a' } },
+  { n: 3, extra: 'dropped', nested: { k: 'b', extra: 1 } },
+  { n: 0 },
+  { n: 1.5, s: 'toolong' },
+  { n: 1, nested: { k: 'c' } },
+  { s: 1 },
+  null,
+  [],
+  'text',
+  { n: 1, __proto__: { polluted: true } },
+];
+
+describe('jitObject: zod/mini objects on zod’s JIT-compiled parser', () => {
+  it('gives exactly the results and issues of z.object, for good and bad input', () => {
+    for (const input of inputs) {
+      const a = plain.safeParse(input);
+      const b = jit.safeParse(input);
+      assert.deepStrictEqual(b.success, a.success, JSON.stringify(input));
+      if (a.success && b.success) assert.deepStrictEqual(b.data, a.data);
+      else assert.deepStrictEqual(b.error?.issues, a.error?.issues);
+    }
+  });
+  it('really takes the compiled path (a generated parser, not the plain one)', () => {
+    let compiled = 0;
+    const real = Function;
+    const spy = new Proxy(real, { construct: (t, args) => (compiled++, Reflect.construct(t, args)) });
+    globalThis.Function = spy;
+    try {
+      jitObject(shape()).safeParse({ n: 1 });
+    } finally {
+      globalThis.Function = real;
+    }
+    assert.ok(compiled >= 1, 'zod did not compile a parser');
+  });
+  it('keeps mini’s API: shape, extend, omit, check', () => {
+    assert.deepStrictEqual(Object.keys(jit.shape), ['n', 's', 'd', 'nested']);
+    const wider = z.extend(jit, { more: z.string() });
+    assert.strictEqual(wider.safeParse({ n: 1 }).success, false);
+    assert.deepStrictEqual(wider.safeParse({ n: 1, more: 'x' }).data, { n: 1, d: false, more: 'x' });
+    assert.deepStrictEqual(z.omit(jit, { n: true }).safeParse({}).data, { d: false });
+    assert.strictEqual(jit.check(z.refine((v) => v.n > 5)).safeParse({ n: 1 }).success, false);
+  });
+  it('a stored ticket parses as before: good records load, bad ones are refused with the field named', () => {
+    const good = JSON.parse(JSON.stringify(newTicket(7, { title: 't', description: '', type: 'bug', stages: { plan: { enabled: true, model: 'opus' } } })));
+    const ok = parseRecord({ v: 2, data: { ...good, runs: [{ id: 'r', stage: 'plan', mode: 'headless', modelAsked: 'opus', startedAt: 1, status: 'succeeded', costUsd: -1, sessionId: 'not-a-uuid' }] } });
+    assert.ok(ok.ok);
+    assert.strictEqual(ok.ticket.runs[0].costUsd, undefined, 'a negative cost is dropped, not trusted');
+    assert.strictEqual(ok.ticket.runs[0].sessionId, undefined);
+    const bad = parseRecord({ v: 2, data: { ...good, stages: { plan: { enabled: 'yes' } } } });
+    assert.ok(!bad.ok && /stages\.plan\.enabled/.test(bad.error), JSON.stringify(bad));
+    assert.strictEqual(TicketSchema.safeParse({ ...good, title: '' }).success, false);
+  });
+});
