@@ -35,9 +35,11 @@ if (!process.argv.includes('--node-only')) {
     console.log(`  tree refresh after a stage finishes, 10,000    ${fmt(r.host.treeRefreshAfterStage10kMs)}`);
     console.log(`  tree first page (200 rows), 10,000 tickets     ${fmt(r.host.treeFirstPage10kMs)}`);
     console.log(`  git code (dist/worktrees.js) loaded at activation  ${r.host.gitLoadedAtActivation ? 'yes ✗' : 'no ✓ (loads on first use)'}`);
+    const early = r.host.lazyLoadedAtActivation ?? [];
+    console.log(`  bundles loaded at activation that should wait  ${early.length ? `${early.join(', ')} ✗` : 'none ✓ (launch, commands, worktrees, github, report, interactive load on first use)'}`);
   }
   if (r.spawn) {
-    console.log(`  "Run Stage" command → claude process spawned   ${fmt(r.spawn.ours)}`);
+    console.log(`  "Run Stage" command → claude process spawned   ${fmt(r.spawn.ours)}; the first, loading the launch and command code: ${r.spawn.firstMs.toFixed(0)} ms`);
     console.log(`  bare createTerminal → process id               ${fmt(r.spawn.bare)}`);
     console.log(`  overhead (medians, same run)                   ${r.spawn.overheadPct.toFixed(0)} %`);
   }
