@@ -1,18 +1,15 @@
 /**
- * The "New Ticket" sidebar webview: HTML with a nonce CSP, typed messages, both sides validated.
+ * The "New Ticket" sidebar webview: its page (formPage.ts, nonce CSP) with its first state
+ * (formState.ts) inside, then typed messages, both sides validated; creating tickets from it.
  * The form gets its translations from here (`vscode.l10n.bundle`, in an `l10n` message).
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
-import { PRICES_AS_OF } from './domain/cost';
-import { EstimateIndex } from './domain/estimates';
-import { jsonForHtml } from './domain/htmlData';
-import { builtinModel, pickerModels, relativeCost, checkModel } from './domain/models';
-import { resolveEffort, resolveSubagentModel, SOURCE_LABELS, stageDefaults } from './domain/settings';
-import { EFFORT_LEVELS, STAGES, type Effort, type StageId } from './domain/stages';
+import { checkModel } from './domain/models';
 import { parseIssueRef } from './domain/github';
-import { TICKET_TYPES, type TicketType } from './domain/ticket';
+import type { TicketType } from './domain/ticket';
+import { formPage } from './formPage';
+import { formState } from './formState';
 import './domain/zodLocale';
 import { Disposable } from './lifecycle';
 import type { ExtensionState } from './state';
@@ -59,7 +56,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     view.webview.options = { enableScripts: true, localResourceRoots: [assets] };
     // The first state (and translations) ride in the page itself: the form paints without waiting
     // for its 'ready' → 'state' round trip; later states come as messages.
-    view.webview.html = this.html(view.webview, assets, this.initialMessages());
+    view.webview.html = formPage(view.webview, assets, this.initialMessages());
     const subs = [
       view.webview.onDidReceiveMessage((m) => this.handleMessage(m)),
       // A hidden view's page is gone until it is shown again (and says 'ready' again): post nothing to it.
@@ -135,7 +132,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     switch (msg.type) {
       case 'ready':
         this.ready = true;
-        // The page started with the translations and a first state (see html()); a state that
+        // The page started with the translations and a first state (see formPage.ts); a state that
         // changed since arrives now (the form ignores one equal to what it shows).
         this.postState();
         this.flushFill();
@@ -206,55 +203,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
 
   state(): FormState {
     const { folder, cfg } = this.folderConfig();
-    const defaults = stageDefaults(cfg.models);
-    const learned = this.saved.modelIds();
-    // Own-property lookup: a model named "constructor" must not find Object.prototype's.
-    const ranAs = (id: string) => (Object.hasOwn(learned, id) ? learned[id] : undefined);
-    const models = pickerModels(cfg.models.customModels).map((id) => {
-      const b = builtinModel(id);
-      const ran = ranAs(id);
-      return { id, label: b?.label ?? id, relativeCost: relativeCost(id), description: b?.description ?? vscode.l10n.t('Custom model'), ...(ran && ran !== id ? { ranAs: ran } : {}) };
-    });
-    // Typical tokens per stage, model and effort; priced per model by the id each alias actually ran as.
-    const index = new EstimateIndex(this.tickets.all().flatMap((t) => t.runs));
-    const priced = (stage: StageId, effort?: Effort) =>
-      Object.fromEntries(models.map((m) => [m.id, index.usd(stage, m.id, effort, cfg.run.prices, ranAs(m.id) ?? m.id).usd]));
-    const estimates = Object.fromEntries(
-      STAGES.map((s) => {
-        const t = index.typical(s.id, defaults[s.id].model);
-        return [s.id, { basis: t.basis, runs: t.runs, usdByModel: priced(s.id), usdByEffort: Object.fromEntries(EFFORT_LEVELS.map((e) => [e, priced(s.id, e)])) }];
-      }),
-    ) as FormState['estimates'];
-    return {
-      stages: STAGES.map((s) => ({ id: s.id, label: s.label, summary: s.summary })),
-      models,
-      efforts: [...EFFORT_LEVELS],
-      defaults: Object.fromEntries(
-        STAGES.map((st) => {
-          const v = defaults[st.id];
-          const effort = resolveEffort(st.id, cfg.run.defaultEfforts);
-          const sub = resolveSubagentModel(st.id, cfg.run.defaultSubagentModels);
-          return [st.id, {
-            ...v,
-            sourceLabel: SOURCE_LABELS[v.source],
-            ...(effort.effort ? { effort: effort.effort as Effort } : {}),
-            effortSource: effort.source,
-            ...(sub.model ? { subagentModel: sub.model } : {}),
-            subagentSource: sub.source,
-          }];
-        }),
-      ) as FormState['defaults'],
-      defaultStages: cfg.models.defaultStages,
-      presets: cfg.models.presets.map((p) => ({ name: p.name, ...(p.label ? { label: p.label } : {}), models: p.models as Record<string, string>, ...(p.efforts ? { efforts: p.efforts } : {}) })) as FormState['presets'],
-      folders: (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name })),
-      types: [...TICKET_TYPES],
-      trusted: vscode.workspace.isTrusted,
-      folder: folder?.uri.toString(),
-      nextTicketId: this.tickets.store.peekNextId(),
-      draft: this.saved.formDraft(),
-      estimates,
-      pricesAsOf: PRICES_AS_OF,
-    };
+    return formState(folder, cfg, this.saved, this.tickets);
   }
 
   /** The form's translations, before its first state; none in English (no bundle). A bundle over the protocol's limits is left out: the form stays in English. */
@@ -292,34 +241,4 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
     void this.view?.webview.postMessage(checked);
   }
 
-  private html(webview: vscode.Webview, assets: vscode.Uri, initial: HostMessage[]): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(assets, 'main.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(assets, 'main.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    // Translations end up in HTML text here: escaped, though they come with the extension.
-    const text = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-    const lang = vscode.l10n.bundle ? vscode.env.language : 'en';
-    return `<!DOCTYPE html>
-<html lang="${text(lang)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>${text(vscode.l10n.t('New Ticket'))}</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p class="loading">${text(vscode.l10n.t('Loading…'))}</p></main>
-<script type="application/json" id="initial-messages">${jsonForHtml(initial)}</script>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
-  }
 }

@@ -1,6 +1,7 @@
 /**
  * How each run setting is validated: one rule per run setting in the settings table, shaped
- * by the row's `combine` (the compiler rejects a missing rule or one of the wrong shape).
+ * by the row's `combine` (the compiler rejects a missing rule or one of the wrong shape; the
+ * kinds of rule and the shared builders are in runSettingRuleKinds.ts).
  * `parseRunSettings` applies them; a rule reports each value it refuses and never throws.
  * Pure: no `vscode` import.
  */
@@ -12,55 +13,12 @@ import * as l10n from './l10n';
 import { checkModel, describeValue } from './models';
 import { PERMISSIVENESS, PROJECT_CLAUDE_SETTINGS, WORKSPACE_PERMISSION_MODES, type ProjectClaudeSettings } from './permissions';
 import { unknownPlaceholders } from './prompt';
-import type { RunSettings } from './runSettings';
-import { checkWith, firstValid, keyPart, type Check, type Checked, type Entry, type Problems } from './scopedValues';
+import { checkWith, firstValid, keyPart, type Problems } from './scopedValues';
+import { atLeastUsers, oneOf, type RuleFor } from './runSettingRuleKinds';
 import type { Scope } from './settings';
-import type { CombineOf, RunSettingKey } from './settingsTable';
-import type { StageId } from './stages';
+import type { RunSettingKey } from './settingsTable';
 import { COMMENT_MODES } from './github';
 import { ISOLATION_STRENGTH, ISOLATIONS, isSafeBranchName, REVIEW_GATES } from './worktree';
-
-export interface RuleContext {
-  readonly problems: Problems;
-  /** Valid custom model names (from `resolveConfig`). */
-  readonly customModels: readonly string[];
-  /** The value of each run setting that no scope sets. */
-  readonly defaults: Readonly<RunSettings>;
-}
-
-/** `mostSpecific`: takes or refuses (and reports) one scope's value; the most specific value it takes wins. */
-export interface MostSpecificRule<T> {
-  accept(value: unknown, scope: Scope, ctx: RuleContext): T | undefined;
-}
-/** `perStage`: checks one stage's value; `what` names a value in messages, `ignored` makes a refusal's message (default: "…; ignored"). `review` sees the settled map. */
-export interface PerStageRule<T> {
-  readonly what: string;
-  readonly ignored?: (message: string) => string;
-  check(value: unknown, ctx: RuleContext): Checked<T>;
-  review?(settled: Partial<Record<StageId, T>>, ctx: RuleContext): void;
-}
-/** `lowest` and `perStageLowest`: checks one cap (`what` names it in messages). */
-export interface CapRule {
-  readonly what: string;
-  readonly check: Check<number>;
-}
-/** `narrowsUser` and `merged`: settles the setting from every readable scope's value (most specific first). */
-export interface SettleRule {
-  settle(entries: Entry[], s: RunSettings, ctx: RuleContext): void;
-}
-
-type Value<K extends RunSettingKey> = NonNullable<RunSettings[K]>;
-type StageValue<K extends RunSettingKey> = Value<K> extends Partial<Record<StageId, infer T>> ? T : never;
-type Shapes<K extends RunSettingKey> = {
-  mostSpecific: MostSpecificRule<Value<K>>;
-  perStage: PerStageRule<StageValue<K>>;
-  lowest: Value<K> extends number ? CapRule : never;
-  perStageLowest: StageValue<K> extends number ? CapRule : never;
-  narrowsUser: SettleRule;
-  merged: SettleRule;
-};
-/** The rule a run setting's `combine` asks for. */
-export type RuleFor<K extends RunSettingKey> = Shapes<K>[CombineOf<K>];
 
 const Cap = z.number().check(z.positive(), z.refine(Number.isFinite));
 const USD = () => l10n.t('a positive number of USD');
@@ -68,17 +26,6 @@ const priceField = z.number().check(z.nonnegative(), z.maximum(MAX_PRICE_PER_MTO
 const PriceSchema = z.object({ input: priceField, output: priceField, cacheWrite: priceField, cacheRead: priceField });
 /** `ticketsDirectory`: relative, "/"-separated folder names of letters, digits, ".", "_" and "-". */
 const TICKETS_DIR = /^[\w.-]+(?:\/[\w.-]+)*\/?$/;
-
-/** "expected one of "a", "b", got …; ignored" */
-const notOneOf = (values: readonly string[], v: unknown) => l10n.t('expected one of {0}, got {1}; ignored', values.map((x) => `"${x}"`).join(', '), describeValue(v));
-
-/** One of `values` (each quoted in the message, unless `refusal` words it), or reported and ignored. */
-const oneOf = <const T extends string>(key: RunSettingKey, values: readonly T[], refusal = (v: unknown) => notOneOf(values, v)): MostSpecificRule<T> => ({
-  accept(v, scope, { problems }) {
-    if ((values as readonly unknown[]).includes(v)) return v as T;
-    problems.at(key, scope, refusal(v));
-  },
-});
 
 /** An `allowedTools` list: trimmed, without empty entries; refused (reported) with a quote, a control character or a leading "-". */
 function toolList(v: unknown, scope: Scope, problems: Problems): string[] | undefined {
@@ -101,37 +48,6 @@ function toolList(v: unknown, scope: Scope, problems: Problems): string[] | unde
     return undefined;
   }
   return tools;
-}
-
-/**
- * `narrowsUser` for a choice with an order: the user's value (or the default), or a more
- * specific one that ranks at least as high (a repository may ask for more protection, never less).
- * `lower` says why a value that ranks lower than the user's (`floor`) is ignored.
- */
-function atLeastUsers<const T extends string>(key: 'isolation' | 'reviewGate', values: readonly T[], rank: Readonly<Record<T, number>>, lower: (value: T, floor: T) => string): SettleRule {
-  return {
-    settle(entries, s, { problems, defaults }) {
-      const valid = (v: unknown, scope: Scope): T | undefined => {
-        if ((values as readonly unknown[]).includes(v)) return v as T;
-        problems.at(key, scope, notOneOf(values, v));
-        return undefined;
-      };
-      const userEntry = entries.find((e) => e.scope === 'user');
-      const userValid = userEntry ? valid(userEntry.value, 'user') : undefined;
-      const floor = userValid ?? (defaults[key] as T);
-      const found = firstValid(entries, (v, scope): T | undefined => {
-        if (scope === 'user') return userValid;
-        const x = valid(v, scope);
-        if (x === undefined) return undefined;
-        if (rank[x] < rank[floor]) {
-          problems.at(key, scope, lower(x, floor));
-          return undefined;
-        }
-        return x;
-      });
-      if (found) (s as unknown as Record<string, unknown>)[key] = found.value;
-    },
-  };
 }
 
 /** One rule per run setting. */

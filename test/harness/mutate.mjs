@@ -34,7 +34,7 @@ const MUTATIONS = [
   ['escalation chains may repeat a model', 'src/domain/runSettingRules.ts', 'if (chain.includes(c.model)) return', 'if (chain.includes(c.model) && false) return'],
   ['imported ids are not capped', 'src/domain/store.ts', '|| wanted >= MAX_TICKET_ID;', ';'],
   ['stream amounts not range-checked', 'src/domain/stream.ts', 'const Amount = z.number().check(z.nonnegative());', 'const Amount = z.number();'],
-  ['a workspace may lower the isolation', 'src/domain/runSettingRules.ts', 'if (rank[x] < rank[floor]) {', 'if (false) {'],
+  ['a workspace may lower the isolation', 'src/domain/runSettingRuleKinds.ts', 'if (rank[x] < rank[floor]) {', 'if (false) {'],
   ['a base branch may read as an option', 'src/domain/worktree.ts', "if (name.startsWith('-') || ", 'if ('],
   ['a stored branch may be any name', 'src/domain/worktree.ts', 'export const TICKET_BRANCH = /^sdlc\\/\\d{1,9}-[a-z0-9-]{1,60}$/;', 'export const TICKET_BRANCH = /^.+$/;'],
   ['a rename counts its source path too', 'src/domain/worktree.ts', 'if (/[RC]/.test(e.slice(0, 2))) i++;', ''],
