@@ -64,9 +64,13 @@ export function readConfiguration(folder?: vscode.Uri): Configuration {
   return { models, run: run.settings, problems: [...models.problems.map(formatProblem), ...run.problems] };
 }
 
-/** Keeps the current configuration, fires on change, and warns about each new problem once. */
+/**
+ * Keeps the current configuration, fires on change, and warns about each new problem once.
+ * Settings are read when first asked for (the first view, a command), or just after activation
+ * (to warn about problems): not during it.
+ */
 export class ConfigurationService extends Disposable {
-  private current: Configuration;
+  private current: Configuration | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<Configuration>());
   readonly onDidChange = this.changed.event;
   private warned = new Set<string>();
@@ -74,8 +78,8 @@ export class ConfigurationService extends Disposable {
 
   constructor(private readonly output: vscode.LogOutputChannel) {
     super();
-    this.current = readConfiguration();
-    this.report();
+    const soon = setTimeout(() => this.value, 0);
+    this.register({ dispose: () => clearTimeout(soon) });
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SECTION)) this.reload();
@@ -89,18 +93,21 @@ export class ConfigurationService extends Disposable {
 
   private reload(): void {
     this.perFolder.clear();
-    this.current = readConfiguration();
-    this.report();
-    this.changed.fire(this.current);
+    this.current = undefined;
+    this.changed.fire(this.value);
   }
 
   get value(): Configuration {
+    if (!this.current) {
+      this.current = readConfiguration();
+      this.report(this.current);
+    }
     return this.current;
   }
 
   /** Settings as a folder sees them; read and validated once per folder until a setting changes. */
   forFolder(folder?: vscode.Uri): Configuration {
-    if (!folder) return this.current;
+    if (!folder) return this.value;
     const key = folder.toString();
     let cfg = this.perFolder.get(key);
     if (!cfg) this.perFolder.set(key, (cfg = readConfiguration(folder)));
@@ -112,9 +119,9 @@ export class ConfigurationService extends Disposable {
     return this.forFolder(ticketFolder(ticket)?.uri);
   }
 
-  private report(): void {
-    const now = new Set(this.current.problems);
-    for (const p of this.current.problems) {
+  private report(cfg: Configuration): void {
+    const now = new Set(cfg.problems);
+    for (const p of cfg.problems) {
       if (this.warned.has(p)) continue;
       this.output.warn(`settings: ${p}`);
       void notify.warn(p, vscode.l10n.t('Open Settings')).then((choice) => {

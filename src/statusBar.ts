@@ -77,7 +77,8 @@ export class DailyBudgetBar extends Disposable {
     this.register(tickets.onDidChange(later));
     this.register(config.onDidChange(later));
     this.register({ dispose: () => clearTimeout(this.timer) });
-    this.update();
+    // The first look after activation, not during it (it reads the settings and every ticket's runs).
+    this.timer = setTimeout(() => this.update(), 0);
   }
 
   private update(): void {
