@@ -14,10 +14,13 @@ import { TicketsTree } from './ticketsTree';
 import { Workspaces } from './workspaces';
 import { GitHubLink } from './githubLink';
 import { FirstSteps } from './firstSteps';
+import { loadTimes } from './lazy';
 
 export interface Api {
   /** Wall time of this window's activate() in ms (`npm run bench` reports it). */
   activationMs: number;
+  /** The lazily loaded bundles required so far by this bundle, with each first require's ms (`npm run bench`). */
+  loadTimes(): Readonly<Record<string, number>>;
   tickets: TicketService;
   runner: StageRunner;
   pipeline: PipelineService;
@@ -54,7 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, firstSteps, output, workspaces, github }));
   const activationMs = performance.now() - started;
   output.info(`activated in ${activationMs.toFixed(1)} ms (${tickets.store.size} tickets)`);
-  return { activationMs, tickets, runner, pipeline, form, config, tree, costReport, firstSteps, workspaces, github };
+  return { activationMs, loadTimes, tickets, runner, pipeline, form, config, tree, costReport, firstSteps, workspaces, github };
 }
 
 export function deactivate(): void {

@@ -1,12 +1,26 @@
 /**
  * Modules bundled on their own (`dist/<name>.js`, see esbuild.mjs) and loaded on first use, so
- * activation does not pay for features a session may never touch.
+ * activation does not pay for features a session may never touch. How long each load took is
+ * kept for `npm run bench` (`loadTimes`).
  */
 import * as path from 'node:path';
 
+const times: Record<string, number> = {};
+
 export function lazy<T>(name: string): () => T {
   let mod: T | undefined;
-  // A runtime require of a file beside this bundle: esbuild leaves it alone (an import would be bundled in).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return () => (mod ??= require(path.join(__dirname, `${name}.js`)) as T);
+  return () => {
+    if (mod) return mod;
+    const started = performance.now();
+    // A runtime require of a file beside this bundle: esbuild leaves it alone (an import would be bundled in).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(path.join(__dirname, `${name}.js`)) as T;
+    times[name] ??= performance.now() - started;
+    return mod;
+  };
+}
+
+/** Each bundle loaded so far in this bundle's context, and its first require's wall time (ms). */
+export function loadTimes(): Readonly<Record<string, number>> {
+  return { ...times };
 }

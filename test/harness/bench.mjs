@@ -40,6 +40,8 @@ if (!process.argv.includes('--node-only')) {
   }
   if (r.spawn) {
     console.log(`  "Run Stage" command → claude process spawned   ${fmt(r.spawn.ours)}; the first, loading the launch and command code: ${r.spawn.firstMs.toFixed(0)} ms`);
+    const loads = Object.entries(r.spawn.bundleLoadMs ?? {}).map(([n, ms]) => `${n}.js ${ms.toFixed(1)} ms`).join(', ');
+    console.log(`  first require of each bundle loaded on use    ${loads || '—'}`);
     console.log(`  bare createTerminal → process id               ${fmt(r.spawn.bare)}`);
     console.log(`  overhead (medians, same run)                   ${r.spawn.overheadPct.toFixed(0)} %`);
   }
