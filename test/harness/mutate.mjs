@@ -60,7 +60,7 @@ try {
   cpSync(join(repoRoot, 'src'), join(scratch, 'src'), { recursive: true });
   cpSync(join(repoRoot, 'test/unit'), join(scratch, 'test/unit'), { recursive: true });
   cpSync(join(repoRoot, 'package.json'), join(scratch, 'package.json'));
-  for (const f of ['.vscodeignore', 'esbuild.mjs']) cpSync(join(repoRoot, f), join(scratch, f));
+  for (const f of ['.vscodeignore', 'esbuild.mjs', 'package.nls.json']) cpSync(join(repoRoot, f), join(scratch, f));
   cpSync(join(repoRoot, 'webview-ui'), join(scratch, 'webview-ui'), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'));
   const baseline = await unitTier(scratch);
