@@ -58,6 +58,28 @@ try {
   const heaps = [];
   for (let i = 0; i < 5; i++) heaps.push(await form().locator('body').evaluate(() => performance.memory?.usedJSHeapSize ?? NaN));
   out.formHeapWith1000TicketsMB = stats(heaps.map((b) => b / 1048576));
+  // The form's own share: the renderer's JS heap after a full GC with the form shown, minus the
+  // same with the view hidden (VS Code drops a hidden view's frame). Over 5 hide/show rounds.
+  const cdp = await wb.page.context().newCDPSession(wb.page);
+  const heapAfterGc = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+  };
+  await cdp.send('Performance.enable');
+  const deltas = [];
+  for (let i = 0; i < 5; i++) {
+    await showExplorer();
+    await wb.page.waitForTimeout(500);
+    // Only valid if the hidden view's frame is really gone.
+    if (await wb.page.locator('iframe.webview').count()) throw new Error('the hidden form kept its frame: the heap difference would not be the form');
+    const without = await heapAfterGc();
+    await wb.openSidebar();
+    await painted();
+    await wb.page.waitForTimeout(500);
+    deltas.push((await heapAfterGc()) - without);
+  }
+  out.formOwnHeapWith1000TicketsMB = stats(deltas.map((b) => b / 1048576));
 } catch (e) {
   await wb.screenshot('bench-ui-failed');
   throw e;

@@ -60,4 +60,6 @@ if (!process.argv.includes('--node-only')) {
   // performance.memory inside the webview frame reports its renderer process; in headless
   // chromium that process also runs the workbench, so this is an upper bound, not the form alone.
   console.log(`  renderer JS heap seen from the form, 1,000 tickets  ${h.median.toFixed(1)} MB (min ${h.min.toFixed(1)}, max ${h.max.toFixed(1)}; shared with the workbench: an upper bound)`);
+  const o = ui.formOwnHeapWith1000TicketsMB;
+  console.log(`  … the form's own share (after GC: shown − hidden)  ${o.median.toFixed(1)} MB (min ${o.min.toFixed(1)}, max ${o.max.toFixed(1)}, n=${o.n})`);
 }
