@@ -4,7 +4,7 @@ import * as l10n from './l10n';
 import { EFFORT_LEVELS, STAGE_IDS, STAGES, type StageId } from './stages';
 import { IssueLinkSchema, PullRequestLinkSchema } from './issueLink';
 import { TicketWorkspaceSchema } from './worktree';
-import { jitObject } from './zodJit';
+import { jitObject, jitStrictObject } from './zodJit';
 
 // The webview imports this module for its constants and `StageIdSchema` only. Each schema it does
 // not use is marked `/* @__PURE__ */` (wrapped in an arrow when built from nested calls, which
@@ -38,8 +38,15 @@ const stageChoiceShape = () => ({
 });
 /** A stage's choices as the form sends them (the webview parses these too: no eval there). */
 export const StageChoiceSchema = /* @__PURE__ */ (() => z.object(stageChoiceShape()))();
-/** The same, in stored tickets: parsed in bulk at activation, on zod's JIT-compiled parser (zodJit.ts). */
-const StoredStageChoiceSchema = /* @__PURE__ */ (() => jitObject(stageChoiceShape()))();
+/**
+ * A stored ticket's stages, parsed in bulk at activation: on zod's JIT-compiled parser
+ * (zodJit.ts), as an object with one optional key per stage. Like `z.partialRecord` over the
+ * stage ids, a key that is not a stage refuses the record (it is quarantined, never dropped).
+ */
+const StoredStagesSchema = /* @__PURE__ */ (() => {
+  const choice = z.optional(jitObject(stageChoiceShape()));
+  return jitStrictObject(Object.fromEntries(STAGE_IDS.map((id) => [id, choice])) as Record<StageId, typeof choice>);
+})();
 export type StageChoice = z.infer<typeof StageChoiceSchema>;
 
 /**
@@ -139,7 +146,7 @@ export const TicketSchema = /* @__PURE__ */ (() => jitObject({
   createdAt: z.number(),
   updatedAt: z.number(),
   archived: z._default(z.boolean(), false),
-  stages: z.partialRecord(StageIdSchema, StoredStageChoiceSchema),
+  stages: StoredStagesSchema,
   runs: z._default(z.array(RunSchema), []),
   /** Its branch and worktree (see worktree.ts). A stored value that does not parse is dropped: the ticket keeps loading. */
   workspace: catchAs(z.optional(TicketWorkspaceSchema), undefined),

@@ -8,11 +8,17 @@
  */
 import * as z from 'zod/mini';
 // Named imports: reaching them through `z.core` would bundle all of zod's core.
-import { $constructor, $ZodObjectJIT, type $ZodLooseShape, type $ZodObject, type $ZodObjectDef, type $strip } from 'zod/v4/core';
+import { $constructor, $ZodObjectJIT, type $ZodLooseShape, type $ZodObject, type $ZodObjectDef, type $strict, type $strip } from 'zod/v4/core';
+
+// zod's `init`s have assertion signatures, which TypeScript calls only through a declared type.
+type Init = (inst: never, def: never) => void;
 
 const JitObject = /* @__PURE__ */ $constructor('SdlcJitObject', (inst: $ZodObject, def: $ZodObjectDef) => {
-  $ZodObjectJIT.init(inst, def);
-  z.ZodMiniType.init(inst as unknown as z.ZodMiniType, def);
+  // Read here, not at module level: a top-level read would keep the JIT in bundles that never use it (the form's).
+  const initJit: Init = $ZodObjectJIT.init;
+  const initMini: Init = z.ZodMiniType.init;
+  initJit(inst as never, def as never);
+  initMini(inst as never, def as never);
   // zod/mini's `shape`, as ZodMiniObject has it (z.extend and z.omit read the def, not this).
   Object.defineProperty(inst, 'shape', { get: () => def.shape, configurable: true });
 });
@@ -20,4 +26,9 @@ const JitObject = /* @__PURE__ */ $constructor('SdlcJitObject', (inst: $ZodObjec
 /** `z.object(shape)`, parsed by zod's JIT-compiled object parser. */
 export function jitObject<const S extends $ZodLooseShape>(shape: S): z.ZodMiniObject<S, $strip> {
   return new JitObject({ type: 'object', shape }) as unknown as z.ZodMiniObject<S, $strip>;
+}
+
+/** `z.strictObject(shape)` (an unknown key is an issue, not dropped), on the same parser. */
+export function jitStrictObject<const S extends $ZodLooseShape>(shape: S): z.ZodMiniObject<S, $strict> {
+  return new JitObject({ type: 'object', shape, catchall: z.never() }) as unknown as z.ZodMiniObject<S, $strict>;
 }

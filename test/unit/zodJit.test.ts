@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as z from 'zod/mini';
 import { parseRecord } from '../../src/domain/store';
 import { newTicket, TicketSchema } from '../../src/domain/ticket';
-import { jitObject } from '../../src/domain/zodJit';
+import { jitObject, jitStrictObject } from '../../src/domain/zodJit';
 
 /** One shape, parsed by zod/mini's object and by the JIT-compiled one. */
 const shape = () => ({
@@ -28,15 +28,23 @@ const inputs: unknown[] = [
   { n: 1, __proto__: { polluted: true } },
 ];
 
+/** Every input parses the same with `expected` and `actual`: same success, same data or same issues. */
+function sameResults(expected: z.ZodMiniType, actual: z.ZodMiniType): void {
+  for (const input of inputs) {
+    const a = expected.safeParse(input);
+    const b = actual.safeParse(input);
+    assert.deepStrictEqual(b.success, a.success, JSON.stringify(input));
+    if (a.success && b.success) assert.deepStrictEqual(b.data, a.data);
+    else assert.deepStrictEqual(b.error?.issues, a.error?.issues);
+  }
+}
+
 describe('jitObject: zod/mini objects on zod’s JIT-compiled parser', () => {
-  it('gives exactly the results and issues of z.object, for good and bad input', () => {
-    for (const input of inputs) {
-      const a = plain.safeParse(input);
-      const b = jit.safeParse(input);
-      assert.deepStrictEqual(b.success, a.success, JSON.stringify(input));
-      if (a.success && b.success) assert.deepStrictEqual(b.data, a.data);
-      else assert.deepStrictEqual(b.error?.issues, a.error?.issues);
-    }
+  it('gives exactly the results and issues of z.object, for good and bad input', () => sameResults(plain, jit));
+  it('jitStrictObject gives exactly the results and issues of z.strictObject', () => {
+    const jitStrict = jitStrictObject(shape());
+    sameResults(z.strictObject(shape()), jitStrict);
+    assert.strictEqual(jitStrict.safeParse({ n: 1, extra: 1 }).success, false);
   });
   it('really takes the compiled path (a generated parser, not the plain one)', () => {
     let compiled = 0;
@@ -67,5 +75,14 @@ describe('jitObject: zod/mini objects on zod’s JIT-compiled parser', () => {
     const bad = parseRecord({ v: 2, data: { ...good, stages: { plan: { enabled: 'yes' } } } });
     assert.ok(!bad.ok && /stages\.plan\.enabled/.test(bad.error), JSON.stringify(bad));
     assert.strictEqual(TicketSchema.safeParse({ ...good, title: '' }).success, false);
+    // A key that is not a stage refuses the record (quarantined, never silently dropped).
+    const unknownStage = parseRecord({ v: 2, data: { ...good, stages: { ...good.stages, deploy: { enabled: true } } } });
+    assert.ok(!unknownStage.ok && /deploy/.test(unknownStage.error), JSON.stringify(unknownStage));
+    // Stages left out come back complete and disabled, in table order.
+    const partial = parseRecord({ v: 2, data: { ...good, stages: { build: { enabled: true, effort: 'high' } } } });
+    assert.ok(partial.ok);
+    assert.deepStrictEqual(Object.keys(partial.ticket.stages), ['clarify', 'plan', 'build', 'test', 'review', 'document', 'merge']);
+    assert.deepStrictEqual(partial.ticket.stages.build, { enabled: true, effort: 'high' });
+    assert.deepStrictEqual(partial.ticket.stages.plan, { enabled: false });
   });
 });
