@@ -39,7 +39,8 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
   },
-  // Loaded with the first run or resume (src/runner.ts): starting a stage's CLI and recording its result.
+  // Loaded with the first run, resume or pipeline (src/runner.ts, src/pipeline.ts): starting a
+  // stage's CLI and recording its result, and running a pipeline.
   {
     ...common,
     entryPoints: ['src/launcher.ts'],
@@ -49,7 +50,8 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
   },
-  // Loaded with the first command run (src/commands.ts): what each command does, and the quick picks.
+  // Loaded with the first command run (src/commands.ts) or the pipeline's "Retry with Another
+  // Model…" (src/extension.ts): what each command does, and the quick picks.
   {
     ...common,
     entryPoints: ['src/commandHandlers.ts'],
@@ -121,7 +123,7 @@ if (production) rmSync('dist', { recursive: true, force: true }); // no stale so
 if (tests) {
   const testCommon = { ...common, minify: false, sourcemap: 'inline', platform: 'node', format: 'cjs', target: 'node20' };
   builds.push(
-    { ...testCommon, entryPoints: files('test/unit', '.test.ts'), outdir: 'out/test/unit', external: ['mocha'] },
+    { ...testCommon, entryPoints: files('test/unit', '.test.ts'), outdir: 'out/test/unit', external: ['mocha', 'esbuild'] },
     {
       ...testCommon,
       entryPoints: ['test/integration/index.ts', ...files('test/integration', '.test.ts'), ...files('test/integration', '.untrusted.ts'), ...files('test/integration', '.pseudo.ts'), ...files('test/integration', '.bench.ts')],

@@ -19,7 +19,7 @@ import { loadTimes } from './lazy';
 export interface Api {
   /** Wall time of this window's activate() in ms (`npm run bench` reports it). */
   activationMs: number;
-  /** The lazily loaded bundles required so far by this bundle, with each first require's ms (`npm run bench`). */
+  /** The lazily loaded bundles required so far, with each first require's ms (`npm run bench`). */
   loadTimes(): Readonly<Record<string, number>>;
   tickets: TicketService;
   runner: StageRunner;

@@ -2,7 +2,7 @@
  * What must hold before the extension launches the Claude Code CLI (a stage run or a resumed
  * session): a trusted workspace, an executable that exists, a confirmed `bypassPermissions`,
  * and the user's choice about the repository's own Claude Code settings; plus the message when
- * the ticket's cap is reached (the runner checks it). Each refusal is logged, shown (through
+ * the ticket's cap is reached (the launcher checks it). Each refusal is logged, shown (through
  * notify) and handed to `onRefuse` (the runner's event), so the pipeline can report it.
  */
 import * as vscode from 'vscode';

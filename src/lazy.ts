@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path';
 
-const times: Record<string, number> = {};
+/** Shared by every bundle's copy of this module (each bundle has one): one record per window. */
+const times: Record<string, number> = ((globalThis as { [k: symbol]: Record<string, number> })[Symbol.for('sdlcPipeline.lazyLoadTimes')] ??= {});
 
 export function lazy<T>(name: string): () => T {
   let mod: T | undefined;
@@ -20,7 +21,7 @@ export function lazy<T>(name: string): () => T {
   };
 }
 
-/** Each bundle loaded so far in this bundle's context, and its first require's wall time (ms). */
+/** Each bundle loaded so far (by any bundle), and its first require's wall time (ms). */
 export function loadTimes(): Readonly<Record<string, number>> {
   return { ...times };
 }

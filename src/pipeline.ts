@@ -100,7 +100,7 @@ export class PipelineService extends Disposable {
   }
 
   /** Runs the ticket's selected stages (see ./pipelineRun); resolves when it ends, stops or pauses for review. */
-  run(ticketId: number, opts: PipelineOptions = {}): Promise<PipelineResult> {
+  async run(ticketId: number, opts: PipelineOptions = {}): Promise<PipelineResult> {
     this.loaded ??= new (loadLauncher().PipelineRun)({
       tickets: this.tickets, runner: this.runner, config: this.config, output: this.output, queue: this.queue, active: this.active, pickModel: this.pickModel,
       changed: () => this.changed.fire(),

@@ -2,9 +2,9 @@
  * The stage runs of this window: which are running, their terminals and live cost, stopping
  * them, what they spent today, and the events the tree, status bar and pipeline follow.
  * Starting a run (its checks, files, terminal and recorded result) is ./launcher, bundled on its
- * own (dist/launch.js) and loaded with the first run, so activation does not pay for it.
- * A run is registered the moment it is accepted and always leaves the active map with a final
- * status, whatever fails on the way.
+ * own (dist/launch.js) and loaded with the first run, so activation does not pay for it; it
+ * registers a run in this runner's active map the moment it is accepted, and the run always
+ * leaves it with a final status, whatever fails on the way.
  */
 import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
@@ -195,7 +195,9 @@ export class StageRunner extends Disposable {
   }
 
   /** Runs a stage; resolves with the finished run record (undefined if it could not start). */
-  run(req: RunRequest): Promise<Run | undefined> {
+  // async: a launch bundle that fails to load rejects, as a failed run does (what runs before
+  // the launcher's first await still runs synchronously: a second call in the same tick sees it).
+  async run(req: RunRequest): Promise<Run | undefined> {
     return this.launcher().run(req);
   }
 
@@ -203,12 +205,12 @@ export class StageRunner extends Disposable {
    * Resumes an interactive session (`--resume=<id>`) as a new interactive run with its own cap:
    * its transcript is followed from where it ends now, so only the resumed part is counted.
    */
-  resumeWithCap(ticket: Ticket, run: Run, capUsd: number): Promise<Run | undefined> {
+  async resumeWithCap(ticket: Ticket, run: Run, capUsd: number): Promise<Run | undefined> {
     return this.launcher().resumeWithCap(ticket, run, capUsd);
   }
 
   /** Opens an interactive terminal that resumes a finished headless run's session. */
-  resume(ticket: Ticket, run: Run): Promise<vscode.Terminal | undefined> {
+  async resume(ticket: Ticket, run: Run): Promise<vscode.Terminal | undefined> {
     return this.launcher().resume(ticket, run);
   }
 

@@ -1,4 +1,7 @@
-/** A status-bar item that shows what is running; clicking it shows that terminal. */
+/**
+ * The status bar: what is running (clicking it shows that terminal), and today's spend against
+ * `sdlcPipeline.maxDailyBudgetUsd` when one is set.
+ */
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import { formatUsd } from './domain/format';

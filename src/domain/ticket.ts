@@ -6,7 +6,7 @@ import { IssueLinkSchema, PullRequestLinkSchema } from './issueLink';
 import { TicketWorkspaceSchema } from './worktree';
 import { jitObject, jitStrictObject } from './zodJit';
 
-// The webview imports this module for its constants and `StageIdSchema` only. Each schema it does
+// The webview imports this module for its constants, `StageIdSchema` and the draft's schemas only. Each schema it does
 // not use is marked `/* @__PURE__ */` (wrapped in an arrow when built from nested calls, which
 // esbuild would otherwise keep) so that the webview bundle leaves it out.
 

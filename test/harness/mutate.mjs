@@ -48,7 +48,7 @@ const mocha = join(repoRoot, 'node_modules/mocha/bin/mocha.js');
 
 async function unitTier(dir) {
   const out = join(dir, 'out/test/unit'); // same depth as the real build (tests find package.json from there)
-  await esbuild.build({ entryPoints: unitTests.map((f) => join(dir, f)), outdir: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['mocha'], logLevel: 'silent' });
+  await esbuild.build({ entryPoints: unitTests.map((f) => join(dir, f)), outdir: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['mocha', 'esbuild'], logLevel: 'silent' });
   const r = spawnSync(process.execPath, [mocha, '--reporter', 'dot', '--forbid-only', join(out, '*.test.js')], { cwd: dir, encoding: 'utf8' });
   return { failed: r.status !== 0, tail: (r.stdout + r.stderr).trim().split('\n').slice(-3).join(' | ') };
 }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert';
+import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { parseRecord } from '../../src/domain/store';
 import { newTicket, TicketSchema } from '../../src/domain/ticket';
@@ -84,5 +85,19 @@ describe('jitObject: zod/mini objects on zod’s JIT-compiled parser', () => {
     assert.deepStrictEqual(Object.keys(partial.ticket.stages), ['clarify', 'plan', 'build', 'test', 'review', 'document', 'merge']);
     assert.deepStrictEqual(partial.ticket.stages.build, { enabled: true, effort: 'high' });
     assert.deepStrictEqual(partial.ticket.stages.plan, { enabled: false });
+  });
+  it('only the host bundles it: the form\'s bundle has no JIT (its CSP forbids eval)', async function () {
+    this.timeout(30_000);
+    const esbuild = await import('esbuild');
+    const root = join(__dirname, '../../..');
+    const bundle = async (entry: string, platform: 'browser' | 'node') => {
+      const r = await esbuild.build({ entryPoints: [join(root, entry)], bundle: true, minify: true, write: false, platform, format: platform === 'node' ? 'cjs' : 'iife', external: ['vscode'], loader: { '.css': 'css' }, outdir: '/nonexistent', logLevel: 'silent' });
+      return r.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => f.text).join('');
+    };
+    // The marker is zod's own constructor name: the host bundle shows it is there to be found.
+    assert.ok((await bundle('src/extension.ts', 'node')).includes('$ZodObjectJIT'), 'the host bundle lost the JIT (or the marker changed)');
+    const form = await bundle('webview-ui/main.ts', 'browser');
+    assert.ok(form.length > 100_000, 'the form did not build');
+    assert.ok(!form.includes('$ZodObjectJIT') && !form.includes('allowsEval'), 'the form\'s bundle carries zod\'s JIT');
   });
 });
