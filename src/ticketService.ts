@@ -42,7 +42,7 @@ export class TicketService extends Disposable {
     return report;
   }
 
-  all(): Ticket[] {
+  all(): readonly Ticket[] {
     return this.store.all();
   }
   get(id: number): Ticket | undefined {

@@ -98,6 +98,8 @@ export interface LoadReport {
 
 export class TicketStore {
   private tickets = new Map<number, Ticket>();
+  /** `all()`'s answer until a ticket is added, changed or removed. */
+  private sorted: readonly Ticket[] | undefined;
   private nextId = 1;
   private loadedOnce = false;
 
@@ -106,6 +108,7 @@ export class TicketStore {
   /** Loads every ticket. Records that do not parse move to quarantine; nothing is dropped. */
   async load(now = Date.now()): Promise<LoadReport> {
     this.tickets.clear();
+    this.sorted = undefined;
     const report: LoadReport = { loaded: 0, migrated: 0, quarantined: [] };
     const idx = IndexSchema.safeParse(this.kv.get(STORAGE_KEYS.index));
     let maxSeen = 0;
@@ -148,8 +151,9 @@ export class TicketStore {
     return Array.isArray(q) ? (q as QuarantineEntry[]) : [];
   }
 
-  all(): Ticket[] {
-    return [...this.tickets.values()].sort((a, b) => b.id - a.id);
+  /** Every ticket, newest first. Kept until the next change: the tree, estimates and today's spend all ask. */
+  all(): readonly Ticket[] {
+    return (this.sorted ??= [...this.tickets.values()].sort((a, b) => b.id - a.id));
   }
 
   get(id: number): Ticket | undefined {
@@ -170,6 +174,7 @@ export class TicketStore {
     const id = this.nextId++;
     const ticket = TicketSchema.parse(make(id));
     this.tickets.set(id, ticket);
+    this.sorted = undefined;
     await Promise.all([this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: ticket }), this.writeIndex()]);
     return ticket;
   }
@@ -182,6 +187,7 @@ export class TicketStore {
     const copy = structuredClone(current);
     const next = TicketSchema.parse({ ...(change(copy) ?? copy), id, updatedAt: Date.now() });
     this.tickets.set(id, next);
+    this.sorted = undefined;
     await this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: next });
     return next;
   }
@@ -189,6 +195,7 @@ export class TicketStore {
   async delete(id: number): Promise<void> {
     this.assertLoaded();
     if (!this.tickets.delete(id)) return;
+    this.sorted = undefined;
     await this.kv.update(STORAGE_KEYS.ticketPrefix + id, undefined);
   }
 
@@ -217,6 +224,7 @@ export class TicketStore {
       const link = issue ? { host: issue.host, owner: issue.owner, repo: issue.repo, number: issue.number, url: `https://${issue.host}/${issue.owner}/${issue.repo}/issues/${issue.number}`, imported: true } : undefined;
       const ticket = { ...rest, ...(link ? { issue: link } : {}), id, stages: completeStages(parsed.stages) };
       this.tickets.set(id, ticket);
+      this.sorted = undefined;
       // Issued together: the host batches Memento writes, so this is one round trip, not n.
       writes.push(this.kv.update(STORAGE_KEYS.ticketPrefix + id, { v: TICKET_VERSION, data: ticket }));
       imported.push(ticket);

@@ -55,7 +55,7 @@ async function store() {
   }
   // The design we avoid: one array of all tickets, rewritten on every change.
   const arrayKV = new SerializingKV();
-  const all: Ticket[] = s.all();
+  const all: readonly Ticket[] = s.all();
   await arrayKV.update('all', all);
   const arrayWrites: number[] = [];
   for (let i = 0; i < 20; i++) {

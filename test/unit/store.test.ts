@@ -6,6 +6,31 @@ import { MemoryKV } from './memoryKV';
 const draft = (title: string): TicketDraft => ({ title, description: 'd', type: 'bug', stages: { plan: { enabled: true, model: 'sonnet' }, build: { enabled: true } } });
 
 describe('ticket store', () => {
+  it('all() is newest first, kept until a ticket is created, changed, deleted, imported or loaded', async () => {
+    const kv = new MemoryKV();
+    const s = new TicketStore(kv);
+    await s.load();
+    for (const t of ['a', 'b', 'c']) await s.create((id) => newTicket(id, draft(t)));
+    const first = s.all();
+    assert.deepStrictEqual(first.map((t) => t.id), [3, 2, 1]);
+    assert.strictEqual(s.all(), first, 'asked twice without a change: the same answer');
+    await s.update(2, (t) => void (t.title = 'B'));
+    assert.notStrictEqual(s.all(), first);
+    assert.deepStrictEqual(s.all().map((t) => t.title), ['c', 'B', 'a']);
+    let before = s.all();
+    await s.delete(3);
+    assert.deepStrictEqual(s.all().map((t) => t.id), [2, 1]);
+    assert.notStrictEqual(s.all(), before);
+    await s.create((id) => newTicket(id, draft('d')));
+    assert.deepStrictEqual(s.all().map((t) => t.id), [4, 2, 1]);
+    before = s.all();
+    await s.import([{ ...newTicket(50, draft('imported')), id: 50 }]);
+    assert.deepStrictEqual(s.all().map((t) => t.id), [50, 4, 2, 1]);
+    before = s.all();
+    await s.load();
+    assert.notStrictEqual(s.all(), before);
+    assert.deepStrictEqual(s.all().map((t) => t.id), [50, 4, 2, 1]);
+  });
   it('creates with readable numbers, never reused after delete', async () => {
     const kv = new MemoryKV();
     const s = new TicketStore(kv);
