@@ -56,9 +56,9 @@ if (!process.argv.includes('--node-only')) {
   const ui = JSON.parse(execFileSync(process.execPath, [`${repoRoot}/test/harness/bench-ui.mjs`], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop());
   console.log(`  view opened → form interactive (fresh window)  ${fmt(ui.formOpenMs)} (includes activation; the very first: ${ui.formOpenFirstMs.toFixed(0)} ms)`);
   console.log(`  … until the form's page exists (workbench)     ${fmt(ui.formBeforePageMs)}`);
-  console.log(`  … the form's page → its first paint            ${fmt(ui.formPageToPaintMs)} (loading and running main.js, then our code)`);
+  console.log(`  … the form's page → its paint mark             ${fmt(ui.formPageToPaintMs)} (loading and running main.js, then our code)`);
   console.log(`  of which in the form: script → first paint     ${ui.formScriptToPaintMs.toFixed(1)} ms (last sample)`);
-  console.log('  (the rest of "view opened → form interactive" is playwright noticing the paint across frames)');
+  console.log('  (the rest: from the form\'s paint mark until the test sees it: VS Code swapping the new frame in, playwright polling across frames)');
   const h = ui.formHeapWith1000TicketsMB;
   // performance.memory inside the webview frame reports its renderer process; in headless
   // chromium that process also runs the workbench, so this is an upper bound, not the form alone.
