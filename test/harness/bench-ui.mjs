@@ -1,6 +1,6 @@
 // `npm run bench` (workbench part): view opened → form interactive (models and estimates
 // painted), and the form webview's JS heap with 1,000 tickets stored. Prints JSON.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorkbench } from '../e2e/workbench.mjs';
 
@@ -52,17 +52,20 @@ try {
 
   // 1,000 tickets through the real import command (the simple file dialog takes a typed path).
   const now = Date.now();
-  const tickets = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, title: `Bench ticket ${i + 1}`, description: 'x'.repeat(200), type: 'feature', createdAt: now, updatedAt: now, archived: false, stages: { plan: { enabled: true, model: 'sonnet' }, build: { enabled: true } }, runs: [{ id: `r${i}`, stage: 'plan', mode: 'headless', modelAsked: 'sonnet', startedAt: now, status: 'succeeded', costUsd: 0.01, usage: { input_tokens: 1000 + i, output_tokens: 200, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } }] }));
-  const file = join(wb.server.workspace, 'bench-1000.json');
-  writeFileSync(file, JSON.stringify({ format: 'sdlc-pipeline-tickets', version: 1, exportedAt: now, tickets }));
-  await wb.command('SDLC: Import Tickets');
-  const input = wb.page.locator('.quick-input-widget input');
-  // The simple file dialog fills in its folder once it has listed it; type the path after that.
-  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'bench-1000.json' }).waitFor();
-  await input.fill(file);
-  await wb.page.waitForFunction((f) => document.querySelector('.quick-input-widget input')?.value === f, file);
-  await wb.page.keyboard.press('Enter');
-  await form().locator('.footer', { hasText: 'Next ticket: #1001' }).waitFor({ timeout: 60_000 });
+  const ticket = (id) => ({ id, title: `Bench ticket ${id}`, description: 'x'.repeat(200), type: 'feature', createdAt: now, updatedAt: now, archived: false, stages: { plan: { enabled: true, model: 'sonnet' }, build: { enabled: true } }, runs: [{ id: `r${id}`, stage: 'plan', mode: 'headless', modelAsked: 'sonnet', startedAt: now, status: 'succeeded', costUsd: 0.01, usage: { input_tokens: 1000 + id, output_tokens: 200, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } }] });
+  const importTickets = async (name, from, count) => {
+    const file = join(wb.server.workspace, name);
+    writeFileSync(file, JSON.stringify({ format: 'sdlc-pipeline-tickets', version: 1, exportedAt: now, tickets: Array.from({ length: count }, (_, i) => ticket(from + i)) }));
+    await wb.command('SDLC: Import Tickets');
+    const input = wb.page.locator('.quick-input-widget input');
+    // The simple file dialog fills in its folder once it has listed it; type the path after that.
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).waitFor();
+    await input.fill(file);
+    await wb.page.waitForFunction((f) => document.querySelector('.quick-input-widget input')?.value === f, file);
+    await wb.page.keyboard.press('Enter');
+    await form().locator('.footer', { hasText: `Next ticket: #${from + count}` }).waitFor({ timeout: 120_000 });
+  };
+  await importTickets('bench-1000.json', 1, 1000);
   await wb.reload();
   await wb.openSidebar();
   await painted();
@@ -91,6 +94,29 @@ try {
     deltas.push((await heapAfterGc()) - without);
   }
   out.formOwnHeapWith1000TicketsMB = stats(deltas.map((b) => b / 1048576));
+
+  // 10,000 tickets, each with a run: a real window's activation (cold, as users get it) and the
+  // form opened with them, read from the extension's own log ("loaded …", "activated in …").
+  await importTickets('bench-9000.json', 1001, 9000);
+  await wb.reload();
+  await showExplorer();
+  const t10k = performance.now();
+  await wb.openSidebar();
+  await painted();
+  out.formOpenWith10000TicketsMs = performance.now() - t10k;
+  const logLines = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('SDLC Pipeline.log')) logLines.push(...readFileSync(p, 'utf8').split('\n'));
+    }
+  };
+  walk(wb.server.runDir);
+  const last = (re) => logLines.map((l) => re.exec(l)).filter(Boolean).map((m) => Number(m[1])).pop();
+  out.activate10kColdMs = last(/activated in ([\d.]+) ms \(10000 tickets\)/);
+  out.load10kColdMs = last(/loaded 10000 tickets in ([\d.]+) ms/);
+  if (out.activate10kColdMs === undefined) throw new Error('no "activated in … (10000 tickets)" line in the extension\'s log');
 } catch (e) {
   await wb.screenshot('bench-ui-failed');
   throw e;
