@@ -26,11 +26,17 @@ function medianUsage(runs: readonly Run[]): Usage {
   };
 }
 
-/** Past runs grouped once per stage, by effort and by model + effort (the form asks for every combination). */
+/**
+ * Past runs grouped once per stage, by effort and by model + effort (the form asks for every
+ * combination). Each group's median is computed once: many combinations fall back to the same
+ * group, and each median sorts every run in it.
+ */
 export class EstimateIndex {
   private readonly all = new Map<StageId, Run[]>();
   private readonly byEffort = new Map<string, Run[]>();
   private readonly byModelEffort = new Map<string, Run[]>();
+  private readonly medians = new Map<readonly Run[], Usage>();
+  private readonly perStage = new Map<StageId, TypicalUsage>();
 
   constructor(history: readonly Run[]) {
     for (const r of history) {
@@ -46,10 +52,17 @@ export class EstimateIndex {
   typical(stage: StageId, model: string, effort?: Effort): TypicalUsage {
     const e = effort ?? NO_EFFORT;
     const exact = this.byModelEffort.get(`${stage}\u0000${key(model, e)}`) ?? this.byEffort.get(key(stage, e));
-    if (exact?.length) return { usage: medianUsage(exact), basis: 'history', runs: exact.length };
-    const base = typicalUsage(stage, this.all.get(stage) ?? []);
-    if (!effort) return base;
+    if (exact?.length) return { usage: { ...this.median(exact) }, basis: 'history', runs: exact.length };
+    let base = this.perStage.get(stage);
+    if (!base) this.perStage.set(stage, (base = typicalUsage(stage, this.all.get(stage) ?? [])));
+    if (!effort) return { ...base, usage: { ...base.usage } };
     return { ...base, usage: { ...base.usage, output_tokens: base.usage.output_tokens * EFFORT_PRIOR_FACTOR[effort] } };
+  }
+
+  private median(runs: readonly Run[]): Usage {
+    let u = this.medians.get(runs);
+    if (!u) this.medians.set(runs, (u = medianUsage(runs)));
+    return u;
   }
 
   /** USD of one stage run on `model` (priced as `pricedAs`, e.g. the id the alias last ran as) with `effort`. */

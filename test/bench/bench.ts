@@ -4,6 +4,8 @@
  * 10 MB stream-json fixture. Prints a table; no pass/fail thresholds here.
  */
 import { rollup } from '../../src/domain/cost';
+import { EstimateIndex } from '../../src/domain/estimates';
+import { EFFORT_LEVELS, STAGE_IDS } from '../../src/domain/stages';
 import { resolveConfig, resolveStageModel } from '../../src/domain/settings';
 import { TicketStore, STORAGE_KEYS, type KeyValue } from '../../src/domain/store';
 import { LineSplitter, StreamRenderer } from '../../src/domain/streamRenderer';
@@ -210,8 +212,26 @@ async function transcriptFollow(): Promise<void> {
   }
 }
 
+/** What the form computes for its estimates (every stage × model × effort) over 10,000 past runs. */
+function estimates() {
+  const models = ['haiku', 'sonnet', 'opus', 'fable'];
+  const runs = Array.from({ length: 10_000 }, (_, i) => ({
+    id: `r${i}`, stage: STAGE_IDS[i % STAGE_IDS.length], mode: 'headless' as const, modelAsked: models[i % 3], startedAt: i, status: 'succeeded' as const,
+    usage: { input_tokens: 1000 + (i % 977), output_tokens: 200 + (i % 131), cache_creation_input_tokens: 0, cache_read_input_tokens: i % 53 },
+  }));
+  const times: number[] = [];
+  for (let k = 0; k < 7; k++) {
+    const t = performance.now();
+    const index = new EstimateIndex(runs);
+    for (const stage of STAGE_IDS) for (const m of models) for (const e of [undefined, ...EFFORT_LEVELS]) index.usd(stage, m, e, {});
+    times.push(performance.now() - t);
+  }
+  rows.push(['form estimates: every stage × model × effort over 10,000 runs (median of 7)', `${median(times).toFixed(1)} ms`]);
+}
+
 void (async () => {
   await store();
+  estimates();
   stream();
   lineSplitter();
   await transcriptFollow();

@@ -63,8 +63,8 @@ if (!process.argv.includes('--node-only')) {
   // performance.memory inside the webview frame reports its renderer process; in headless
   // chromium that process also runs the workbench, so this is an upper bound, not the form alone.
   console.log(`  renderer JS heap seen from the form, 1,000 tickets  ${h.median.toFixed(1)} MB (min ${h.min.toFixed(1)}, max ${h.max.toFixed(1)}; shared with the workbench: an upper bound)`);
-  console.log(`  a window opened on 10,000 tickets: activate()   ${ui.activate10kColdMs.toFixed(1)} ms, of which loading them ${ui.load10kColdMs.toFixed(1)} ms (cold, from the extension's log)`);
-  console.log(`  … view opened → form interactive with them      ${ui.formOpenWith10000TicketsMs.toFixed(0)} ms (one sample)`);
   const o = ui.formOwnHeapWith1000TicketsMB;
   console.log(`  … the form's own share (after GC: shown − hidden)  ${o.median.toFixed(1)} MB (min ${o.min.toFixed(1)}, max ${o.max.toFixed(1)}, n=${o.n})`);
+  console.log(`  a window opened on 10,000 tickets: activate()   ${ui.activate10kColdMs.toFixed(1)} ms, of which loading them ${ui.load10kColdMs.toFixed(1)} ms (cold, from the extension's log)`);
+  console.log(`  … view opened → form interactive with them      ${ui.formOpenWith10000TicketsMs.toFixed(0)} ms (one sample)`);
 }

@@ -17,6 +17,26 @@ const run = (stage: Run['stage'], modelAsked: string, output: number, effort?: s
 });
 
 describe('estimates per model and effort', () => {
+  it('one index answers every combination, asked in any order and repeatedly, exactly as a fresh index does', () => {
+    const history = [
+      run('plan', 'sonnet', 100), run('plan', 'sonnet', 300), run('plan', 'opus', 500, 'high'), run('plan', 'haiku', 50, 'low'),
+      run('build', 'opus', 900), run('build', 'opus', 700, 'max'), run('review', 'sonnet', 200, 'low'),
+    ];
+    const shared = new EstimateIndex(history);
+    const efforts = [undefined, 'low', 'medium', 'high', 'xhigh', 'max'] as const;
+    for (let round = 0; round < 2; round++) {
+      for (const stage of ['plan', 'build', 'review', 'merge'] as const) {
+        for (const model of ['haiku', 'sonnet', 'opus', 'fable']) {
+          for (const effort of efforts) {
+            const got = shared.typical(stage, model, effort);
+            assert.deepStrictEqual(got, new EstimateIndex(history).typical(stage, model, effort), `${stage} ${model} ${effort}`);
+            // An answer is the caller's: changing it changes no later answer.
+            got.usage.output_tokens = -1;
+          }
+        }
+      }
+    }
+  });
   it('no history: the priors, and an effort scales only the output tokens by its stated factor', () => {
     const idx = new EstimateIndex([]);
     const base = idx.typical('plan', 'opus');
