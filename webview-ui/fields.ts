@@ -9,7 +9,7 @@ import type { Draft, FormState, WebviewMessage } from '../src/protocol';
 import { TITLE_MAX, type TicketType } from '../src/domain/ticket';
 import * as l10n from '../src/domain/l10n';
 import { applyPreset, resetModels } from './draft';
-import { el, type Field } from './dom';
+import { dropdown, el, option, type Field } from './dom';
 
 /** Rows the description shows: its lines (long lines counted as wrapped at ~40 characters), 2 to 12. */
 function descriptionRows(text: string): number {
@@ -100,8 +100,8 @@ export function choiceFields(
 
   // Workspace folder (only with several)
   if (s.folders.length > 1) {
-    const folder = el('vscode-dropdown', { id: 'folder', 'aria-label': l10n.t('Workspace folder') }) as Field;
-    for (const f of s.folders) folder.append(el('vscode-option', { value: f.uri }, f.name));
+    const folder = dropdown({ id: 'folder', 'aria-label': l10n.t('Workspace folder') });
+    for (const f of s.folders) folder.append(option(f.uri, f.name));
     folder.addEventListener('change', () => {
       d.folder = folder.value;
       save();
@@ -113,9 +113,9 @@ export function choiceFields(
   }
 
   // Presets + reset
-  const preset = el('vscode-dropdown', { id: 'preset', 'aria-label': l10n.t('Model preset') }) as Field;
-  preset.append(el('vscode-option', { value: '' }, d.preset ? l10n.t('Custom') : l10n.t('Choose…')));
-  for (const p of s.presets) preset.append(el('vscode-option', { value: p.name }, p.label ?? p.name));
+  const preset = dropdown({ id: 'preset', 'aria-label': l10n.t('Model preset') });
+  preset.append(option('', d.preset ? l10n.t('Custom') : l10n.t('Choose…')));
+  for (const p of s.presets) preset.append(option(p.name, p.label ?? p.name));
   preset.addEventListener('change', () => {
     const next = applyPreset(s, d, preset.value);
     if (!next) return;

@@ -113,10 +113,8 @@ function actions(form: HTMLElement, s: FormState, d: Draft, title: Field, titleE
     disable(createRun);
     createRun.setAttribute('title', l10n.t('Running stages is disabled until you trust this workspace.'));
   }
-  if (pendingRequest !== undefined) {
-    disable(create);
-    disable(createRun);
-  }
+  const busy = () => [create, createRun].forEach(disable);
+  if (pendingRequest !== undefined) busy();
   const submit = (run: boolean) => {
     if (pendingRequest !== undefined) return;
     if (titleMissing(d)) {
@@ -126,8 +124,7 @@ function actions(form: HTMLElement, s: FormState, d: Draft, title: Field, titleE
       return;
     }
     pendingRequest = newRequestId();
-    disable(create);
-    disable(createRun);
+    busy();
     status.textContent = l10n.t('Creating…');
     vscode.postMessage(createMessage(s, d, pendingRequest, run));
   };
@@ -157,11 +154,13 @@ let restoredDraft: Draft | undefined | null = null;
 // A user's own action ends it: from then on their edits are the draft.
 for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, () => (restoredDraft = null), true);
 
+const MALFORMED = 'SDLC Pipeline: ignored a malformed message from the host';
+
 /** `initial`: a message the page carried (see the end of this file), not one the host posted. */
 function receive(data: unknown, initial = false): void {
   const parsed = HostMessageSchema.safeParse(data);
   if (!parsed.success) {
-    console.warn('SDLC Pipeline: ignored a malformed host message');
+    console.warn(MALFORMED);
     return;
   }
   const msg = parsed.data;
@@ -233,8 +232,7 @@ let initialList: unknown = [];
 try {
   initialList = JSON.parse(initial ?? '[]');
 } catch {
-  console.warn('SDLC Pipeline: ignored malformed initial messages');
+  console.warn(MALFORMED);
 }
 if (Array.isArray(initialList)) for (const m of initialList) receive(m, true);
-performance.mark('sdlc:ready');
 vscode.postMessage({ type: 'ready' });

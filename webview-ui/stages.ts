@@ -10,13 +10,13 @@ import type { Draft, FormState } from '../src/protocol';
 import * as l10n from '../src/domain/l10n';
 import { showsSubagentPicker, sourcesLine, stageEffort, stageEstimate, stageHint, stageSubagentModel, totals, totalsText } from './draft';
 import { formatUsd } from '../src/domain/format';
-import { byId, disable, el, type Field } from './dom';
+import { byId, disable, dropdown, el, option, type Field } from './dom';
 
 type Stage = FormState['stages'][number];
 
 // Short labels: the effort column is narrow ("medium" shows as "med"); the full word is the option's title.
 // Effort levels are the CLI's `--effort` values: shown as they are.
-const effortOption = (value: string, label: string) => el('vscode-option', { value, title: value ? l10n.t('effort {0}', value) : l10n.t('the CLI’s default effort') }, label === 'medium' ? 'med' : label);
+const effortOption = (value: string, label: string) => option(value, label === 'medium' ? 'med' : label, { title: value ? l10n.t('effort {0}', value) : l10n.t('the CLI’s default effort') });
 
 /** Appends the stages fieldset and the totals to `form`. */
 export function stages(form: HTMLElement, s: FormState, d: Draft, save: () => void, render: () => void): void {
@@ -56,12 +56,12 @@ function stageRow(grid: HTMLElement, s: FormState, d: Draft, st: Stage, sources:
   const hint = el('span', { class: 'sr-only', id: `hint-${st.id}` }, stageHint(s, d, st.id));
   const toggle = el('vscode-checkbox', { id: `stage-${st.id}`, 'aria-label': l10n.t('Run {0} stage', st.label), title: st.summary }, st.label) as Field;
   if (choice.enabled) toggle.setAttribute('checked', '');
-  const picker = el('vscode-dropdown', { id: `model-${st.id}`, class: 'compact', 'aria-label': l10n.t('Model for {0} stage', st.label), 'aria-describedby': `hint-${st.id}`, title: stageHint(s, d, st.id), position: 'below' }) as Field;
+  const picker = dropdown({ id: `model-${st.id}`, class: 'compact', 'aria-label': l10n.t('Model for {0} stage', st.label), 'aria-describedby': `hint-${st.id}`, title: stageHint(s, d, st.id), position: 'below' });
   for (const m of s.models) {
     const title = m.ranAs ? l10n.t('{0} · {1}× haiku · ran as {2}', m.description, m.relativeCost, m.ranAs) : l10n.t('{0} · {1}× haiku', m.description, m.relativeCost);
-    picker.append(el('vscode-option', { value: m.id, title }, m.id));
+    picker.append(option(m.id, m.id, { title }));
   }
-  const effort = el('vscode-dropdown', { id: `effort-${st.id}`, class: 'compact', 'aria-label': l10n.t('Effort for {0} stage', st.label), position: 'below' }) as Field;
+  const effort = dropdown({ id: `effort-${st.id}`, class: 'compact', 'aria-label': l10n.t('Effort for {0} stage', st.label), position: 'below' });
   // "auto": no --effort, the CLI's own default. Offered only when no setting chose an effort.
   if (!s.defaults[st.id].effort) effort.append(effortOption('', l10n.t('auto')));
   for (const e of s.efforts) effort.append(effortOption(e, e));
@@ -122,8 +122,8 @@ function stageRow(grid: HTMLElement, s: FormState, d: Draft, st: Stage, sources:
 
 /** The line under a stage's row with the model its sub-agents run on. */
 function subagentLine(grid: HTMLElement, s: FormState, d: Draft, st: Stage, choice: Draft['stages'][Stage['id']], save: () => void, refresh: () => void): void {
-  const sub = el('vscode-dropdown', { id: `subagent-${st.id}`, class: 'compact', 'aria-label': l10n.t('Model for the sub-agents of the {0} stage', st.label), position: 'below' }) as Field;
-  for (const m of s.models) sub.append(el('vscode-option', { value: m.id }, m.id));
+  const sub = dropdown({ id: `subagent-${st.id}`, class: 'compact', 'aria-label': l10n.t('Model for the sub-agents of the {0} stage', st.label), position: 'below' });
+  for (const m of s.models) sub.append(option(m.id, m.id));
   if (!choice.enabled) disable(sub);
   sub.addEventListener('change', () => {
     if (!sub.value || sub.value === stageSubagentModel(s, d, st.id)) return;
