@@ -12,15 +12,34 @@ import type { PipelineService } from './pipeline';
 import type { TicketService } from './ticketService';
 import type { StageRunner } from './runner';
 
-export class RunStatusBar extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('sdlcPipeline.running', vscode.StatusBarAlignment.Left, 50));
+/** A status-bar item made the first time it has something to show (most windows never need one). */
+abstract class LazyItem extends Disposable {
+  private made?: vscode.StatusBarItem;
+
+  constructor(private readonly spec: { id: string; priority: number; name: () => string }) {
+    super();
+  }
+
+  protected get item(): vscode.StatusBarItem {
+    if (!this.made) {
+      this.made = this.register(vscode.window.createStatusBarItem(this.spec.id, vscode.StatusBarAlignment.Left, this.spec.priority));
+      this.made.name = this.spec.name();
+    }
+    return this.made;
+  }
+
+  protected hide(): void {
+    this.made?.hide();
+  }
+}
+
+export class RunStatusBar extends LazyItem {
 
   constructor(
     private readonly runner: StageRunner,
     private readonly pipeline: PipelineService,
   ) {
-    super();
-    this.item.name = vscode.l10n.t('SDLC Pipeline: running stage');
+    super({ id: 'sdlcPipeline.running', priority: 50, name: () => vscode.l10n.t('SDLC Pipeline: running stage') });
     this.register(runner.onDidChangeRunning(() => this.update()));
     this.register(pipeline.onDidChange(() => this.update()));
     this.register(runner.onDidChangeLiveCost(() => this.update()));
@@ -32,7 +51,7 @@ export class RunStatusBar extends Disposable {
     const queued = this.pipeline.queue.queued();
     if (!running.length) {
       if (!queued.length) {
-        this.item.hide();
+        this.hide();
         return;
       }
       this.item.text = vscode.l10n.t('$(clock) SDLC {0} queued', queued.length);
@@ -58,8 +77,7 @@ export class RunStatusBar extends Disposable {
 }
 
 /** Today's spend against `sdlcPipeline.maxDailyBudgetUsd` (shown only when one is set). */
-export class DailyBudgetBar extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('sdlcPipeline.dailyBudget', vscode.StatusBarAlignment.Left, 49));
+export class DailyBudgetBar extends LazyItem {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -67,9 +85,7 @@ export class DailyBudgetBar extends Disposable {
     private readonly config: ConfigurationService,
     tickets: TicketService,
   ) {
-    super();
-    this.item.name = vscode.l10n.t('SDLC Pipeline: daily budget');
-    this.item.command = { command: 'workbench.action.openSettings', title: vscode.l10n.t('Daily budget'), arguments: ['sdlcPipeline.maxDailyBudgetUsd'] };
+    super({ id: 'sdlcPipeline.dailyBudget', priority: 49, name: () => vscode.l10n.t('SDLC Pipeline: daily budget') });
     // Coalesced: a pipeline changes its ticket many times a second.
     const later = () => {
       clearTimeout(this.timer);
@@ -87,13 +103,14 @@ export class DailyBudgetBar extends Disposable {
   private update(): void {
     const cap = this.config.value.run.maxDailyBudgetUsd;
     if (cap === undefined) {
-      this.item.hide();
+      this.hide();
       return;
     }
     const spent = this.runner.spentToday();
     const over = spent >= cap;
     this.item.text = over ? vscode.l10n.t('$(warning) {0} / {1} today', formatUsd(spent), formatUsd(cap)) : vscode.l10n.t('$(credit-card) {0} / {1} today', formatUsd(spent), formatUsd(cap));
     this.item.tooltip = vscode.l10n.t('Spent today, all tickets, running stages included (sdlcPipeline.maxDailyBudgetUsd: {0})', formatUsd(cap));
+    this.item.command = { command: 'workbench.action.openSettings', title: vscode.l10n.t('Daily budget'), arguments: ['sdlcPipeline.maxDailyBudgetUsd'] };
     this.item.backgroundColor = over ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
