@@ -67,7 +67,7 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
       workspaceFile,
       trust: !untrusted,
       ...(pseudo ? { locale: PSEUDO_LOCALE } : {}),
-      env: { ...claudeEnv(mock.url, tools.claude.binDir), GH_ENTERPRISE_TOKEN: TEST_GITHUB_TOKEN, SDLC_MOCK_GITHUB: github.url, SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_SUITE: suite, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '', ...env },
+      env: { ...claudeEnv(mock.url, tools.claude.binDir), GH_ENTERPRISE_TOKEN: TEST_GITHUB_TOKEN, SDLC_MOCK_GITHUB: github.url, SDLC_TEST_RESULTS: resultsFile, SDLC_TEST_WORKSPACE: run.workspace, SDLC_TEST_SUITE: suite, SDLC_TEST_GREP: process.env.SDLC_TEST_GREP ?? '', SDLC_TEST_ORDER: process.env.SDLC_TEST_ORDER ?? '', ...env },
       userSettings: untrusted
         ? { ...UNTRUSTED_USER_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }
         : { 'sdlcPipeline.permissionMode': 'acceptEdits', 'github-enterprise.uri': github.url },

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
+import { EstimateIndex } from '../../src/domain/estimates';
 import { WebviewMessageSchema } from '../../src/protocol';
 import { api, draft, modelOf, setSetting, waitFor } from './helpers';
 
@@ -37,10 +38,16 @@ describe('form state and settings (real extension host)', () => {
     // Built-in: Plan's sub-agents on haiku; no effort (the CLI's own) unless set.
     assert.deepStrictEqual([s.defaults.plan.subagentModel, s.defaults.plan.subagentSource, s.defaults.plan.effort], ['haiku', 'default', undefined]);
     assert.deepStrictEqual(s.presets.find((p) => p.name === 'Deep'), { name: 'Deep', models: { plan: 'fable' }, efforts: { plan: 'max' } });
-    // Estimates per effort: with no history, a higher effort never costs less.
+    // Estimates per model and effort are the domain's, learned from every run in this window
+    // (whatever earlier tests ran: the priors' ordering is the unit tests' to check).
     const e = s.estimates.build;
-    assert.ok(e.usdByEffort.low!.opus < e.usdByModel.opus && e.usdByModel.opus < e.usdByEffort.max!.opus, JSON.stringify(e));
-    assert.ok(e.usdByModel.fable > e.usdByModel.opus, 'fable is priced above opus');
+    const index = new EstimateIndex(a.tickets.all().flatMap((t) => t.runs));
+    const prices = a.config.value.run.prices;
+    for (const model of ['opus', 'fable', 'haiku']) {
+      assert.strictEqual(e.usdByModel[model], index.usd('build', model, undefined, prices).usd, `build on ${model}`);
+      for (const effort of ['low', 'max'] as const) assert.strictEqual(e.usdByEffort[effort]![model], index.usd('build', model, effort, prices).usd, `build on ${model} at ${effort}`);
+    }
+    assert.ok(Object.values(e.usdByModel).every((usd) => usd > 0), JSON.stringify(e));
   });
 
   it('custom models and presets from settings are offered', async () => {

@@ -16,7 +16,10 @@ export function run(): Promise<void> {
   // the pseudo suite (the qps-ploc pseudo-locale: every translated string visibly changed) runs `*.pseudo.js`.
   const suite = process.env.SDLC_TEST_SUITE;
   const suffix = process.env.SDLC_BENCH === '1' ? '.bench.js' : suite === 'untrusted' ? '.untrusted.js' : suite === 'pseudo' ? '.pseudo.js' : '.test.js';
-  for (const f of readdirSync(dir).filter((f) => f.endsWith(suffix)).sort()) mocha.addFile(path.join(dir, f));
+  // SDLC_TEST_ORDER=reverse runs the files last to first: no file may depend on what an earlier one left.
+  const files = readdirSync(dir).filter((f) => f.endsWith(suffix)).sort();
+  if (process.env.SDLC_TEST_ORDER === 'reverse') files.reverse();
+  for (const f of files) mocha.addFile(path.join(dir, f));
   const results = { passes: 0, pending: 0, failures: [] as Array<{ title: string; error: string }>, tests: [] as Array<{ title: string; state: string; ms?: number }> };
   const write = () => {
     if (process.env.SDLC_TEST_RESULTS) writeFileSync(process.env.SDLC_TEST_RESULTS, JSON.stringify(results, null, 2));
