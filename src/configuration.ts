@@ -67,7 +67,7 @@ export function readConfiguration(folder?: vscode.Uri): Configuration {
 /**
  * Keeps the current configuration, fires on change, and warns about each new problem once.
  * Settings are read when first asked for (the first view, a command), or just after activation
- * (to warn about problems): not during it.
+ * (`readSoon`, to warn about problems): not during it.
  */
 export class ConfigurationService extends Disposable {
   private current: Configuration | undefined;
@@ -78,8 +78,6 @@ export class ConfigurationService extends Disposable {
 
   constructor(private readonly output: vscode.LogOutputChannel) {
     super();
-    const soon = setTimeout(() => this.value, 0);
-    this.register({ dispose: () => clearTimeout(soon) });
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SECTION)) this.reload();
@@ -95,6 +93,12 @@ export class ConfigurationService extends Disposable {
     this.perFolder.clear();
     this.current = undefined;
     this.changed.fire(this.value);
+  }
+
+  /** Reads the settings (and warns about bad ones) just after activation, unless something asked first. */
+  readSoon(): void {
+    const soon = setTimeout(() => this.value, 0);
+    this.register({ dispose: () => clearTimeout(soon) });
   }
 
   get value(): Configuration {

@@ -55,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const firstSteps = new FirstSteps(tickets);
   context.subscriptions.push(output, config, tickets, workspaces, runner, pipeline, github, tree, form, costReport, statusBar, dailyBudget, firstSteps);
   context.subscriptions.push(...registerCommands({ context, tickets, config, runner, pipeline, tree, form, costReport, firstSteps, output, workspaces, github }));
+  config.readSoon(); // after activate() returns: its warnings need no one waiting
   const activationMs = performance.now() - started;
   output.info(`activated in ${activationMs.toFixed(1)} ms (${tickets.store.size} tickets)`);
   return { activationMs, loadTimes, tickets, runner, pipeline, form, config, tree, costReport, firstSteps, workspaces, github };

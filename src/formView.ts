@@ -13,7 +13,7 @@ import { formState } from './formState';
 import './domain/zodLocale';
 import { Disposable } from './lifecycle';
 import type { ExtensionState } from './state';
-import { HostMessageSchema, parseMessage, WebviewMessageSchema, type Draft, type FormState, type HostMessage, type WebviewMessage } from './protocol';
+import { HostMessageCheckSchema, parseMessage, WebviewMessageSchema, type Draft, type FormState, type HostMessage, type WebviewMessage } from './protocol';
 import type { TicketService } from './ticketService';
 
 export const FORM_VIEW_ID = 'sdlcPipeline.ticketForm';
@@ -211,7 +211,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
   private initialMessages(): HostMessage[] {
     const l10n = this.l10nMessage();
     try {
-      return [...(l10n ? [l10n] : []), HostMessageSchema.parse({ type: 'state', state: this.state() })];
+      return [...(l10n ? [l10n] : []), HostMessageCheckSchema.parse({ type: 'state', state: this.state() })];
     } catch (e) {
       // The page still loads; its 'ready' asks for the state again (and reports what fails).
       this.output.error(`form: the first state was not embedded: ${(e as Error).message}`);
@@ -222,7 +222,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
   private l10nMessage(): HostMessage | undefined {
     const bundle = vscode.l10n.bundle;
     if (!bundle) return undefined;
-    const checked = HostMessageSchema.safeParse({ type: 'l10n', bundle });
+    const checked = HostMessageCheckSchema.safeParse({ type: 'l10n', bundle });
     if (!checked.success) {
       this.output.warn(`form: the translations were not sent (${checked.error.issues[0]?.message ?? 'invalid'}); the form shows English`);
       return undefined;
@@ -237,7 +237,7 @@ export class TicketFormView extends Disposable implements vscode.WebviewViewProv
 
   private post(msg: HostMessage): void {
     // Validate our own output too: a bug here should be loud in tests, not a confused webview.
-    const checked = HostMessageSchema.parse(msg);
+    const checked = HostMessageCheckSchema.parse(msg);
     void this.view?.webview.postMessage(checked);
   }
 

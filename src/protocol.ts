@@ -96,9 +96,8 @@ const L10nBundleSchema = z.record(z.string().check(z.maxLength(L10N_MAX_CHARS)),
   }),
 );
 
-// A plain union: each option's literal `type` already tells them apart, and z.discriminatedUnion
-// would add ~1.7 KB to the form's bundle (the host-only WebviewMessageSchema keeps it).
-export const HostMessageSchema = z.union([
+/** Every message the host sends, one object per `type`. */
+const HOST_MESSAGES = [
   /** The form's translations: sent once, before the first `state`, when the editor is not in English. */
   z.object({ type: z.literal('l10n'), bundle: L10nBundleSchema }),
   z.object({ type: z.literal('state'), state: FormStateSchema }),
@@ -109,7 +108,20 @@ export const HostMessageSchema = z.union([
   z.object({ type: z.literal('draftSaved') }),
   /** Replace the form's draft (e.g. filled from a GitHub issue). */
   z.object({ type: z.literal('fill'), draft: DraftSchema }),
-]);
+] as const;
+
+/**
+ * What the form accepts: a plain union. Each option's literal `type` already tells them apart
+ * (and `z.object` drops extra keys, so none accepts another's message); z.discriminatedUnion
+ * would add ~1.7 KB to the form's bundle.
+ */
+export const HostMessageSchema = z.union(HOST_MESSAGES);
+
+/**
+ * The same messages as the host checks its own before sending: a discriminated union, whose
+ * errors name the failing field of the message's own type. Host only (left out of the form's bundle).
+ */
+export const HostMessageCheckSchema = /* @__PURE__ */ (() => z.discriminatedUnion('type', [...HOST_MESSAGES]))();
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 
 // Only the host parses these: marked pure so that the webview bundle leaves the schema out (see ticket.ts).

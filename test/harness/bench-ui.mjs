@@ -116,7 +116,7 @@ try {
   const last = (re) => logLines.map((l) => re.exec(l)).filter(Boolean).map((m) => Number(m[1])).pop();
   out.activate10kColdMs = last(/activated in ([\d.]+) ms \(10000 tickets\)/);
   out.load10kColdMs = last(/loaded 10000 tickets in ([\d.]+) ms/);
-  if (out.activate10kColdMs === undefined) throw new Error('no "activated in … (10000 tickets)" line in the extension\'s log');
+  if (out.activate10kColdMs === undefined || out.load10kColdMs === undefined) throw new Error('no "activated in … (10000 tickets)" or "loaded 10000 tickets" line in the extension\'s log');
 } catch (e) {
   await wb.screenshot('bench-ui-failed');
   throw e;

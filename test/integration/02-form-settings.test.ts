@@ -40,12 +40,16 @@ describe('form state and settings (real extension host)', () => {
     assert.deepStrictEqual(s.presets.find((p) => p.name === 'Deep'), { name: 'Deep', models: { plan: 'fable' }, efforts: { plan: 'max' } });
     // Estimates per model and effort are the domain's, learned from every run in this window
     // (whatever earlier tests ran: the priors' ordering is the unit tests' to check).
-    const e = s.estimates.build;
+    // The state and the runs read back to back: nothing can finish in between.
+    const now = a.form.state();
     const index = new EstimateIndex(a.tickets.all().flatMap((t) => t.runs));
+    const e = now.estimates.build;
     const prices = a.config.value.run.prices;
     for (const model of ['opus', 'fable', 'haiku']) {
-      assert.strictEqual(e.usdByModel[model], index.usd('build', model, undefined, prices).usd, `build on ${model}`);
-      for (const effort of ['low', 'max'] as const) assert.strictEqual(e.usdByEffort[effort]![model], index.usd('build', model, effort, prices).usd, `build on ${model} at ${effort}`);
+      // Priced as the id the alias last ran as, as the form prices it.
+      const pricedAs = now.models.find((m) => m.id === model)?.ranAs ?? model;
+      assert.strictEqual(e.usdByModel[model], index.usd('build', model, undefined, prices, pricedAs).usd, `build on ${model}`);
+      for (const effort of ['low', 'max'] as const) assert.strictEqual(e.usdByEffort[effort]![model], index.usd('build', model, effort, prices, pricedAs).usd, `build on ${model} at ${effort}`);
     }
     assert.ok(Object.values(e.usdByModel).every((usd) => usd > 0), JSON.stringify(e));
   });

@@ -7,7 +7,7 @@ import * as assert from 'node:assert';
 import { t, useBundle } from '../../src/domain/l10n';
 import { checkModel } from '../../src/domain/models';
 import { stageCommandId, stageInfo } from '../../src/domain/stages';
-import { HostMessageSchema, L10N_MAX_CHARS, L10N_MAX_MESSAGES } from '../../src/protocol';
+import { HostMessageCheckSchema, HostMessageSchema, L10N_MAX_CHARS, L10N_MAX_MESSAGES } from '../../src/protocol';
 
 describe('l10n', () => {
   afterEach(() => useBundle(undefined));
@@ -84,5 +84,11 @@ describe('l10n', () => {
     assert.strictEqual(HostMessageSchema.safeParse({ type: 'l10n', bundle: { Plan: 'x'.repeat(L10N_MAX_CHARS + 1) } }).success, false);
     const many = Object.fromEntries(Array.from({ length: L10N_MAX_MESSAGES + 1 }, (_, i) => [`m${i}`, 'x']));
     assert.strictEqual(HostMessageSchema.safeParse({ type: 'l10n', bundle: many }).success, false);
+    // The host's own check accepts and refuses exactly the same, and says why in the message's own terms.
+    for (const m of [{ type: 'l10n', bundle: { Plan: 'Planen' } }, { type: 'l10n', bundle: many }, { type: 'draftSaved', extra: 1 }, { type: 'created', requestId: 1, id: 0, ran: true }, { type: 'nope' }]) {
+      assert.strictEqual(HostMessageCheckSchema.safeParse(m).success, HostMessageSchema.safeParse(m).success, JSON.stringify(m).slice(0, 80));
+    }
+    const refused = HostMessageCheckSchema.safeParse({ type: 'l10n', bundle: many });
+    assert.ok(!refused.success && refused.error.issues[0].message === `at most ${L10N_MAX_MESSAGES} messages`, JSON.stringify(refused.error?.issues[0]).slice(0, 200));
   });
 });
