@@ -129,8 +129,11 @@ describe('a git worktree per ticket (real git, real CLI, real extension host)', 
     const repo = await addRepo('parallel');
     await setSetting('maxParallelPipelines', 2);
     const [t1, t2, t3] = [await ticketIn(repo, 'One', ['build']), await ticketIn(repo, 'Two', ['build']), await ticketIn(repo, 'Three', ['build'])];
+    // Each answer takes 2 s: long enough that both CLIs are still talking when the slower of the
+    // two worktrees is made (worktrees of one repository are made one at a time; on a loaded
+    // machine that took about 0.9 s, longer than a whole run at 0.7 s per answer).
     await mockControl({
-      delayMs: 700,
+      delayMs: 2000,
       writes: [
         { stage: 'build', ticket: t1.id, file: 'one.txt' },
         { stage: 'build', ticket: t2.id, file: 'two.txt' },
