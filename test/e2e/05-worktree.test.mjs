@@ -18,8 +18,10 @@ describe('e2e: a worktree per ticket in the real workbench', function () {
     await wb.openSidebar();
     const one = await wb.createTicket('Add one file', ['build', 'merge']);
     const two = await wb.createTicket('Add two file', ['build', 'merge']);
+    // Build's requests wait unanswered until released, so both Builds are running at once however
+    // slow the machine (a 5 s answer once let the first finish before the second started).
     await wb.mock.control({
-      delayMs: 5000, // each Build takes ~10 s: time to start the second pipeline while the first runs
+      holdStages: ['build'],
       writes: [
         { stage: 'build', ticket: one, file: 'one.txt', content: 'one\n' },
         { stage: 'build', ticket: two, file: 'two.txt', content: 'two\n' },
@@ -27,14 +29,26 @@ describe('e2e: a worktree per ticket in the real workbench', function () {
     });
     // Expand both tickets, then start both pipelines from the palette.
     for (const id of [one, two]) await wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}:"]`).click();
-    for (const id of [one, two]) {
+    const running = '.monaco-list-row[aria-label="Build stage, model opus, running"]';
+    for (const [i, id] of [one, two].entries()) {
       await wb.commandAndPick('SDLC: Run Pipeline', `#${id}`);
       // The next command only once this pipeline is under way (its notifications and terminal settle first).
-      await wb.page.locator(`.monaco-list-row[aria-label="Build stage, model opus, running"]`).first().waitFor({ timeout: 60_000 });
+      await wb.page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n, [running, i + 1], { timeout: 60_000 }).catch(async (e) => {
+        await wb.screenshot(`worktree-not-running-${id}`).catch(() => {});
+        const rows = await wb.page.locator('.monaco-list-row[aria-label]').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+        throw new Error(`${e.message}\nafter Run Pipeline #${id}, the rows were: ${JSON.stringify(rows)}`);
+      });
     }
-    // Both Build rows show "running" at the same time.
-    await wb.page.waitForFunction(() => document.querySelectorAll('.monaco-list-row[aria-label="Build stage, model opus, running"]').length === 2, null, { timeout: 60_000 });
+    // Both Build rows show "running" at the same time, and both CLIs are waiting for an answer.
+    assert.strictEqual(await wb.page.locator(running).count(), 2);
+    for (let i = 0; ; i++) {
+      const held = new Set((await wb.mock.log()).filter((r) => r.held).map((r) => r.ticket));
+      if (held.has(one) && held.has(two)) break;
+      assert.ok(i < 120, `both CLIs never asked at once: ${JSON.stringify([...held])}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
     await wb.screenshot('worktree-two-running');
+    assert.strictEqual(await wb.mock.release(), 2);
 
     // Each pauses before Merge for review.
     for (const id of [one, two]) await wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}:"][aria-label*="awaiting review"]`).waitFor({ timeout: 90_000 });

@@ -173,6 +173,10 @@ export async function startMockApi(runDir, lifetimeSeconds = 1800, script = 'moc
     async control(scenario) {
       return (await fetch(`${url}/__control`, { method: 'POST', body: JSON.stringify(scenario) })).json();
     },
+    /** Answers the requests held by `holdStages`; returns how many there were. */
+    async release() {
+      return (await (await fetch(`${url}/__release`, { method: 'POST' })).json()).released;
+    },
     async reset() {
       await fetch(`${url}/__reset`, { method: 'POST' });
     },

@@ -12,7 +12,11 @@
 //                       A `writes` rule makes the first request of that stage answer with a
 //                       `Write` tool_use of `file` under the CLI's working directory (read from
 //                       its system prompt); the CLI really writes it and sends the tool_result.
-//   POST /__reset      → clear log and scenario
+//                       `holdStages: ["build"]` keeps that stage's requests unanswered until
+//                       POST /__release (or `holdMs`, 120 s by default): a test can see two runs
+//                       talking at once however slow the machine is, then let them finish.
+//   POST /__release    → answer every held request and stop holding; replies { released: n }
+//   POST /__reset      → clear log and scenario (held requests are released)
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 
@@ -22,6 +26,13 @@ const args = Object.fromEntries(
 const lifetime = Number(args.lifetime ?? 1800) * 1000;
 let scenario = {};
 let log = [];
+/** Resolvers of the requests held by `holdStages`. */
+let held = [];
+const release = () => {
+  const n = held.length;
+  for (const go of held.splice(0)) go();
+  return n;
+};
 
 function family(model) {
   const m = String(model).toLowerCase();
@@ -56,7 +67,12 @@ const server = http.createServer(async (req, res) => {
     scenario = { ...scenario, ...JSON.parse(body || '{}') };
     return send(res, 200, scenario);
   }
+  if (url.pathname === '/__release') {
+    scenario = { ...scenario, holdStages: [] };
+    return send(res, 200, { released: release() });
+  }
   if (url.pathname === '/__reset') {
+    release();
     scenario = {};
     log = [];
     return send(res, 200, {});
@@ -89,6 +105,17 @@ const server = http.createServer(async (req, res) => {
     toolResult: Array.isArray(lastUser?.content) && lastUser.content.some((c) => c?.type === 'tool_result'),
   };
   log.push(entry);
+  if (marker && (scenario.holdStages ?? []).includes(entry.stage)) {
+    entry.held = true;
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, Number(scenario.holdMs ?? 120_000));
+      held.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (res.destroyed) return;
+  }
 
   const fail =
     (scenario.failFamilies ?? []).includes(entry.family) ||

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PipelineResult } from '../../src/pipeline';
 import type { MergeOutcome } from '../../src/worktrees';
-import { addWorkspaceFolder, api, draft, git, mockControl, mockLog, mockReset, removeAddedFolders, setSetting, stageRequests, waitFor } from './helpers';
+import { addWorkspaceFolder, api, draft, git, mockControl, mockLog, mockRelease, mockReset, removeAddedFolders, setSetting, stageRequests, waitFor } from './helpers';
 
 const gitOk = (dir: string, ...args: string[]) => {
   try {
@@ -129,11 +129,11 @@ describe('a git worktree per ticket (real git, real CLI, real extension host)', 
     const repo = await addRepo('parallel');
     await setSetting('maxParallelPipelines', 2);
     const [t1, t2, t3] = [await ticketIn(repo, 'One', ['build']), await ticketIn(repo, 'Two', ['build']), await ticketIn(repo, 'Three', ['build'])];
-    // Each answer takes 2 s: long enough that both CLIs are still talking when the slower of the
-    // two worktrees is made (worktrees of one repository are made one at a time; on a loaded
-    // machine that took about 0.9 s, longer than a whole run at 0.7 s per answer).
+    // Build's requests wait unanswered until released: both CLIs are seen talking at once however
+    // slow the machine (worktrees of one repository are made one at a time; timing-based overlap
+    // failed once on a loaded machine).
     await mockControl({
-      delayMs: 2000,
+      holdStages: ['build'],
       writes: [
         { stage: 'build', ticket: t1.id, file: 'one.txt' },
         { stage: 'build', ticket: t2.id, file: 'two.txt' },
@@ -144,6 +144,12 @@ describe('a git worktree per ticket (real git, real CLI, real extension host)', 
     await waitFor(() => a.pipeline.queue.queued().includes(t3.id) && a.pipeline.queue.running().length === 2, 'two running and one queued');
     assert.deepStrictEqual(a.pipeline.queue.running().sort(), [t1.id, t2.id].sort());
     assert.match(String(a.tree.getTreeItem({ kind: 'ticket', ticketId: t3.id }).description), /^queued \(1\)/);
+    const waiting = await waitFor(async () => {
+      const held = new Set((await mockLog()).filter((q) => q.held && q.ticket !== undefined && [t1.id, t2.id, t3.id].includes(q.ticket)).map((q) => q.ticket));
+      return held.size >= 2 ? held : undefined;
+    }, 'both CLIs to be waiting for an answer at once', 60_000);
+    assert.deepStrictEqual([...waiting].sort(), [t1.id, t2.id].sort(), 'the queued ticket started before a slot was free');
+    assert.strictEqual(await mockRelease(), 2);
     const results = await Promise.all(runs);
     assert.deepStrictEqual(results.map((r) => r.status), ['succeeded', 'succeeded', 'succeeded']);
 

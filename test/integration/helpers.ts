@@ -32,6 +32,8 @@ export interface MockRequest {
   stage?: string;
   system?: string;
   prompt?: string;
+  /** The request was held by `holdStages` before it was answered. */
+  held?: boolean;
 }
 
 export async function mockLog(): Promise<MockRequest[]> {
@@ -39,6 +41,10 @@ export async function mockLog(): Promise<MockRequest[]> {
 }
 export async function mockControl(scenario: object): Promise<void> {
   await fetch(`${mockUrl()}/__control`, { method: 'POST', body: JSON.stringify(scenario) });
+}
+/** Answers the requests held by `holdStages`; returns how many there were. */
+export async function mockRelease(): Promise<number> {
+  return ((await (await fetch(`${mockUrl()}/__release`, { method: 'POST' })).json()) as { released: number }).released;
 }
 export async function mockReset(): Promise<void> {
   await fetch(`${mockUrl()}/__reset`, { method: 'POST' });
