@@ -37,14 +37,15 @@ describe('e2e: Tickets tree follows runs; delete asks first', function () {
     const stageRow = wb.page.locator('.monaco-list-row[aria-label^="Clarify stage"]');
     await stageRow.waitFor();
     assert.match(await stageRow.getAttribute('aria-label'), /model haiku, not run/);
-    await wb.mock.control({ delayMs: 4000 });
+    // Clarify's request waits unanswered until released: the running state is seen however slow the machine.
+    await wb.mock.control({ holdStages: ['clarify'] });
     await wb.command('SDLC: Run Clarify Stage');
     await wb.quickPick(`#${id}`);
     await wb.page.locator('.monaco-list-row[aria-label="Clarify stage, model haiku, running"]').waitFor({ timeout: 30_000 });
     await wb.page.locator('.statusbar-item', { hasText: `SDLC #${id} Clarify · haiku` }).waitFor();
     await wb.screenshot('tree-running');
+    assert.strictEqual(await wb.releaseWhenHeld([id]), 1);
     await wb.page.locator('.monaco-list-row[aria-label="Clarify stage, model haiku, succeeded"]').waitFor({ timeout: 60_000 });
-    await wb.mock.control({ delayMs: 0 });
     const desc = await wb.page.locator('.monaco-list-row[aria-label="Clarify stage, model haiku, succeeded"] .label-description').textContent();
     assert.match(desc, /haiku · \$0\.\d+ · [\d.]+ (ms|s)/);
     await wb.screenshot('tree-succeeded');

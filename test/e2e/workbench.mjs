@@ -110,6 +110,20 @@ export class Workbench {
     }, placeholder, { timeout: 30_000 });
   }
 
+  /**
+   * Waits until the mock API holds (`holdStages`) a request from each of `tickets`, then answers
+   * every held request. Fails, naming what was held, if that does not happen within `timeout`.
+   */
+  async releaseWhenHeld(tickets, { timeout = 60_000 } = {}) {
+    const until = Date.now() + timeout;
+    for (;;) {
+      const held = new Set((await this.mock.log()).filter((r) => r.held && !r.released).map((r) => r.ticket));
+      if (tickets.every((t) => held.has(t))) return this.mock.release();
+      if (Date.now() > until) throw new Error(`the mock never held a request from each of ${JSON.stringify(tickets)}: held ${JSON.stringify([...held])}`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
   async command(text) {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');

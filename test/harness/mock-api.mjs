@@ -110,6 +110,7 @@ const server = http.createServer(async (req, res) => {
     await new Promise((resolve) => {
       const timer = setTimeout(resolve, Number(scenario.holdMs ?? 120_000));
       held.push(() => {
+        entry.released = Date.now();
         clearTimeout(timer);
         resolve();
       });
