@@ -9,7 +9,6 @@
 import type { Draft, FormState } from '../src/protocol';
 import * as l10n from '../src/domain/l10n';
 import { showsSubagentPicker, sourcesLine, stageEffort, stageEstimate, stageHint, stageSubagentModel, totals, totalsText } from './draft';
-import { formatUsd } from '../src/domain/format';
 import { byId, disable, dropdown, el, option, type Field } from './dom';
 
 type Stage = FormState['stages'][number];
@@ -69,8 +68,8 @@ function stageRow(grid: HTMLElement, s: FormState, d: Draft, st: Stage, sources:
   const error = el('div', { class: 'error wide', id: `model-${st.id}-error`, role: 'alert' });
   const refresh = (justPicked = false) => {
     const usd = stageEstimate(s, d, st.id);
-    // Compact: under a cent reads "<$0.01" (the row's tooltip has the exact figure).
-    estimate.textContent = choice.enabled && usd !== undefined ? (usd < 0.01 ? '<$0.01' : formatUsd(usd)) : '—';
+    // Compact: the column's head says USD; under a cent reads "<0.01" (the picker's tooltip has the exact figure).
+    estimate.textContent = choice.enabled && usd !== undefined ? (usd < 0.01 ? '<0.01' : usd.toFixed(2)) : '—';
     const text = stageHint(s, d, st.id, { justPicked });
     hint.textContent = text;
     picker.setAttribute('title', text);

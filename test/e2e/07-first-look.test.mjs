@@ -33,7 +33,7 @@ describe('e2e: the first look at 1400×900', function () {
     }, ids);
   }
 
-  /** Each stage's toggle, model, effort and estimate sit on one line, in that order from left to right. */
+  /** Each stage's toggle, model, effort and estimate sit on one line, in that order from left to right, its name uncut. */
   async function misaligned() {
     return wb.form().locator('body').evaluate(() => {
       const out = [];
@@ -44,6 +44,9 @@ describe('e2e: the first look at 1400×900', function () {
         if (boxes.some((r, i) => i > 0 && r.left < boxes[i - 1].right - 0.5)) out.push(`${s}: out of order or overlapping`);
         const box = document.getElementById(`stage-${s}`).shadowRoot?.querySelector('.control')?.getBoundingClientRect();
         if (!box || box.width < 14) out.push(`${s}: the checkbox is ${box?.width ?? 0}px wide`);
+        // The stage's name is whole at the default sidebar width (it gives way with an ellipsis only when narrower).
+        const label = document.getElementById(`stage-${s}`).shadowRoot?.querySelector('.label');
+        if (!label || label.scrollWidth > label.clientWidth) out.push(`${s}: its name is cut (${label?.clientWidth} of ${label?.scrollWidth}px)`);
       }
       return out;
     });
