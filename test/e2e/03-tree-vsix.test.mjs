@@ -14,6 +14,8 @@ describe('e2e: Tickets tree follows runs; delete asks first', function () {
   });
   afterEach(async function () {
     if (this.currentTest.state === 'failed') await wb?.screenshot(`failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
+    // A test that failed while the mock held a stage must not leave the next test's runs held.
+    await wb?.mock.release();
   });
   after(async () => {
     await wb?.stop();

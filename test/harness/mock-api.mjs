@@ -4,7 +4,8 @@
 // and logs every request's model (the proof of which model a stage really asked for).
 //
 //   node mock-api.mjs --port-file F [--port 0] [--lifetime 1800]
-//   GET  /__log        → JSON array of logged requests
+//   GET  /__log        → JSON array of logged requests (a held one has `held: true` and, once it
+//                         ends, the time of `released`, `holdExpired` or `disconnected`)
 //   POST /__control    → merge a scenario: { failFamilies: ["opus"], failStages: ["plan"],
 //                         failRules: [{ stage: "plan", family: "opus" }],
 //                         usage: {input_tokens, output_tokens, ...}, delayMs, text, status,
@@ -29,9 +30,9 @@ let log = [];
 /** Resolvers of the requests held by `holdStages`. */
 let held = [];
 const release = () => {
-  const n = held.length;
-  for (const go of held.splice(0)) go();
-  return n;
+  const waiting = [...held];
+  for (const go of waiting) go();
+  return waiting.length;
 };
 
 function family(model) {
@@ -108,12 +109,19 @@ const server = http.createServer(async (req, res) => {
   if (marker && (scenario.holdStages ?? []).includes(entry.stage)) {
     entry.held = true;
     await new Promise((resolve) => {
-      const timer = setTimeout(resolve, Number(scenario.holdMs ?? 120_000));
-      held.push(() => {
-        entry.released = Date.now();
+      // Released, timed out or disconnected: each ends the hold once and leaves `held`, so a later
+      // release counts only the requests still waiting.
+      const end = (how) => () => {
+        if (!held.includes(go)) return;
+        held.splice(held.indexOf(go), 1);
         clearTimeout(timer);
+        entry[how] = Date.now();
         resolve();
-      });
+      };
+      const go = end('released');
+      const timer = setTimeout(end('holdExpired'), Number(scenario.holdMs ?? 120_000));
+      res.on('close', end('disconnected'));
+      held.push(go);
     });
     if (res.destroyed) return;
   }

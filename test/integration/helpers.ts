@@ -34,6 +34,8 @@ export interface MockRequest {
   prompt?: string;
   /** The request was held by `holdStages` before it was answered. */
   held?: boolean;
+  /** When a held request was released (absent while it waits, or when its hold ran out). */
+  released?: number;
 }
 
 export async function mockLog(): Promise<MockRequest[]> {
