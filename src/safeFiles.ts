@@ -6,11 +6,12 @@
  * plant `.sdlc/tickets/1/ticket.md → ~/.bashrc`; this is what keeps that file unchanged.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from './domain/l10n';
 
 export class UnsafePathError extends Error {}
+
 
 async function lstatOrUndefined(p: string) {
   try {
@@ -81,4 +82,65 @@ export async function safeWriteFile(root: string, relFile: string, content: stri
     throw e;
   }
   return file;
+}
+
+/** What `safeReadFile` found: the text (cut at `maxBytes`, then `truncated`), or nothing there. */
+export interface SafeRead {
+  text: string;
+  truncated: boolean;
+}
+
+/**
+ * Reads `root/relFile` the way a repository's file must be read: no link followed anywhere
+ * under `root` (each folder on the way is `lstat`ed, the file is opened with `O_NOFOLLOW`), only
+ * a regular file (never a FIFO, device or `/proc` entry), whose real path stays inside `root`,
+ * and at most `maxBytes` bytes. Undefined when the file (or a folder on the way) does not exist;
+ * `UnsafePathError` for a link, a non-regular file or a path that leaves `root`.
+ */
+export async function safeReadFile(root: string, relFile: string, maxBytes: number): Promise<SafeRead | undefined> {
+  const parts = relFile.split(/[\\/]+/).filter(Boolean);
+  if (!parts.length || parts.some((p) => p === '..' || p === '.')) throw new UnsafePathError(l10n.t('"{0}" must be a plain relative path.', relFile));
+  let realRoot: string;
+  try {
+    realRoot = await fs.realpath(root);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  let at = realRoot;
+  for (const part of parts) {
+    at = path.join(at, part);
+    const st = await lstatOrUndefined(at);
+    if (!st) return undefined;
+    if (st.isSymbolicLink()) throw new UnsafePathError(l10n.t('{0} is a symbolic link; SDLC Pipeline does not read through links.', at));
+    if (at !== path.join(realRoot, ...parts) && !st.isDirectory()) throw new UnsafePathError(l10n.t('{0} is not a folder.', at));
+  }
+  let handle: fs.FileHandle;
+  try {
+    // O_NONBLOCK: a FIFO swapped in after the checks must not hang the open.
+    handle = await fs.open(at, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP' || code === 'EMLINK') throw new UnsafePathError(l10n.t('{0} is a symbolic link; SDLC Pipeline does not read through links.', at));
+    throw e;
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new UnsafePathError(l10n.t('{0} is not a regular file.', at));
+    // The folders must still be the ones checked (not swapped for a link since).
+    if (!isInside(realRoot, await fs.realpath(path.dirname(at)))) throw new UnsafePathError(l10n.t('{0} resolves outside the workspace folder.', at));
+    // st.size is not trusted (a /proc entry says 0): read up to one byte past the limit.
+    const buf = Buffer.alloc(maxBytes + 1);
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await handle.read(buf, got, buf.length - got, got);
+      if (!bytesRead) break;
+      got += bytesRead;
+    }
+    const truncated = got > maxBytes;
+    return { text: buf.subarray(0, Math.min(got, maxBytes)).toString('utf8'), truncated };
+  } finally {
+    await handle.close();
+  }
 }
