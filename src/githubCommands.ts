@@ -3,8 +3,6 @@
  * `dist/github.js`): New Ticket from GitHub Issue…, Open Issue, Create Pull Request, Open Pull
  * Request.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandArgs } from './commandIds';
 import { COMMANDS } from './commandNames';
@@ -16,6 +14,7 @@ import type { Ticket } from './domain/ticket';
 import type { TicketFormView } from './formView';
 import { GitHubError, type GitHubService } from './github';
 import { notify } from './notify';
+import { safeReadFile, UnsafePathError } from './safeFiles';
 import type { TicketService } from './ticketService';
 import type { TicketsTree } from './ticketsTree';
 import type { Workspaces } from './workspaces';
@@ -217,7 +216,28 @@ async function newTicketFromIssue(s: GitHubServices, args: CommandArgs<'newTicke
   return t;
 }
 
-async function createPullRequest(s: GitHubServices, t: Ticket): Promise<{ number: number; url: string; existed: boolean } | undefined> {
+/**
+ * The most of a ticket's plan that is read into its pull request: 64 KiB (GitHub keeps 65,536
+ * characters of a body; pullRequestBody cuts the plan shorter still).
+ */
+export const PLAN_MAX_BYTES = 64 * 1024;
+
+/**
+ * The ticket's plan as the pull request shows it, read the way every file of a repository is
+ * (safeFiles.ts): not through a link, a regular file inside the worktree, at most
+ * `PLAN_MAX_BYTES`. A plan that cannot be read so is left out, and `planLeftOut` says why.
+ */
+async function readPlan(root: string, planFile: string): Promise<{ plan?: string; planLeftOut?: string }> {
+  try {
+    const r = await safeReadFile(root, planFile, PLAN_MAX_BYTES);
+    if (!r) return {};
+    return { plan: r.truncated ? `${r.text}\n\n[… cut: the plan is longer than ${PLAN_MAX_BYTES / 1024} KiB]` : r.text };
+  } catch (e) {
+    return { planLeftOut: e instanceof UnsafePathError ? e.message : vscode.l10n.t('{0} could not be read ({1}).', planFile, (e as Error).message) };
+  }
+}
+
+async function createPullRequest(s: GitHubServices, t: Ticket): Promise<{ number: number; url: string; existed: boolean; planLeftOut?: string } | undefined> {
   if (!vscode.workspace.isTrusted) {
     void notify.warn(vscode.l10n.t('creating a pull request pushes a branch, which is disabled in Restricted Mode. Trust this workspace first.'));
     return undefined;
@@ -238,14 +258,16 @@ async function createPullRequest(s: GitHubServices, t: Ticket): Promise<{ number
     return undefined;
   }
   const root = s.workspaces.filesRoot(t) ?? folder.uri.fsPath;
-  const plan = await fs.readFile(path.join(root, ...ticketPaths(s.config.forTicket(t).run.ticketsDirectory, t.id).planFile.split('/')), 'utf8').catch(() => undefined);
+  const { plan, planLeftOut } = await readPlan(root, ticketPaths(s.config.forTicket(t).run.ticketsDirectory, t.id).planFile);
   try {
     const pr = await s.github.createPullRequest(t, { repo, dir, branch, base: ws?.base, plan });
     const done = pr.existed ? vscode.l10n.t('linked the open pull request #{0} for ticket #{1}.', pr.number, t.id) : vscode.l10n.t('opened pull request #{0} for ticket #{1}.', pr.number, t.id);
-    void notify.info(done, vscode.l10n.t('Open Pull Request')).then((c) => {
+    const open = vscode.l10n.t('Open Pull Request');
+    const shown = planLeftOut ? notify.warn(vscode.l10n.t('{0} Its plan was left out of the pull request: {1}', done, planLeftOut), open) : notify.info(done, open);
+    void shown.then((c) => {
       if (c) void vscode.env.openExternal(vscode.Uri.parse(pr.url));
     });
-    return pr;
+    return planLeftOut ? { ...pr, planLeftOut } : pr;
   } catch (e) {
     return report(e, (message) => vscode.l10n.t('cannot open a pull request for ticket #{0}: {1}', t.id, message));
   }

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -187,6 +187,33 @@ describe('GitHub in and out (mock GitHub API, real git, real CLI, real extension
     // A second Create Pull Request links the open one instead of failing.
     const again = await vscode.commands.executeCommand<{ number: number; existed: boolean }>('sdlcPipeline.createPullRequest', { ticketId: t.id });
     assert.deepStrictEqual([again.number, again.existed], [101, true]);
+  });
+
+  it('Create Pull Request never posts what a link in the repository points at (a committed plan.md → /proc/self/environ): the plan is left out and the user is told why', async () => {
+    const a = await api();
+    const repo = await shopRepo();
+    // The host's environment as the link would show it, and a secret in it (the CLI's API key, the GitHub token).
+    const environ = readFileSync('/proc/self/environ', 'utf8');
+    const secret = ['ANTHROPIC_API_KEY', 'GH_ENTERPRISE_TOKEN'].map((k) => new RegExp(`(?:^|\0)${k}=([^\0]{8,})`).exec(environ)?.[1]).find(Boolean);
+    assert.ok(secret, 'the extension host started without a planted secret in its environment');
+    const t = await a.tickets.create({ ...draft('Linked plan', {}, ['plan']), folder: repo.folder.uri.toString() });
+    git(repo.dir, 'checkout', '-q', '-b', 'feature/linked-plan');
+    const ticketDir = path.join(repo.dir, '.sdlc', 'tickets', String(t.id));
+    mkdirSync(ticketDir, { recursive: true });
+    symlinkSync('/proc/self/environ', path.join(ticketDir, 'plan.md'));
+    writeFileSync(path.join(repo.dir, 'feature.txt'), 'feature\n');
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-q', '-m', 'feature with a linked plan');
+    const pr = await vscode.commands.executeCommand<{ number: number; planLeftOut?: string } | undefined>('sdlcPipeline.createPullRequest', { ticketId: t.id });
+    assert.ok(pr, 'no pull request was opened');
+    // Told why (the warning that says the pull request was opened carries this reason).
+    assert.match(pr.planLeftOut ?? '', /plan\.md is a symbolic link; SDLC Pipeline does not read through links/);
+    const post = (await ghLog()).find((q) => q.method === 'POST' && q.path === '/repos/acme/shop/pulls');
+    const body = post?.body?.body ?? '';
+    assert.match(body, new RegExp(`^SDLC Pipeline ticket #${t.id}: Linked plan\n`));
+    assert.ok(!body.includes(secret), 'the pull request body holds a secret from the host\'s environment');
+    for (const leak of ['ANTHROPIC_API_KEY', 'GH_ENTERPRISE_TOKEN', 'SDLC_MOCK_GITHUB', 'PATH=', '\0']) assert.ok(!body.includes(leak), `the pull request body holds ${JSON.stringify(leak)} from the link's target`);
+    assert.ok(!body.includes('<summary>Plan</summary>'), 'a plan section was posted');
   });
 
   it('summary: offline or rate-limited updates wait and go out later (also after a reload); a 401 says sign in and keeps nothing pending', async () => {
