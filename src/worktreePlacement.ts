@@ -4,7 +4,9 @@
  * from the base (switched to in place, or checked out in its own worktree under the worktrees
  * folder) and keeps the tickets folder out of its commits; on later runs it checks that branch
  * or worktree out again, re-creating a worktree deleted by hand. In place, it refuses a folder
- * with uncommitted changes or another ticket running there.
+ * with uncommitted changes or another ticket running there. The folder a stage runs in is
+ * resolved after every checkout and refused when a link in the checked-out tree takes it out
+ * of the worktree (a base branch where the workspace's subfolder is a symlink).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +14,7 @@ import * as vscode from 'vscode';
 import type { Configuration } from './configuration';
 import type { Ticket } from './domain/ticket';
 import {
-  countStatus, excludeLine, TICKET_BRANCH, parseWorktreeList, ticketBranch, withExcludeLine, worktreeFolderName, worktreesRoot,
+  countStatus, cwdEscape, excludeLine, TICKET_BRANCH, parseWorktreeList, ticketBranch, withExcludeLine, worktreeFolderName, worktreesRoot,
   type TicketWorkspace,
 } from './domain/worktree';
 import { gitMissing } from './git';
@@ -47,7 +49,7 @@ export async function place(ctx: WorktreeContext, ticket: Ticket, cfg: Configura
   }
   const repo = await realpath(top);
   const subdir = path.relative(repo, await realpath(folderPath)).split(path.sep).join('/');
-  if (ws) return ws.isolation === 'worktree' ? reopenWorktree(ctx, ticket, ws, repo, cfg) : reopenBranch(ctx, ticket, ws, repo, subdir, busyInPlace);
+  if (ws) return ws.isolation === 'worktree' ? reopenWorktree(ctx, ticket, ws, repo, cfg) : reopenBranch(ctx, ticket, ws, repo, subdir, cfg, busyInPlace);
   if (!(await ctx.git.value(repo, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))) {
     noteOnce(ctx, `no-commit:${repo}`, vscode.l10n.t('{0} is a git repository without a commit yet, so stages run in the folder itself. Commit once to give each ticket its own branch and worktree.', folder.name));
     return { ok: true, cwd: folderPath };
@@ -76,13 +78,29 @@ export async function place(ctx: WorktreeContext, ticket: Ticket, cfg: Configura
     if (taken.length) ctx.output.info(`#${ticket.id}: branch ${taken.join(', ')} exists already; using ${branch}`);
     const record: TicketWorkspace = { isolation, branch, base, baseCommit, subdir, requestedChanges: [] };
     if (isolation === 'branch') {
+      const before = await ctx.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD']);
+      const beforeCommit = await ctx.git.ok(repo, ['rev-parse', 'HEAD']);
       await ctx.git.ok(repo, ['switch', '-q', '--no-guess', '-c', branch, baseCommit]);
+      const refused = await leaves(ctx, ticket, record, repo);
+      if (refused) {
+        // Back to what the folder had, and the new branch goes: nothing of this ticket is recorded.
+        await ctx.git.ok(repo, before ? ['switch', '-q', '--no-guess', before] : ['switch', '-q', '--detach', beforeCommit.trim()]);
+        await ctx.git.ok(repo, ['branch', '-D', branch]);
+        return refused;
+      }
     } else {
       const wt = path.join(root!, worktreeFolderName(branch));
       await ensureRoot(root!);
       const dirty = countStatus(await ctx.git.ok(repo, ['status', '--porcelain', '-z']));
       await ctx.git.ok(repo, ['worktree', 'add', '-q', '-b', branch, wt, baseCommit]);
       record.path = wt;
+      const refused = await leaves(ctx, ticket, record, repo);
+      if (refused) {
+        // The worktree was made just now and holds nothing of the user's: it goes, with its branch.
+        await ctx.git.ok(repo, ['worktree', 'remove', '--force', wt]);
+        await ctx.git.ok(repo, ['branch', '-D', branch]);
+        return refused;
+      }
       if (dirty) {
         const note = dirty === 1
           ? vscode.l10n.t('{0} has 1 uncommitted change; they are not carried into ticket #{1}\'s worktree, which starts from {2} ({3}).', folder.name, ticket.id, base, baseCommit.slice(0, 7))
@@ -93,7 +111,7 @@ export async function place(ctx: WorktreeContext, ticket: Ticket, cfg: Configura
     await ctx.tickets.update(ticket.id, (t) => void (t.workspace = record));
     ctx.output.info(`#${ticket.id}: ${isolation} on ${branch} from ${base} ${baseCommit.slice(0, 7)}${record.path ? ` at ${record.path}` : ''}`);
     ctx.invalidate(ticket.id);
-    return { ok: true, cwd: cwdOf(record, repo), workspace: record };
+    return { ok: true, cwd: await realpath(cwdOf(record, repo)), workspace: record };
   }).catch((e: Error): Placement => ({ ok: false, message: vscode.l10n.t('could not create the branch of ticket #{0}: {1}', ticket.id, e.message) }));
   return placed === 'placed meanwhile' ? place(ctx, ctx.tickets.get(ticket.id) ?? ticket, cfg, busyInPlace) : placed;
 }
@@ -102,6 +120,29 @@ export async function place(ctx: WorktreeContext, ticket: Ticket, cfg: Configura
 function cwdOf(ws: TicketWorkspace, repo: string): string {
   const top = ws.path ?? repo;
   return ws.subdir ? path.join(top, ...ws.subdir.split('/')) : top;
+}
+
+/**
+ * Why the stage may not run in `cwdOf(ws)` as checked out now, or undefined: the folder must
+ * exist and resolve to exactly the worktree's (or repository's) own subfolder, with no link on
+ * the way. A branch where the workspace's subfolder is a symlink would otherwise put the ticket
+ * file, and the CLI, wherever the link points.
+ */
+async function leaves(ctx: WorktreeContext, ticket: Ticket, ws: TicketWorkspace, repo: string): Promise<Placement | undefined> {
+  const top = ws.path ?? repo;
+  const cwd = cwdOf(ws, repo);
+  const realTop = await fs.realpath(top).catch(() => undefined);
+  const real = await fs.realpath(cwd).catch(() => undefined);
+  const problem = realTop === undefined || real === undefined ? 'missing' : cwdEscape(realTop, ws.subdir, real, path);
+  if (!problem) return undefined;
+  const message =
+    problem === 'missing'
+      ? vscode.l10n.t('{0} does not exist on branch {1} (or is a broken link), so ticket #{2} has no folder to run in; the stage was not started.', cwd, ws.branch, ticket.id)
+      : problem === 'outside'
+        ? vscode.l10n.t('{0} resolves to {1}, outside ticket #{2}\'s checkout {3}: a link on branch {4} points away. The stage was not started, and nothing was written there.', cwd, real!, ticket.id, top, ws.branch)
+        : vscode.l10n.t('{0} is reached through a link on branch {1} (it resolves to {2}); ticket #{3}\'s stages run only in the real folder. The stage was not started.', cwd, ws.branch, real!, ticket.id);
+  ctx.output.warn(`#${ticket.id}: ${message}`);
+  return { ok: false, message };
 }
 
 async function reopenWorktree(ctx: WorktreeContext, ticket: Ticket, ws: TicketWorkspace, repo: string, cfg: Configuration): Promise<Placement> {
@@ -123,7 +164,7 @@ async function reopenWorktree(ctx: WorktreeContext, ticket: Ticket, ws: TicketWo
           : vscode.l10n.t('ticket #{0}\'s worktree {1} has a detached HEAD checked out, not {2}. Check out {2} there, or remove the worktree.', ticket.id, wt, ws.branch);
         return { ok: false, message };
       }
-      return { ok: true, cwd: cwdOf(ws, repo), workspace: ws };
+      return (await leaves(ctx, ticket, ws, repo)) ?? (await reopened(ws, repo, cfg, common));
     }
     // Deleted by hand: check the branch out again where it was (its commits are intact).
     if (!(await ctx.git.value(repo, ['rev-parse', '--verify', '-q', `refs/heads/${ws.branch}`]))) {
@@ -136,20 +177,27 @@ async function reopenWorktree(ctx: WorktreeContext, ticket: Ticket, ws: TicketWo
     ctx.output.info(`#${ticket.id}: re-created worktree ${wt} for ${ws.branch}`);
     void notify.info(vscode.l10n.t('ticket #{0}\'s worktree was missing; it was re-created from branch {1} (its commits are intact; uncommitted files there were lost with the folder).', ticket.id, ws.branch));
     ctx.invalidate(ticket.id);
-    return { ok: true, cwd: cwdOf(ws, repo), workspace: ws };
+    return (await leaves(ctx, ticket, ws, repo)) ?? (await reopened(ws, repo, cfg, common));
   }).catch((e: Error): Placement => ({ ok: false, message: vscode.l10n.t('could not open ticket #{0}\'s worktree: {1}', ticket.id, e.message) }));
 }
 
-async function reopenBranch(ctx: WorktreeContext, ticket: Ticket, ws: TicketWorkspace, repo: string, subdir: string, busyInPlace: (ticketId: number) => boolean): Promise<Placement> {
+/** A placement on a recorded branch or worktree: the tickets folder kept out of commits (as now configured), the folder resolved. */
+async function reopened(ws: TicketWorkspace, repo: string, cfg: Configuration, common: string): Promise<Extract<Placement, { ok: true }>> {
+  await excludeTicketFiles(common, ws.subdir, cfg.run.ticketsDirectory);
+  return { ok: true, cwd: await realpath(cwdOf(ws, repo)), workspace: ws };
+}
+
+async function reopenBranch(ctx: WorktreeContext, ticket: Ticket, ws: TicketWorkspace, repo: string, subdir: string, cfg: Configuration, busyInPlace: (ticketId: number) => boolean): Promise<Placement> {
   const common = await commonDir(ctx.git, repo);
+  const here = { ...ws, subdir };
   return ctx.git.exclusive(common, async (): Promise<Placement> => {
     const current = await ctx.git.value(repo, ['symbolic-ref', '--short', '-q', 'HEAD']);
-    if (current === ws.branch) return { ok: true, cwd: cwdOf({ ...ws, subdir }, repo), workspace: ws };
+    if (current === ws.branch) return (await leaves(ctx, ticket, here, repo)) ?? { ...(await reopened(here, repo, cfg, common)), workspace: ws };
     const blocked = await inPlaceBlocked(ctx, ticket.id, repo, busyInPlace);
     if (blocked) return { ok: false, message: blocked };
     await ctx.git.ok(repo, ['switch', '-q', '--no-guess', ws.branch]);
     ctx.invalidate(ticket.id);
-    return { ok: true, cwd: cwdOf({ ...ws, subdir }, repo), workspace: ws };
+    return (await leaves(ctx, ticket, here, repo)) ?? { ...(await reopened(here, repo, cfg, common)), workspace: ws };
   }).catch((e: Error): Placement => ({ ok: false, message: vscode.l10n.t('could not check out ticket #{0}\'s branch {1}: {2}', ticket.id, ws.branch, e.message) }));
 }
 

@@ -24,8 +24,13 @@ const Cap = z.number().check(z.positive(), z.refine(Number.isFinite));
 const USD = () => l10n.t('a positive number of USD');
 const priceField = z.number().check(z.nonnegative(), z.maximum(MAX_PRICE_PER_MTOK), z.refine(Number.isFinite));
 const PriceSchema = z.object({ input: priceField, output: priceField, cacheWrite: priceField, cacheRead: priceField });
-/** `ticketsDirectory`: relative, "/"-separated folder names of letters, digits, ".", "_" and "-". */
-const TICKETS_DIR = /^[\w.-]+(?:\/[\w.-]+)*\/?$/;
+/**
+ * `ticketsDirectory`: a folder under `.sdlc/` ("/"-separated names of letters, digits, ".", "_"
+ * and "-"). The folder is kept out of every commit (`.git/info/exclude`) and its files are
+ * overwritten and removed with the worktree, so it must be the extension's own, never a folder
+ * of the user's code.
+ */
+const TICKETS_DIR = /^\.sdlc(?:\/[\w.-]+)+\/?$/;
 
 /** An `allowedTools` list: trimmed, without empty entries; refused (reported) with a quote, a control character or a leading "-". */
 function toolList(v: unknown, scope: Scope, problems: Problems): string[] | undefined {
@@ -158,9 +163,10 @@ export const RUN_SETTING_RULES: { readonly [K in RunSettingKey]: RuleFor<K> } = 
   stageCommands: { get what() { return l10n.t('command name'); }, check: checkWith(z.string().check(z.regex(/^\/?[\w:.-]+$/)), () => l10n.t('a command name such as "plan-ticket"')) },
   ticketsDirectory: {
     accept(v, scope, { problems }) {
-      // Plain folder names joined by "/": what the prompt names is exactly what is written (no ".", "..", "\\", drive or root).
+      // Plain folder names joined by "/" under ".sdlc/": what the prompt names is exactly what is written (no ".", "..", "\\", drive or root),
+      // and never a folder of the user's code (it is excluded from commits and deleted with the worktree).
       if (typeof v === 'string' && TICKETS_DIR.test(v.trim()) && !v.trim().split('/').some((p) => p === '.' || p === '..')) return v.trim().replace(/\/+$/, '');
-      problems.at('ticketsDirectory', scope, l10n.t('expected a relative folder inside the workspace, got {0}; ignored', describeValue(v)));
+      problems.at('ticketsDirectory', scope, l10n.t('expected a folder under .sdlc/ (e.g. ".sdlc/tickets"), got {0}; ignored. The tickets folder is kept out of commits and removed with the worktree, so it is never a folder of your code', describeValue(v)));
     },
   },
   isolation: atLeastUsers('isolation', ISOLATIONS, ISOLATION_STRENGTH, (x, floor) =>

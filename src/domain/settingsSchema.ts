@@ -137,7 +137,12 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
     properties: perStage({ type: 'string' }, (label) => `Custom slash command for the ${label} stage (from .claude/commands/<name>.md).`),
     markdownDescription: `Per-stage custom slash command: the stage runs \`/<name> <ticket file>\` instead of its prompt template. For each stage the most specific scope that sets it wins. ${RESTRICTED}`,
   },
-  ticketsDirectory: { type: 'string', markdownDescription: 'Folder (relative to the workspace folder) where each ticket\'s files live: `<id>/ticket.md`, `plan.md`, `questions.md`, `review.md`.' },
+  ticketsDirectory: {
+    type: 'string',
+    pattern: '^\\.sdlc(/[\\w.-]+)+/?$',
+    patternErrorMessage: 'A folder under .sdlc/, such as .sdlc/tickets.',
+    markdownDescription: 'Folder (relative to the workspace folder) where each ticket\'s files live: `<id>/ticket.md`, `plan.md`, `questions.md`, `review.md`. It must be under `.sdlc/` (the extension\'s own folder): it is kept out of every commit (a line in `.git/info/exclude`) and goes with a ticket\'s worktree, so it can never be a folder of your code. Any other value is reported and `.sdlc/tickets` is used.',
+  },
   isolation: {
     type: 'string',
     enum: ['worktree', 'branch', 'none'],

@@ -85,6 +85,7 @@ export const SETTING_ROWS = [
   row({ key: 'maxDailyBudgetUsd', parser: 'run', scope: 'application', restricted: true, combine: 'lowest', default: null }),
   row({ key: 'stagePrompts', parser: 'run', scope: 'resource', restricted: true, combine: 'perStage', default: {} }),
   row({ key: 'stageCommands', parser: 'run', scope: 'resource', restricted: true, combine: 'perStage', default: {} }),
+  // The extension's own folder (under .sdlc/, checked in runSettingRules.ts): excluded from commits, removed with the worktree.
   row({ key: 'ticketsDirectory', parser: 'run', scope: 'resource', restricted: false, combine: 'mostSpecific', default: '.sdlc/tickets' }),
   // Where a ticket's stages work. A repository may ask for more isolation than the user's, never less.
   row({ key: 'isolation', parser: 'run', scope: 'resource', restricted: true, combine: 'narrowsUser', default: 'worktree' }),

@@ -200,10 +200,91 @@ export function excludeLine(subdir: string, ticketsDirectory: string): string {
   return `/${rel.replace(/[[\]*?\\!#]/g, (c) => `\\${c}`)}/`;
 }
 
-/** `exclude` with the line added under our marker, or undefined when it is already there. */
+/** The comment above every line `withExcludeLine` writes: how a later version finds the lines it wrote. */
+export const EXCLUDE_MARKER = '# SDLC Pipeline: ticket files (ticket, plan, review) stay out of commits';
+
+/**
+ * `exclude` with the line added under our marker, or undefined when nothing changes. Lines an
+ * earlier version wrote (under our marker) for a tickets folder outside `.sdlc/` — a workspace's
+ * `ticketsDirectory: "src"` gave `/src/` — go, marker and all: they hid the user's own files.
+ * Lines the user wrote (not under our marker) are never touched.
+ */
 export function withExcludeLine(exclude: string, line: string): string | undefined {
   const lines = exclude.split(/\r?\n/);
-  if (lines.includes(line)) return undefined;
-  const base = exclude && !exclude.endsWith('\n') ? `${exclude}\n` : exclude;
-  return `${base}# SDLC Pipeline: ticket files (ticket, plan, review) stay out of commits\n${line}\n`;
+  const kept: string[] = [];
+  let pruned = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === EXCLUDE_MARKER && i + 1 < lines.length && !isTicketsExcludeLine(lines[i + 1])) {
+      i++;
+      pruned = true;
+      continue;
+    }
+    kept.push(lines[i]);
+  }
+  if (kept.includes(line)) return pruned ? kept.join('\n') : undefined;
+  const text = kept.join('\n');
+  const base = text && !text.endsWith('\n') ? `${text}\n` : text;
+  return `${base}${EXCLUDE_MARKER}\n${line}\n`;
+}
+
+/** An exclude line for a tickets folder under `.sdlc/` (what `excludeLine` makes of an accepted `ticketsDirectory`). */
+export function isTicketsExcludeLine(line: string): boolean {
+  return /^\/(?:.*\/)?\.sdlc\/[^/].*\/$/.test(line);
+}
+
+// ---- containment: where a stage runs (issue #22 item 7) ----
+
+/**
+ * Why a stage's folder, as resolved on disk, is not the checkout's own subfolder `subdir`:
+ * `outside` when it resolves out of the checkout `realTop`, `link` when it resolves elsewhere
+ * inside it (a link on the way), undefined when it is exactly `<realTop>/<subdir>`. Both paths
+ * are real (resolved) absolute paths; `path` is `node:path` (or its posix/win32 flavour).
+ */
+export function cwdEscape(
+  realTop: string,
+  subdir: string,
+  realCwd: string,
+  path: { sep: string; join(...p: string[]): string; relative(from: string, to: string): string; isAbsolute(p: string): boolean; resolve(...p: string[]): string },
+): 'outside' | 'link' | undefined {
+  const rel = path.relative(realTop, realCwd);
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return 'outside';
+  const want = path.resolve(path.join(realTop, ...subdir.split('/').filter(Boolean)));
+  return path.resolve(realCwd) === want ? undefined : 'link';
+}
+
+// ---- what removing a worktree would lose (issue #22 items 5 and 13) ----
+
+/** `git status --porcelain -z`: each entry's path (a rename's new path), in git's order; as many as `countStatus` counts. */
+export function statusFiles(out: string): string[] {
+  const paths: string[] = [];
+  const parts = out.split('\0');
+  for (let i = 0; i < parts.length; i++) {
+    const e = parts[i];
+    if (!e) continue;
+    paths.push(e.slice(3));
+    if (/[RC]/.test(e.slice(0, 2))) i++;
+  }
+  return paths;
+}
+
+/**
+ * Whether `rel` (a path in the worktree) is one of the ticket's own files that Remove Worktree
+ * copies back to the workspace folder first: a `*.md` straight in the ticket's folder `ticketDir`
+ * (`<subdir>/<ticketsDirectory>/<id>`).
+ */
+export function keptTicketFile(rel: string, ticketDir: string): boolean {
+  const prefix = `${ticketDir.replace(/\/+$/, '')}/`;
+  return rel.startsWith(prefix) && /^[\w.-]+\.md$/.test(rel.slice(prefix.length));
+}
+
+/** Whether an ignored folder `git ls-files --directory` names ("a/b/") holds or is inside the ticket's folder, so its files are listed one by one. */
+export function coversTicketFolder(entry: string, ticketDir: string): boolean {
+  if (!entry.endsWith('/')) return false;
+  const dir = `${ticketDir.replace(/\/+$/, '')}/`;
+  return dir.startsWith(entry) || entry.startsWith(dir);
+}
+
+/** The ticket number in a ticket branch's name (`sdlc/12-fix` → 12), or undefined. */
+export function ticketIdOfBranch(branch: string): number | undefined {
+  return TICKET_BRANCH.test(branch) ? Number(/^sdlc\/(\d+)-/.exec(branch)![1]) : undefined;
 }

@@ -64,7 +64,7 @@ describe('run settings: untrusted workspaces read restricted settings from user 
     fallbackModel: { workspace: 'haiku' },
     claudePath: { workspace: '/tmp/evil' },
     runMode: { workspace: 'interactive' },
-    ticketsDirectory: { workspace: 'tickets' },
+    ticketsDirectory: { workspace: '.sdlc/t' },
   };
   it('workspace permissionMode, allowedTools, escalation, caps, prompts… are ignored', () => {
     const s = untrusted(raw).settings;
@@ -85,7 +85,7 @@ describe('run settings: untrusted workspaces read restricted settings from user 
     const s = untrusted(raw).settings;
     assert.strictEqual(s.runMode, 'headless');
     assert.strictEqual(trusted(raw).settings.runMode, 'headless');
-    assert.strictEqual(s.ticketsDirectory, 'tickets');
+    assert.strictEqual(s.ticketsDirectory, '.sdlc/t');
   });
   it('once trusted, the same values count (caps still the lowest; nothing that widens the agent or spends unasked)', () => {
     const s = trusted(raw).settings;
@@ -355,8 +355,8 @@ describe('run settings: other values and keys', () => {
       assert.strictEqual(r.settings.ticketsDirectory, '.sdlc/tickets', bad);
       assert.strictEqual(r.problems.length, 1, bad);
     }
-    assert.strictEqual(trusted({ ticketsDirectory: { workspace: 'docs/tickets' } }).settings.ticketsDirectory, 'docs/tickets');
-    assert.strictEqual(trusted({ ticketsDirectory: { workspace: '.tickets/v1.0_x-y/' } }).settings.ticketsDirectory, '.tickets/v1.0_x-y');
+    assert.strictEqual(trusted({ ticketsDirectory: { workspace: '.sdlc/docs/tickets' } }).settings.ticketsDirectory, '.sdlc/docs/tickets');
+    assert.strictEqual(trusted({ ticketsDirectory: { workspace: '.sdlc/v1.0_x-y/' } }).settings.ticketsDirectory, '.sdlc/v1.0_x-y');
   });
   it('stage maps: per stage, the most specific scope that names it wins', () => {
     const r = trusted({ stageCommands: { user: { plan: 'plan-u', build: 'build-u' }, workspace: { plan: 'plan-w' } } });

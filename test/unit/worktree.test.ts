@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PipelineQueue, type Release } from '../../src/domain/queue';
@@ -9,7 +9,7 @@ import type { RawRunSettings } from '../../src/domain/scopedValues';
 import { TicketStore } from '../../src/domain/store';
 import { newTicket, ticketMarkdown, TicketSchema, type Ticket, type TicketDraft } from '../../src/domain/ticket';
 import {
-  countStatus, describeBranchState, excludeLine, isSafeBranchName, parseChanges, parseLeftRight, parseWorktreeList, SLUG_MAX, slugOf,
+  countStatus, coversTicketFolder, cwdEscape, describeBranchState, excludeLine, keptTicketFile, statusFiles, ticketIdOfBranch, isSafeBranchName, parseChanges, parseLeftRight, parseWorktreeList, SLUG_MAX, slugOf,
   TICKET_BRANCH, ticketBranch, TicketWorkspaceSchema, withExcludeLine,
 } from '../../src/domain/worktree';
 import { MemoryKV } from './memoryKV';
@@ -526,5 +526,131 @@ describe('tickets with a workspace', () => {
     const reloaded = new TicketStore(kv);
     await reloaded.load();
     assert.strictEqual(reloaded.get(r.imported[0].id)?.workspace, undefined);
+  });
+});
+
+describe('worktree: the tickets folder is the extension\'s own (issue #22 item 5)', () => {
+  const trustedRun = (raw: RawRunSettings) => parseRunSettings(raw, { trusted: true });
+  it('ticketsDirectory: only a folder under .sdlc/, from any scope; anything else falls back to .sdlc/tickets with a problem', () => {
+    for (const bad of ['src', 'docs/tickets', '.sdlc', '.sdlc/', '.sdlcx/t', '.SDLC/t', '.sdlc/../src', '.sdlc/./t', 'src/.sdlc/t', '.tickets/v1']) {
+      for (const scope of ['user', 'workspace', 'workspaceFolder'] as const) {
+        const r = trustedRun({ ticketsDirectory: { [scope]: bad } });
+        assert.strictEqual(r.settings.ticketsDirectory, '.sdlc/tickets', `${scope}: ${bad}`);
+        assert.strictEqual(r.problems.length, 1, `${scope}: ${bad}`);
+        assert.match(r.problems[0], /under \.sdlc\//);
+      }
+    }
+    assert.strictEqual(trustedRun({ ticketsDirectory: { workspace: '.sdlc/work' } }).settings.ticketsDirectory, '.sdlc/work');
+    assert.strictEqual(trustedRun({ ticketsDirectory: { workspace: '.sdlc/a/v1.0_x-y/' } }).settings.ticketsDirectory, '.sdlc/a/v1.0_x-y');
+  });
+
+  it('withExcludeLine drops the lines an earlier version wrote for a folder outside .sdlc/, keeps the user\'s own and other folders\' lines', () => {
+    const line = '/.sdlc/tickets/';
+    const before = `*.log\n/src/\n${MARKER}\n/src/\n${MARKER}\n/pkg/a/.sdlc/tickets/\n${MARKER}\n/pkg/b/docs/\n`;
+    // The user's own "/src/" (no marker above it) stays; ours for src and pkg/b/docs go.
+    assert.strictEqual(withExcludeLine(before, line), `*.log\n/src/\n${MARKER}\n/pkg/a/.sdlc/tickets/\n${MARKER}\n${line}\n`);
+    // Already there, but a stale line too: it still goes.
+    assert.strictEqual(withExcludeLine(`${MARKER}\n/src/\n${MARKER}\n${line}\n`, line), `${MARKER}\n${line}\n`);
+    assert.strictEqual(withExcludeLine(`${MARKER}\n${line}\n`, line), undefined);
+  });
+
+  it('after the rewrite the user\'s new file under src/ shows in git status again; ticket files stay hidden (real git)', () => {
+    const repo = realpathSync(mkdtempSync(path.join(tmpdir(), 'sdlc-exclude-old-')));
+    try {
+      git(repo, ['init', '-q']);
+      const exclude = path.join(repo, '.git', 'info', 'exclude');
+      // What an earlier version wrote for a workspace's ticketsDirectory "src".
+      writeFileSync(exclude, `${MARKER}\n${excludeLine('', 'src')}\n`);
+      mkdirSync(path.join(repo, 'src'), { recursive: true });
+      writeFileSync(path.join(repo, 'src', 'new.ts'), 'export {};\n');
+      mkdirSync(path.join(repo, '.sdlc', 'tickets', '1'), { recursive: true });
+      writeFileSync(path.join(repo, '.sdlc', 'tickets', '1', 'ticket.md'), '# t\n');
+      const untracked = () => git(repo, ['ls-files', '--others', '--exclude-standard']).split('\n').filter(Boolean);
+      assert.deepStrictEqual(untracked(), ['.sdlc/tickets/1/ticket.md']);
+      writeFileSync(exclude, withExcludeLine(readFileSync(exclude, 'utf8'), excludeLine('', '.sdlc/tickets'))!);
+      assert.deepStrictEqual(untracked(), ['src/new.ts']);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('worktree: a stage runs only in the checkout\'s own folder (issue #22 item 7)', () => {
+  it('cwdEscape: exactly <top>/<subdir> passes; out of the checkout is "outside"; elsewhere inside is "link"', () => {
+    const p = path.posix;
+    assert.strictEqual(cwdEscape('/w/t', '', '/w/t', p), undefined);
+    assert.strictEqual(cwdEscape('/w/t', 'pkg/app', '/w/t/pkg/app', p), undefined);
+    assert.strictEqual(cwdEscape('/w/t', 'sub', '/outside', p), 'outside');
+    assert.strictEqual(cwdEscape('/w/t', 'sub', '/w', p), 'outside');
+    assert.strictEqual(cwdEscape('/w/t', 'sub', '/w/t2/sub', p), 'outside');
+    assert.strictEqual(cwdEscape('/w/t', 'sub', '/w/t/other', p), 'link');
+    assert.strictEqual(cwdEscape('/w/t', 'sub', '/w/t', p), 'link');
+    // A folder whose name starts with ".." is still inside.
+    assert.strictEqual(cwdEscape('/w/t', '..sub', '/w/t/..sub', p), undefined);
+    assert.strictEqual(cwdEscape('C:\\w\\t', 'sub', 'D:\\x', path.win32), 'outside');
+    assert.strictEqual(cwdEscape('C:\\w\\t', 'a/b', 'C:\\w\\t\\a\\b', path.win32), undefined);
+  });
+
+  it('cwdEscape on a real checkout whose subfolder is a symlink to a folder outside (real git)', () => {
+    const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'sdlc-escape-')));
+    try {
+      const repo = path.join(parent, 'repo');
+      const outside = path.join(parent, 'outside');
+      mkdirSync(outside);
+      mkdirSync(repo);
+      git(repo, ['init', '-q']);
+      symlinkSync(outside, path.join(repo, 'sub'));
+      git(repo, ['add', '-A']);
+      git(repo, ['commit', '-q', '-m', 'sub is a link']);
+      assert.strictEqual(git(repo, ['ls-files', '-s', 'sub']).slice(0, 6), '120000');
+      assert.strictEqual(cwdEscape(repo, 'sub', realpathSync(path.join(repo, 'sub')), path), 'outside');
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('worktree: what a removal would lose, named (issue #22 items 5 and 13)', () => {
+  it('statusFiles names each entry of real `git status --porcelain -z` once, as countStatus counts them', () => {
+    const repo = realpathSync(mkdtempSync(path.join(tmpdir(), 'sdlc-status-')));
+    try {
+      git(repo, ['init', '-q']);
+      for (const f of ['a.txt', 'b.txt', 'c.txt']) writeFileSync(path.join(repo, f), `${f}\n`);
+      git(repo, ['add', '-A']);
+      git(repo, ['commit', '-q', '-m', 'init']);
+      git(repo, ['mv', 'a.txt', 'renamed.txt']);
+      writeFileSync(path.join(repo, 'b.txt'), 'changed\n');
+      rmSync(path.join(repo, 'c.txt'));
+      writeFileSync(path.join(repo, 'new file.txt'), 'n\n');
+      const out = git(repo, ['status', '--porcelain', '-z']);
+      assert.deepStrictEqual(statusFiles(out).sort(), ['b.txt', 'c.txt', 'new file.txt', 'renamed.txt']);
+      assert.strictEqual(statusFiles(out).length, countStatus(out));
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+  it('keptTicketFile: only the *.md straight in the ticket\'s folder are copied back', () => {
+    assert.strictEqual(keptTicketFile('.sdlc/tickets/3/plan.md', '.sdlc/tickets/3'), true);
+    assert.strictEqual(keptTicketFile('pkg/.sdlc/tickets/3/review.md', 'pkg/.sdlc/tickets/3'), true);
+    assert.strictEqual(keptTicketFile('.sdlc/tickets/3/notes/x.md', '.sdlc/tickets/3'), false);
+    assert.strictEqual(keptTicketFile('.sdlc/tickets/3/data.json', '.sdlc/tickets/3'), false);
+    assert.strictEqual(keptTicketFile('.sdlc/tickets/31/plan.md', '.sdlc/tickets/3'), false);
+    assert.strictEqual(keptTicketFile('.sdlc/tickets/4/plan.md', '.sdlc/tickets/3'), false);
+  });
+  it('coversTicketFolder: an ignored folder holding (or inside) the ticket\'s folder is opened up; others are named whole', () => {
+    assert.strictEqual(coversTicketFolder('.sdlc/', '.sdlc/tickets/3'), true);
+    assert.strictEqual(coversTicketFolder('.sdlc/tickets/', '.sdlc/tickets/3'), true);
+    assert.strictEqual(coversTicketFolder('.sdlc/tickets/3/', '.sdlc/tickets/3'), true);
+    assert.strictEqual(coversTicketFolder('.sdlc/tickets/3/sub/', '.sdlc/tickets/3'), true);
+    assert.strictEqual(coversTicketFolder('node_modules/', '.sdlc/tickets/3'), false);
+    assert.strictEqual(coversTicketFolder('.sdlc/tickets/31/', '.sdlc/tickets/3'), false);
+    assert.strictEqual(coversTicketFolder('.sdlc', '.sdlc/tickets/3'), false);
+  });
+  it('ticketIdOfBranch reads the id of a ticket branch only', () => {
+    assert.strictEqual(ticketIdOfBranch('sdlc/12-fix-login'), 12);
+    assert.strictEqual(ticketIdOfBranch('sdlc/12-fix-login-2'), 12);
+    assert.strictEqual(ticketIdOfBranch('main'), undefined);
+    assert.strictEqual(ticketIdOfBranch('sdlc/x-12'), undefined);
+    assert.strictEqual(ticketIdOfBranch('feature/sdlc/12-x'), undefined);
   });
 });
