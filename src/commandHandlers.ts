@@ -95,6 +95,15 @@ export function commandHandlers(s: Services): Handlers {
     );
   }
 
+  // Clean Up Worktrees: every workspace folder's repository, not one ticket (its body loads with the git code).
+  command('cleanUpWorktrees', (args) => {
+    if (!vscode.workspace.isTrusted) {
+      void notify.warn(vscode.l10n.t('branch and worktree commands run git in the repository, which is disabled in Restricted Mode. Trust this workspace to use them.'));
+      return undefined;
+    }
+    return loadWorktreeCommands().cleanUpWorktrees({ tickets, runner, pipeline, workspaces }, args.ticketIds);
+  });
+
   /** The GitHub commands: registered here, their bodies load with Octokit. */
   function gitHubCommands(): void {
     const services = () => ({ tickets, config, form: s.form, tree, workspaces, github: s.github.service });

@@ -66,10 +66,16 @@ export const COMMAND_ARGS = {
   mergeTicket: z.extend(TicketArgs, { confirm: z.optional(z.boolean()) }),
   updateFromBase: TicketArgs,
   /**
-   * `confirm`: remove without asking when nothing would be lost. Unmerged commits or uncommitted
-   * files are only thrown away when `discard` names exactly how many commits and changes go.
+   * `confirm`: remove without asking when nothing would be lost. Unmerged commits, uncommitted
+   * or ignored files are only thrown away when `discard` names exactly how many of each go
+   * (`ignored` counts as 0 when left out); otherwise the modal lists them first.
    */
-  removeWorktree: z.extend(TicketArgs, { confirm: z.optional(z.boolean()), discard: z.optional(z.object({ commits: z.int(), uncommitted: z.int() })) }),
+  removeWorktree: z.extend(TicketArgs, { confirm: z.optional(z.boolean()), discard: z.optional(z.object({ commits: z.int(), uncommitted: z.int(), ignored: z.optional(z.int()) })) }),
+  /**
+   * `ticketIds`: remove the stale worktrees of these tickets without the quick pick (`[]`: only
+   * list them); any that would lose work still asks, naming what.
+   */
+  cleanUpWorktrees: z.object({ ticketIds: z.optional(z.array(z.int().check(z.positive())).check(z.maxLength(1000))) }),
   /** `issue`: a URL, `owner/repo#N` or a number; `create`: with the default models, without the form; `again`: even if already imported. */
   newTicketFromIssue: z.object({ folder: z.optional(z.string()), remote: z.optional(z.string().check(z.maxLength(200))), issue: z.optional(z.string().check(z.maxLength(500))), create: z.optional(z.boolean()), again: z.optional(z.boolean()) }),
   openIssue: TicketArgs,

@@ -34,6 +34,7 @@ export const COMMANDS = {
   mergeTicket: 'sdlcPipeline.mergeTicket',
   updateFromBase: 'sdlcPipeline.updateFromBase',
   removeWorktree: 'sdlcPipeline.removeWorktree',
+  cleanUpWorktrees: 'sdlcPipeline.cleanUpWorktrees',
   newTicketFromIssue: 'sdlcPipeline.newTicketFromIssue',
   openIssue: 'sdlcPipeline.openIssue',
   createPullRequest: 'sdlcPipeline.createPullRequest',

@@ -10,4 +10,6 @@ export const notify = {
   info: <T extends string>(message: string, ...items: T[]) => vscode.window.showInformationMessage<T>(prefix(message), ...items),
   /** A modal question (its detail text is not prefixed). */
   confirm: <T extends string>(message: string, ...items: T[]) => vscode.window.showWarningMessage<T>(noticeText(message), { modal: true }, ...items),
+  /** A modal question with a detail block below it (plain text, several lines; the caller makes each line safe). */
+  confirmDetail: <T extends string>(message: string, detail: string, ...items: T[]) => vscode.window.showWarningMessage<T>(noticeText(message), { modal: true, detail: detail.slice(0, 8000) }, ...items),
 };

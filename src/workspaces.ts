@@ -12,7 +12,7 @@ import type { Change, TicketWorkspace } from './domain/worktree';
 import { lazy } from './lazy';
 import { Disposable } from './lifecycle';
 import type { TicketService } from './ticketService';
-import type { BranchState, MergeOutcome, Placement, TicketWorkspaces } from './worktrees';
+import type { BranchState, Losses, MergeOutcome, Placement, StaleWorktree, TicketWorkspaces } from './worktrees';
 
 const load = lazy<typeof import('./worktrees')>('worktrees');
 
@@ -90,6 +90,17 @@ export class Workspaces extends Disposable {
   }
   remove(ticket: Ticket, force: boolean): Promise<{ ok: boolean; message: string }> {
     return this.git.remove(ticket, force);
+  }
+  /** What removing the ticket's worktree and branch would lose, named (worktreeCleanup.ts). */
+  losses(ticket: Ticket, ws: TicketWorkspace): Promise<Losses> {
+    return this.git.losses(ticket, ws);
+  }
+  /** Worktrees of merged, archived or deleted tickets (worktreeCleanup.ts). */
+  stale(folders: readonly vscode.WorkspaceFolder[], busy: (ticketId: number) => boolean): Promise<StaleWorktree[]> {
+    return this.git.stale(folders, busy);
+  }
+  removeStale(s: StaleWorktree): Promise<{ ok: boolean; message: string }> {
+    return this.git.removeStale(s);
   }
   review(ticket: Ticket): Promise<number> {
     return this.git.review(ticket);

@@ -4,7 +4,8 @@
  * the user's tree stays untouched. `TicketWorkspaces` is the one door to every git operation on
  * them, and keeps the branch state the tree shows (ahead/behind, files changed); the work itself
  * is in worktreePlacement.ts (creating and re-creating), worktreeMerge.ts (merging into the base,
- * updating from it, removing), worktreeReview.ts (the review diff, Source Control) and
+ * updating from it, removing), worktreeCleanup.ts (what a removal would lose, the worktrees
+ * left behind), worktreeReview.ts (the review diff, Source Control) and
  * worktreeGit.ts (the git they share). Names, records and git-output parsing live in
  * domain/worktree. Bundled on its own (`dist/worktrees.js`, this file its entry) and loaded by
  * workspaces.ts on first use.
@@ -17,6 +18,7 @@ import { parseLeftRight, type Change, type TicketWorkspace } from './domain/work
 import { Git } from './git';
 import { Disposable } from './lifecycle';
 import type { TicketService } from './ticketService';
+import { removeStale, staleWorktrees, ticketLosses, type Losses, type StaleWorktree } from './worktreeCleanup';
 import { changes, diffBase, exists, gitIn, repoOf, type WorkGit, type WorktreeContext } from './worktreeGit';
 import { merge, remove, unmerged, updateFromBase, type MergeOutcome } from './worktreeMerge';
 import { place, type Placement } from './worktreePlacement';
@@ -24,6 +26,7 @@ import { revealInScm, review } from './worktreeReview';
 
 export type { MergeOutcome } from './worktreeMerge';
 export type { Placement } from './worktreePlacement';
+export type { Losses, StaleWorktree } from './worktreeCleanup';
 
 export interface BranchState {
   ahead: number;
@@ -137,6 +140,18 @@ export class TicketWorkspaces extends Disposable {
     return remove(this.ctx, ticket, force);
   }
 
+  // ---- what a removal loses, and what is left behind (worktreeCleanup.ts) ----
+
+  losses(ticket: Ticket, ws: TicketWorkspace): Promise<Losses> {
+    return ticketLosses(this.ctx, ticket, ws);
+  }
+  stale(folders: readonly vscode.WorkspaceFolder[], busy: (ticketId: number) => boolean): Promise<StaleWorktree[]> {
+    return staleWorktrees(this.ctx, folders, busy);
+  }
+  removeStale(s: StaleWorktree): Promise<{ ok: boolean; message: string }> {
+    return removeStale(this.ctx, s);
+  }
+
   // ---- VS Code views of it (worktreeReview.ts) ----
 
   review(ticket: Ticket): Promise<number> {
@@ -148,4 +163,4 @@ export class TicketWorkspaces extends Disposable {
 }
 
 /** The worktree commands' bodies travel in this bundle too. */
-export { askForReview, offerMerge, run as runWorktreeCommand } from './worktreeCommands';
+export { askForReview, cleanUpWorktrees, offerMerge, run as runWorktreeCommand } from './worktreeCommands';
