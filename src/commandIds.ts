@@ -62,8 +62,11 @@ export const COMMAND_ARGS = {
   reviewChanges: TicketArgs,
   approveTicket: TicketArgs,
   requestChanges: z.extend(TicketArgs, { note: z.optional(z.string().check(z.minLength(1), z.maxLength(20_000))) }),
-  /** `confirm`: merge without asking first (the question is the caller's). */
-  mergeTicket: z.extend(TicketArgs, { confirm: z.optional(z.boolean()) }),
+  /**
+   * `confirm`: merge without asking first (the question is the caller's). `approveUnreviewed`:
+   * the tree a refused merge named (`MergeOutcome.tree`): what changed after Approve is approved too.
+   */
+  mergeTicket: z.extend(TicketArgs, { confirm: z.optional(z.boolean()), approveUnreviewed: z.optional(z.string().check(z.regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/))) }),
   updateFromBase: TicketArgs,
   /**
    * `confirm`: remove without asking when nothing would be lost. Unmerged commits, uncommitted

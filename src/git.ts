@@ -46,9 +46,10 @@ export class Git {
   /**
    * Runs `git <args>` in `cwd`; resolves with its exit code and output (rejects only when git
    * cannot start). A git that hangs (a hook, a credential or signing prompt) is killed after
-   * `GIT_TIMEOUT_MS`, so it never holds a repository's lock for good.
+   * `GIT_TIMEOUT_MS`, so it never holds a repository's lock for good. `env` adds variables
+   * (e.g. `GIT_INDEX_FILE` for a snapshot that leaves the real index alone).
    */
-  run(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
+  run(cwd: string, args: readonly string[], input?: string, env?: Readonly<Record<string, string>>): Promise<GitResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.executable(), args, {
         timeout: GIT_TIMEOUT_MS,
@@ -56,7 +57,7 @@ export class Git {
         cwd,
         shell: false,
         windowsHide: true,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+        env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
         stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
       const out: Buffer[] = [];

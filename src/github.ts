@@ -120,7 +120,7 @@ export class GitHubService extends Disposable {
     const defaultBranch = await this.client.call(o.repo, true, async (k) => RepoSchema.parse((await k.request('GET /repos/{owner}/{repo}', { owner: o.repo.owner, repo: o.repo.repo })).data).default_branch);
     const base = o.base ?? defaultBranch;
     if (o.branch === base || o.branch === defaultBranch) throw new GitHubError('invalid', vscode.l10n.t('{0} is the base branch: a pull request needs the ticket\'s own branch (run the ticket with sdlcPipeline.isolation "worktree" or "branch", or check out a feature branch). Nothing was pushed.', o.branch));
-    await this.push(o.dir, o.repo.remote, o.branch);
+    await this.push(ticket, o.repo.remote, o.branch);
     const pr = await this.client.call(o.repo, true, async (k) => {
       const title = `${ticket.title} (SDLC #${ticket.id})`.slice(0, 256);
       try {
@@ -141,16 +141,26 @@ export class GitHubService extends Disposable {
     return pr;
   }
 
-  private async push(dir: string, remote: string, branch: string): Promise<void> {
+  /**
+   * Pushes the ticket's branch from the repository's own folder (the top of the ticket's
+   * workspace folder), never from its worktree: the worktree's `.git` file is the agent's to
+   * rewrite, and a `gitdir:` of its choosing would bring a config whose `core.sshCommand`,
+   * `core.fsmonitor` or hooks run. A branch lives in the repository's refs, so nothing is lost;
+   * the user's own settings (ssh, credential helper) still apply.
+   */
+  private async push(ticket: Ticket, remote: string, branch: string): Promise<void> {
+    const folder = this.tickets.folderOf(ticket);
+    const top = folder && (await this.git.value(folder.uri.fsPath, ['rev-parse', '--show-toplevel']));
+    if (!top) throw new GitHubError('other', vscode.l10n.t('git push failed: {0}', vscode.l10n.t('the ticket\'s folder is not a git repository')));
     const ext = vscode.extensions.getExtension<{ getAPI(v: 1): { openRepository(u: vscode.Uri): Promise<{ push(remote?: string, name?: string, setUpstream?: boolean): Promise<void> } | null> } }>('vscode.git');
     const api = ext ? (ext.isActive ? ext.exports : await ext.activate())?.getAPI(1) : undefined;
-    const repo = await api?.openRepository(vscode.Uri.file(dir));
+    const repo = await api?.openRepository(vscode.Uri.file(top));
     if (repo) {
       await repo.push(remote, branch, true);
       return;
     }
-    // No git extension: the git CLI, never prompting.
-    const r = await this.git.run(dir, ['push', '-u', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+    // No git extension: the git CLI in the repository's folder, never prompting, no file-system monitor.
+    const r = await this.git.run(top, ['-C', top, '-c', 'core.fsmonitor=false', 'push', '-u', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
     if (r.code !== 0) throw new GitHubError('other', vscode.l10n.t('git push failed: {0}', String(r.stderr.trim().split('\n').pop())));
   }
 }

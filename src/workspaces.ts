@@ -12,7 +12,7 @@ import type { Change, TicketWorkspace } from './domain/worktree';
 import { lazy } from './lazy';
 import { Disposable } from './lifecycle';
 import type { TicketService } from './ticketService';
-import type { BranchState, Losses, MergeOutcome, Placement, StaleWorktree, TicketWorkspaces } from './worktrees';
+import type { BranchState, Losses, MergeOptions, MergeOutcome, Placement, StaleWorktree, TicketWorkspaces } from './worktrees';
 
 const load = lazy<typeof import('./worktrees')>('worktrees');
 
@@ -79,8 +79,8 @@ export class Workspaces extends Disposable {
   changes(ticket: Ticket, ws: TicketWorkspace): Promise<Change[]> {
     return this.git.changes(ticket, ws);
   }
-  merge(ticket: Ticket): Promise<MergeOutcome> {
-    return this.git.merge(ticket);
+  merge(ticket: Ticket, opts?: MergeOptions): Promise<MergeOutcome> {
+    return this.git.merge(ticket, opts);
   }
   updateFromBase(ticket: Ticket): Promise<{ ok: boolean; message: string }> {
     return this.git.updateFromBase(ticket);
@@ -107,5 +107,8 @@ export class Workspaces extends Disposable {
   }
   revealInScm(ticket: Ticket): Promise<void> {
     return this.git.revealInScm(ticket);
+  }
+  recordReviewed(ticket: Ticket): Promise<void> {
+    return this.git.recordReviewed(ticket);
   }
 }

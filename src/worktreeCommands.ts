@@ -79,12 +79,14 @@ export function run<N extends WorktreeCommand>(name: N, s: WorktreeServices, t: 
     },
     revealInSourceControl: (t) => workspaces.revealInScm(t),
     reviewChanges: (t) => workspaces.review(t),
-    approveTicket: (t, ws) => {
+    approveTicket: async (t, ws) => {
       if (!idle(t)) return undefined;
       if (ws.review !== 'awaiting') {
         void notify.info(vscode.l10n.t('ticket #{0} is not awaiting review; nothing to approve.', t.id));
         return undefined;
       }
+      // What is approved is what Review Changes shows now: recorded, so Merge merges only that.
+      await workspaces.recordReviewed(t);
       return pipeline.approve(t.id);
     },
     requestChanges: async (t, _ws, args) => {
@@ -111,14 +113,18 @@ export function run<N extends WorktreeCommand>(name: N, s: WorktreeServices, t: 
         const c = await notify.confirm(vscode.l10n.t('Merge {0} into {1}?', ws.branch, ws.base), merge);
         if (c !== merge) return undefined;
       }
-      const r = await workspaces.merge(t);
+      const r = await workspaces.merge(t, { approveUnreviewed: args.approveUnreviewed });
       if (!r.ok) {
         const update = vscode.l10n.t('Update from Base');
         const open = vscode.l10n.t('Open Worktree');
-        const actions = r.reason === 'conflict' ? [update, open] : [];
+        const reviewAgain = vscode.l10n.t('Review Changes');
+        const approveRest = vscode.l10n.t('Approve and Merge');
+        const actions = r.reason === 'conflict' ? [update, open] : r.reason === 'unreviewed' ? [reviewAgain, approveRest] : [];
         void (r.reason === 'nothing' ? notify.info(r.message) : notify.error(r.message, ...actions)).then((c) => {
           if (c === update) void vscode.commands.executeCommand(COMMANDS.updateFromBase, { ticketId: t.id });
           if (c === open) void vscode.commands.executeCommand(COMMANDS.openWorktree, { ticketId: t.id });
+          if (c === reviewAgain) void vscode.commands.executeCommand(COMMANDS.reviewChanges, { ticketId: t.id });
+          if (c === approveRest && r.tree) void vscode.commands.executeCommand(COMMANDS.mergeTicket, { ticketId: t.id, confirm: true, approveUnreviewed: r.tree });
         });
         return r;
       }

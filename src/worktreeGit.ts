@@ -11,6 +11,7 @@ import type { ConfigurationService } from './configuration';
 import type { Ticket } from './domain/ticket';
 import { parseChanges, type Change, type TicketWorkspace } from './domain/worktree';
 import { GitError, type Git, type GitResult } from './git';
+import { safeReadFile } from './safeFiles';
 import type { TicketService } from './ticketService';
 
 /** What the worktree modules work with: one per TicketWorkspaces (worktrees.ts). */
@@ -28,7 +29,7 @@ export interface WorktreeContext {
 /** git in a ticket's working folder (see `gitIn`). */
 export interface WorkGit {
   dir: string;
-  run: (args: readonly string[], input?: string) => Promise<GitResult>;
+  run: (args: readonly string[], input?: string, env?: Readonly<Record<string, string>>) => Promise<GitResult>;
   ok: (args: readonly string[], input?: string) => Promise<string>;
 }
 
@@ -58,9 +59,25 @@ export async function repoOf(ctx: WorktreeContext, ticket: Ticket): Promise<stri
  */
 export async function gitIn(ctx: WorktreeContext, ticket: Ticket, ws: TicketWorkspace): Promise<WorkGit> {
   const repo = await repoOf(ctx, ticket);
-  const dir = ws.path ?? repo;
-  const pinned = ws.path ? ['--git-dir', await adminDir(await commonDir(ctx.git, repo), ws.path), '--work-tree', ws.path, '-c', 'core.fsmonitor=false'] : [];
-  const run = (args: readonly string[], input?: string) => ctx.git.run(dir, [...pinned, ...args], input);
+  return ws.path ? pinnedAt(ctx.git, await commonDir(ctx.git, repo), ws.path) : runnerIn(ctx.git, repo, []);
+}
+
+/**
+ * git in worktree `wt` of repository `repo` (common folder `common`): in the repository's own
+ * folder as it is (the user's); in any other worktree pinned to its admin folder as the
+ * repository records it (`--git-dir`/`--work-tree`, fsmonitor off), whatever its `.git` file says.
+ */
+export async function gitAt(git: Git, repo: string, common: string, wt: string): Promise<WorkGit> {
+  return (await realpath(wt)) === (await realpath(repo)) ? runnerIn(git, repo, []) : pinnedAt(git, common, wt);
+}
+
+/** git pinned to linked worktree `wt` (throws when the repository has no such worktree). */
+async function pinnedAt(git: Git, common: string, wt: string): Promise<WorkGit> {
+  return runnerIn(git, wt, ['--git-dir', await adminDir(common, wt), '--work-tree', wt, '-c', 'core.fsmonitor=false']);
+}
+
+function runnerIn(git: Git, dir: string, pinned: readonly string[]): WorkGit {
+  const run = (args: readonly string[], input?: string, env?: Readonly<Record<string, string>>) => git.run(dir, [...pinned, ...args], input, env);
   return {
     dir,
     run,
@@ -73,7 +90,7 @@ export async function gitIn(ctx: WorktreeContext, ticket: Ticket, ws: TicketWork
 }
 
 /** The repository's admin folder for worktree `wt` (`<common>/worktrees/<name>`, whose `gitdir` names `<wt>/.git`). */
-async function adminDir(common: string, wt: string): Promise<string> {
+export async function adminDir(common: string, wt: string): Promise<string> {
   const dir = path.join(common, 'worktrees');
   const want = await realpath(wt);
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
@@ -81,6 +98,23 @@ async function adminDir(common: string, wt: string): Promise<string> {
     if (gitdir && (await realpath(path.dirname(gitdir))) === want) return path.join(dir, name);
   }
   throw new Error(vscode.l10n.t('{0} is not a worktree of this repository (any more)', wt));
+}
+
+/**
+ * Whether worktree `wt`'s own `.git` file (which its agent can rewrite) still points where the
+ * repository says it should: a regular file, read without following links, whose `gitdir:` is
+ * the admin folder the repository keeps for `wt`. Only then may a tool that trusts that file
+ * (the Git extension, a plain `git` in that folder) be pointed at it.
+ */
+export async function dotGitPointsHome(common: string, wt: string): Promise<boolean> {
+  try {
+    const admin = await adminDir(common, wt);
+    const file = await safeReadFile(wt, '.git', 4096);
+    const m = file && !file.truncated ? /^gitdir: (.+?)\r?\n?$/.exec(file.text) : undefined;
+    return !!m && (await realpath(path.resolve(wt, m[1]))) === (await realpath(admin));
+  } catch {
+    return false;
+  }
 }
 
 /** Where the ticket's changes are measured from: where its branch left the base (moves when the base is merged in). */

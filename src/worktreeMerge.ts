@@ -9,21 +9,37 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ticketPaths } from './domain/prompt';
 import type { Ticket } from './domain/ticket';
-import { countStatus, parseLeftRight, parseWorktreeList, type TicketWorkspace } from './domain/worktree';
+import { countStatus, overlapping, parseLeftRight, parseWorktreeList, statusPaths, type TicketWorkspace, type WorktreeEntry } from './domain/worktree';
 import { GitError } from './git';
-import { safeWriteFile } from './safeFiles';
-import { commonDir, exists, gitIn, realpath, repoOf, type WorkGit, type WorktreeContext } from './worktreeGit';
+import { safeReadFile, safeWriteFile } from './safeFiles';
+import { adminDir, commonDir, exists, gitAt, gitIn, realpath, repoOf, type WorkGit, type WorktreeContext } from './worktreeGit';
 
 export type MergeOutcome =
   | { ok: true; kind: 'fast-forward' | 'merge-commit'; commit: string; committedLeftovers: boolean }
-  | { ok: false; reason: 'nothing' | 'conflict' | 'error' | 'cancelled'; message: string; files?: string[] };
+  | {
+    ok: false;
+    /**
+     * `local-changes`: the folder where the base is checked out has local files the merge would
+     * overwrite; `base-busy`: that folder is missing or mid-merge, or the base is being rebased or
+     * bisected; `unreviewed`: the branch changed after Approve (`tree` is what approving it names).
+     */
+    reason: 'nothing' | 'conflict' | 'error' | 'cancelled' | 'local-changes' | 'base-busy' | 'unreviewed';
+    message: string;
+    files?: string[];
+    tree?: string;
+  };
+
+export interface MergeOptions {
+  /** The tree (`MergeOutcome.tree`) of changes made after Approve that the user has now approved too. */
+  approveUnreviewed?: string;
+}
 
 /**
  * Commits what the agent left uncommitted in the worktree, then merges the ticket's branch
  * into its base: fast-forward when possible, else a merge commit. Never touches a tree when
  * the merge would conflict (checked first with `git merge-tree`).
  */
-export async function merge(ctx: WorktreeContext, ticket: Ticket): Promise<MergeOutcome> {
+export async function merge(ctx: WorktreeContext, ticket: Ticket, opts: MergeOptions = {}): Promise<MergeOutcome> {
   const ws = ticket.workspace;
   if (!ws || ws.removed) return { ok: false, reason: 'error', message: vscode.l10n.t('ticket #{0} has no branch of its own.', ticket.id) };
   const repo = await repoOf(ctx, ticket);
@@ -67,18 +83,69 @@ export async function merge(ctx: WorktreeContext, ticket: Ticket): Promise<Merge
       return { ok: false, reason: 'error', message: vscode.l10n.t('the base branch {0} no longer exists; create it again or merge {1} by hand.', ws.base, ws.branch) };
     }
     const tip = await ctx.git.ok(repo, ['rev-parse', `refs/heads/${ws.branch}^{commit}`]).then((s) => s.trim());
-    const lr = parseLeftRight(await ctx.git.ok(repo, ['rev-list', '--left-right', '--count', `${baseRef}...refs/heads/${ws.branch}`]));
+    const lr = parseLeftRight(await ctx.git.ok(repo, ['rev-list', '--left-right', '--count', `${baseRef}...${tip}`]));
     if (!lr || lr.right === 0) return { ok: false, reason: 'nothing', message: vscode.l10n.t('{0} has no commits that {1} does not have; nothing to merge.', ws.branch, ws.base) };
-    const checkedOut = parseWorktreeList(await ctx.git.ok(repo, ['worktree', 'list', '--porcelain', '-z'])).find((e) => e.branch === ws.base);
+    // Approved: only what was approved is merged; what came after (the Merge stage's agent, a
+    // commit by hand) is listed and needs its own approval (`approveUnreviewed` naming its tree).
+    if (ws.review === 'approved' && ws.reviewed) {
+      const tree = (await ctx.git.ok(repo, ['rev-parse', `${tip}^{tree}`])).trim();
+      if (tree !== ws.reviewed.tree && opts.approveUnreviewed !== tree) {
+        const since = await ctx.git.run(repo, ['diff', '--name-only', '-z', '--no-renames', ws.reviewed.tree, tree]);
+        const files = (since.code === 0 ? since.stdout : (await ctx.git.run(repo, ['diff', '--name-only', '-z', '--no-renames', ws.reviewed.commit, tip])).stdout).split('\0').filter(Boolean);
+        await undoLeftovers();
+        const where = files.slice(0, 5).join(', ') || vscode.l10n.t('some files');
+        const message = files.length === 1
+          ? vscode.l10n.t('1 file changed on {0} after you approved ticket #{1}: {2}. Nothing was merged. Review it, then approve it too (Approve and Merge) or request changes.', ws.branch, ticket.id, where)
+          : vscode.l10n.t('{0} files changed on {1} after you approved ticket #{2}: {3}. Nothing was merged. Review them, then approve them too (Approve and Merge) or request changes.', files.length, ws.branch, ticket.id, where);
+        return { ok: false, reason: 'unreviewed', message, files, tree };
+      }
+    }
+    // Where the base is checked out (the user's folder, or another worktree), its files move with
+    // it: every git there is pinned, and nothing local the merge would overwrite may be in the way.
+    const worktrees = parseWorktreeList(await ctx.git.ok(repo, ['worktree', 'list', '--porcelain', '-z']));
+    const busy = await baseInUse(common, worktrees, ws.base);
+    if (busy) {
+      await undoLeftovers();
+      return { ok: false, reason: 'base-busy', message: busy };
+    }
+    const checkedOut = worktrees.find((e) => e.branch === ws.base);
+    let there: WorkGit | undefined;
+    if (checkedOut) {
+      if (checkedOut.prunable || !(await exists(checkedOut.path))) {
+        await undoLeftovers();
+        return { ok: false, reason: 'base-busy', message: vscode.l10n.t('{0} is checked out in {1}, which is missing. Nothing was merged: run "git worktree prune" (or restore that folder), then merge again.', ws.base, checkedOut.path) };
+      }
+      there = await gitAt(ctx.git, repo, common, checkedOut.path);
+      if ((await there.run(['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0) {
+        await undoLeftovers();
+        return { ok: false, reason: 'base-busy', message: vscode.l10n.t('{0} is checked out in {1}, where a merge is in progress. Nothing was merged: finish or abort that merge there, then merge again.', ws.base, checkedOut.path) };
+      }
+    }
+    /** Refuses (undone, named) when the base's folder has local files the merge would overwrite. */
+    const inTheWay = async (to: string): Promise<MergeOutcome | undefined> => {
+      if (!there || !checkedOut) return undefined;
+      const changed = (await ctx.git.ok(repo, ['diff', '--name-only', '-z', '--no-renames', baseTip, to])).split('\0').filter(Boolean);
+      const local = statusPaths(await there.ok(['status', '--porcelain', '-z', '--untracked-files=all', '--ignored=matching']));
+      const files = overlapping(local, changed);
+      if (!files.length) return undefined;
+      await undoLeftovers();
+      const where = files.slice(0, 5).join(', ');
+      const message = files.length === 1
+        ? vscode.l10n.t('{0} is checked out in {1}, which has a local change the merge would overwrite: {2} (uncommitted, untracked or ignored). Nothing was merged: commit, move or stash it there, then merge again.', ws.base, checkedOut.path, where)
+        : vscode.l10n.t('{0} is checked out in {1}, which has {2} local changes the merge would overwrite: {3} (uncommitted, untracked or ignored). Nothing was merged: commit, move or stash them there, then merge again.', ws.base, checkedOut.path, files.length, where);
+      return { ok: false, reason: 'local-changes', message, files };
+    };
     const message = `Merge ${ws.branch}: SDLC #${ticket.id} ${ticket.title}\n`;
     if (lr.left === 0) {
-      if (checkedOut) await ctx.git.ok(checkedOut.path, ['merge', '-q', '--ff-only', `refs/heads/${ws.branch}`]);
+      const refused = await inTheWay(tip);
+      if (refused) return refused;
+      if (there) await there.ok(['merge', '-q', '--ff-only', '--no-autostash', tip]);
       else await ctx.git.ok(repo, ['update-ref', '-m', `SDLC Pipeline: fast-forward ${ws.base} to ${ws.branch}`, baseRef, tip, baseTip]);
       await recordMerge(ctx, ticket.id, tip);
       return { ok: true, kind: 'fast-forward', commit: tip, committedLeftovers };
     }
     // A merge commit: find conflicts first, without touching any tree.
-    const probe = await ctx.git.run(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', baseRef, `refs/heads/${ws.branch}`]);
+    const probe = await ctx.git.run(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', baseTip, tip]);
     if (probe.code === 1) {
       await undoLeftovers();
       const files = probe.stdout.split('\n').slice(1).filter(Boolean);
@@ -92,13 +159,15 @@ export async function merge(ctx: WorktreeContext, ticket: Ticket): Promise<Merge
       await undoLeftovers();
       throw new GitError(['merge-tree'], probe);
     }
+    const tree = probe.stdout.split('\n')[0].trim();
+    const refused = await inTheWay(tree);
+    if (refused) return refused;
     let commit: string;
-    if (checkedOut) {
+    if (there) {
       // `git merge` reads no message from stdin: one argument (never through a shell), after `-m`.
-      await ctx.git.ok(checkedOut.path, ['merge', '-q', '--no-ff', '-m', message.trim(), `refs/heads/${ws.branch}`]);
-      commit = (await ctx.git.ok(checkedOut.path, ['rev-parse', 'HEAD'])).trim();
+      await there.ok(['merge', '-q', '--no-ff', '--no-autostash', '-m', message.trim(), tip]);
+      commit = (await there.ok(['rev-parse', 'HEAD'])).trim();
     } else {
-      const tree = probe.stdout.split('\n')[0].trim();
       commit = (await ctx.git.ok(repo, ['commit-tree', tree, '-p', baseTip, '-p', tip, '-F', '-'], message)).trim();
       await ctx.git.ok(repo, ['update-ref', '-m', `SDLC Pipeline: merge ${ws.branch}`, baseRef, commit, baseTip]);
     }
@@ -115,6 +184,25 @@ async function recordMerge(ctx: WorktreeContext, ticketId: number, commit: strin
   await ctx.tickets.update(ticketId, (t) => {
     if (t.workspace) Object.assign(t.workspace, { mergedAt: Date.now(), mergeCommit: commit });
   });
+}
+
+/**
+ * Why the base cannot move now, or undefined: it is being rebased in one of the repository's
+ * worktrees (the rebase would fail at its end, or put its own idea of the branch back).
+ * Read from each worktree's admin folder as the repository records it, never from a `.git` file.
+ */
+async function baseInUse(common: string, worktrees: readonly WorktreeEntry[], base: string): Promise<string | undefined> {
+  const ref = `refs/heads/${base}`;
+  for (const e of worktrees) {
+    if (e.bare) continue;
+    const admin = (await realpath(e.path)) === (await realpath(path.dirname(common))) && path.basename(common) === '.git' ? common : await adminDir(common, e.path).catch(() => undefined);
+    if (!admin) continue;
+    for (const f of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
+      const text = await fs.readFile(path.join(admin, f), 'utf8').catch(() => undefined);
+      if (text?.trim() === ref) return vscode.l10n.t('{0} is being rebased in {1}. Nothing was merged: finish or abort the rebase there, then merge again.', base, e.path);
+    }
+  }
+  return undefined;
 }
 
 /** Merges the base into the ticket's branch in its worktree (the base moved on). A conflict is aborted: the worktree is as it was. */
@@ -180,6 +268,9 @@ export async function remove(ctx: WorktreeContext, ticket: Ticket, force: boolea
   }).finally(() => ctx.invalidate(ticket.id));
 }
 
+/** The most of one ticket file (plan, notes…) kept from a worktree. */
+const TICKET_FILE_MAX = 1024 * 1024;
+
 /**
  * The ticket's files (plan, questions, review…) live in its worktree, out of its commits: copy
  * them to the workspace folder before the worktree goes, so the stages' output is not lost.
@@ -190,8 +281,15 @@ async function keepTicketFiles(ctx: WorktreeContext, ticket: Ticket, ws: TicketW
   const rel = ticketPaths(ctx.config.forTicket(ticket).run.ticketsDirectory, ticket.id);
   const from = path.join(ws.path, ...ws.subdir.split('/').filter(Boolean), ...rel.dir.split('/'));
   for (const name of await fs.readdir(from).catch(() => [] as string[])) {
-    const st = await fs.lstat(path.join(from, name)).catch(() => undefined);
-    if (!st?.isFile() || !/^[\w.-]+\.md$/.test(name)) continue;
-    await safeWriteFile(folder.uri.fsPath, `${rel.dir}/${name}`, await fs.readFile(path.join(from, name), 'utf8'));
+    if (!/^[\w.-]+\.md$/.test(name)) continue;
+    // Read as a repository's file: a link (to /proc/self/environ, ~/.ssh/id_rsa…) anywhere on the way is never followed.
+    const rel2 = [...ws.subdir.split('/').filter(Boolean), ...rel.dir.split('/'), name].join('/');
+    const read = await safeReadFile(ws.path, rel2, TICKET_FILE_MAX).catch((e: Error) => {
+      ctx.output.warn(`#${ticket.id}: ${name} was not kept: ${e.message}`);
+      return undefined;
+    });
+    if (!read) continue;
+    if (read.truncated) ctx.output.warn(`#${ticket.id}: ${name} was kept cut at ${TICKET_FILE_MAX} bytes`);
+    await safeWriteFile(folder.uri.fsPath, `${rel.dir}/${name}`, read.text);
   }
 }

@@ -20,11 +20,11 @@ import { Disposable } from './lifecycle';
 import type { TicketService } from './ticketService';
 import { removeStale, staleWorktrees, ticketLosses, type Losses, type StaleWorktree } from './worktreeCleanup';
 import { changes, diffBase, exists, gitIn, repoOf, type WorkGit, type WorktreeContext } from './worktreeGit';
-import { merge, remove, unmerged, updateFromBase, type MergeOutcome } from './worktreeMerge';
+import { merge, remove, unmerged, updateFromBase, type MergeOptions, type MergeOutcome } from './worktreeMerge';
 import { place, type Placement } from './worktreePlacement';
-import { revealInScm, review } from './worktreeReview';
+import { recordReviewed, revealInScm, review } from './worktreeReview';
 
-export type { MergeOutcome } from './worktreeMerge';
+export type { MergeOptions, MergeOutcome } from './worktreeMerge';
 export type { Placement } from './worktreePlacement';
 export type { Losses, StaleWorktree } from './worktreeCleanup';
 
@@ -127,8 +127,8 @@ export class TicketWorkspaces extends Disposable {
 
   // ---- merge, update, remove (worktreeMerge.ts) ----
 
-  merge(ticket: Ticket): Promise<MergeOutcome> {
-    return merge(this.ctx, ticket);
+  merge(ticket: Ticket, opts?: MergeOptions): Promise<MergeOutcome> {
+    return merge(this.ctx, ticket, opts);
   }
   updateFromBase(ticket: Ticket): Promise<{ ok: boolean; message: string }> {
     return updateFromBase(this.ctx, ticket);
@@ -159,6 +159,10 @@ export class TicketWorkspaces extends Disposable {
   }
   revealInScm(ticket: Ticket): Promise<void> {
     return revealInScm(this.ctx, ticket);
+  }
+  /** Approve: what is approved is recorded; Merge merges only that (worktreeReview.ts). */
+  recordReviewed(ticket: Ticket): Promise<void> {
+    return recordReviewed(this.ctx, ticket);
   }
 }
 

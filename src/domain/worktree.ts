@@ -78,6 +78,12 @@ export const TicketWorkspaceSchema = /* @__PURE__ */ (() => z.object({
   mergeCommit: z.optional(CommitSchema),
   /** The worktree (and branch) were removed after the merge. */
   removed: z.optional(z.boolean()),
+  /**
+   * What Approve approved: the branch's tip then and the tree of everything Review Changes showed
+   * (its commits plus what was uncommitted in the worktree). Merge merges only that tree; anything
+   * else needs its own approval. Absent in records from before it was kept (no check then).
+   */
+  reviewed: z.optional(z.object({ commit: CommitSchema, tree: CommitSchema, at: z.number() })),
 }))();
 export type TicketWorkspace = z.infer<typeof TicketWorkspaceSchema>;
 
@@ -250,6 +256,34 @@ export function cwdEscape(
   if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return 'outside';
   const want = path.resolve(path.join(realTop, ...subdir.split('/').filter(Boolean)));
   return path.resolve(realCwd) === want ? undefined : 'link';
+}
+
+/**
+ * Every path `git status --porcelain -z` names (both sides of a rename or copy): what is
+ * uncommitted, untracked or (with `--ignored`) ignored in a folder. A folder entry keeps its `/`.
+ */
+export function statusPaths(out: string): string[] {
+  const paths: string[] = [];
+  const parts = out.split('\0');
+  for (let i = 0; i < parts.length; i++) {
+    const e = parts[i];
+    if (e.length < 4) continue;
+    paths.push(e.slice(3));
+    if (/[RC]/.test(e.slice(0, 2)) && parts[i + 1]) paths.push(parts[++i]);
+  }
+  return paths;
+}
+
+/**
+ * The local paths (`dirty`, from `statusPaths`) that a change to `changed` (repository paths)
+ * would touch: the same path, a file inside a listed folder, or a folder holding a changed path.
+ */
+export function overlapping(dirty: readonly string[], changed: readonly string[]): string[] {
+  const hit = (d: string, c: string) => {
+    const dir = d.endsWith('/') ? d : `${d}/`;
+    return d === c || c.startsWith(dir) || d.startsWith(`${c}/`);
+  };
+  return [...new Set(dirty.filter((d) => changed.some((c) => hit(d, c))))].sort();
 }
 
 // ---- what removing a worktree would lose (issue #22 items 5 and 13) ----
