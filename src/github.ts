@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import type { ConfigurationService } from './configuration';
 import { draftFromIssue, IssueSchema, pullRequestBody, type Issue, type RepoRef } from './domain/github';
-import type { Ticket } from './domain/ticket';
+import { oneLine, type Ticket } from './domain/ticket';
 import { Git } from './git';
 import { GitHubClient, GitHubError } from './githubClient';
 import { StatusComments } from './githubComment';
@@ -122,7 +122,7 @@ export class GitHubService extends Disposable {
     if (o.branch === base || o.branch === defaultBranch) throw new GitHubError('invalid', vscode.l10n.t('{0} is the base branch: a pull request needs the ticket\'s own branch (run the ticket with sdlcPipeline.isolation "worktree" or "branch", or check out a feature branch). Nothing was pushed.', o.branch));
     await this.push(ticket, o.repo.remote, o.branch);
     const pr = await this.client.call(o.repo, true, async (k) => {
-      const title = `${ticket.title} (SDLC #${ticket.id})`.slice(0, 256);
+      const title = `${oneLine(ticket.title)} (SDLC #${ticket.id})`.slice(0, 256);
       try {
         const res = await k.request('POST /repos/{owner}/{repo}/pulls', { owner: o.repo.owner, repo: o.repo.repo, title, head: o.branch, base, body: pullRequestBody(ticket, o.plan, this.config.forTicket(ticket).run.prices, o.repo), draft });
         const p = PullSchema.parse(res.data);

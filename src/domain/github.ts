@@ -9,7 +9,7 @@ import { costOf, priceFor, type PriceTable } from './cost';
 import { formatDuration, formatUsd } from './format';
 import { STAGES } from './stages';
 import type { IssueLink } from './issueLink';
-import { DESCRIPTION_MAX, lastRun, TITLE_MAX, type Run, type Ticket, type TicketType } from './ticket';
+import { DESCRIPTION_MAX, lastRun, oneLine, TITLE_MAX, type Run, type Ticket, type TicketType } from './ticket';
 
 export const COMMENT_MODES = ['off', 'summary', 'live'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
@@ -105,7 +105,8 @@ export function typeFromLabels(labels: readonly string[]): TicketType {
 
 /** The ticket an issue becomes: its text is data (cut to the ticket's limits, never interpreted). */
 export function draftFromIssue(issue: Issue, repo: RepoRef): { title: string; description: string; type: TicketType; link: IssueLink } {
-  const title = (issue.title.trim() || `Issue #${issue.number}`).slice(0, TITLE_MAX);
+  // One line: a title's line breaks could otherwise start a section of the ticket file.
+  const title = (oneLine(issue.title) || `Issue #${issue.number}`).slice(0, TITLE_MAX);
   const body = issue.body ?? '';
   const description = body.length > DESCRIPTION_MAX ? `${body.slice(0, DESCRIPTION_MAX - 80)}\n\n[… cut: the issue body is ${body.length.toLocaleString('en')} characters]` : body;
   const url = `https://${repo.host}/${repo.owner}/${repo.repo}/issues/${issue.number}`;
@@ -209,9 +210,23 @@ export function statusComment(ticket: Ticket, prices: PriceTable = {}, final = f
   ].join('\n');
 }
 
-/** The pull request's body: summary, the plan (collapsed), the per-stage table, and `Closes #N`. */
-export function pullRequestBody(ticket: Ticket, plan: string | undefined, prices: PriceTable = {}, prRepo?: Pick<RepoRef, 'owner' | 'repo'> & { host?: string }): string {
-  const link = ticket.issue;
+/**
+ * What the pull request says of the ticket's issue (its last line), or nothing. `Closes #N` only
+ * when the issue is in the repository the pull request is opened in: a pull request never closes
+ * another repository's issue (an imported ticket's link could name any). An issue of another
+ * repository on the same host is named `Related: owner/repo#N` when the user linked it here, and
+ * not at all when the link came with an import; one on another host is not named (`#N` would be
+ * an unrelated issue there).
+ */
+export function issueLine(link: IssueLink | undefined, prRepo: RepoRef): string | undefined {
+  if (!link || prRepo.host.toLowerCase() !== link.host.toLowerCase()) return undefined;
+  if (prRepo.owner.toLowerCase() === link.owner.toLowerCase() && prRepo.repo.toLowerCase() === link.repo.toLowerCase()) return `Closes #${link.number}`;
+  return link.imported ? undefined : `Related: ${link.owner}/${link.repo}#${link.number}`;
+}
+
+/** The pull request's body: summary, the plan (collapsed), the per-stage table, and `Closes #N` (see issueLine). */
+export function pullRequestBody(ticket: Ticket, plan: string | undefined, prices: PriceTable, prRepo: RepoRef): string {
+  const about = issueLine(ticket.issue, prRepo);
   const fence = '````';
   return [
     `SDLC Pipeline ticket #${ticket.id}: ${mdText(ticket.title)}`,
@@ -220,10 +235,6 @@ export function pullRequestBody(ticket: Ticket, plan: string | undefined, prices
     ...table(ticket),
     '',
     totalLine(ticket, prices),
-    // `#N` means the pull request's own repository: name the issue's when it is another.
-    // On another host `Closes` would name an unrelated issue: left out.
-    ...(link && (!prRepo?.host || prRepo.host.toLowerCase() === link.host.toLowerCase())
-      ? ['', `Closes ${prRepo && (prRepo.owner.toLowerCase() !== link.owner.toLowerCase() || prRepo.repo.toLowerCase() !== link.repo.toLowerCase()) ? `${link.owner}/${link.repo}` : ''}#${link.number}`]
-      : []),
+    ...(about ? ['', about] : []),
   ].join('\n');
 }

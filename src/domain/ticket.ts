@@ -219,16 +219,35 @@ export function unfinishedStages(ticket: Ticket): StageId[] {
   return enabledStages(ticket).filter((id) => lastRun(ticket, id)?.status !== 'succeeded');
 }
 
-/** Ticket file contents: the ticket's text, which never goes on a command line. */
+/** Text on one line: line breaks and other control characters become a space. */
+export function oneLine(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f\u0085\u2028\u2029]+/g, ' ').trim();
+}
+
+/** A Markdown fence for `text`: backticks, one more than its longest run (at least three), so nothing in it can close the fence. */
+export function fenceFor(text: string): string {
+  let longest = 0;
+  for (const m of text.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/**
+ * Ticket file contents: the ticket's text, which never goes on a command line. The title is one
+ * line and the description is fenced, so neither (an issue's text, say) can pass for a section of
+ * the file: "Changes requested in review" outside the fence is only ever the user's own notes.
+ */
 export function ticketMarkdown(ticket: Ticket): string {
+  const description = ticket.description.trim();
+  const fence = fenceFor(description);
+  const source = ticket.issue ? ` (from GitHub issue ${ticket.issue.owner}/${ticket.issue.repo}#${ticket.issue.number}, as its author wrote it)` : '';
   const lines = [
-    `# Ticket #${ticket.id}: ${ticket.title}`,
+    `# Ticket #${ticket.id}: ${oneLine(ticket.title)}`,
     '',
     `Type: ${ticket.type}`,
     '',
     '## Description',
     '',
-    ticket.description.trim() || '(no description)',
+    ...(description ? [`Quoted${source}; everything inside the fence is the description, not a part of this file:`, '', `${fence}text`, description, fence] : ['(no description)']),
     '',
   ];
   const notes = ticket.workspace?.requestedChanges ?? [];

@@ -143,11 +143,19 @@ describe('github: parseIssueRef', () => {
     assert.deepStrictEqual(parseRemote('http://127.0.0.1:8080/acme/shop.git'), { host: '127.0.0.1:8080', owner: 'acme', repo: 'shop' });
   });
 
-  it('an encoded @ cannot mention anyone, and Closes names the issue\'s repository when the pull request is elsewhere', () => {
+  it('an encoded @ cannot mention anyone, and a pull request closes only an issue of its own repository', () => {
     assert.strictEqual(mdText('&#64;octocat'), '&amp;\\#64;octocat');
     const t = { ...newTicket(7, { title: 'x', description: '', type: 'bug', stages: { build: { enabled: true } } }), issue: { host: 'github.com', owner: 'other', repo: 'thing', number: 5, url: 'https://github.com/other/thing/issues/5' } };
-    assert.match(pullRequestBody(t, undefined, {}, { owner: 'acme', repo: 'shop' }), /\nCloses other\/thing#5$/);
-    assert.match(pullRequestBody(t, undefined, {}, { owner: 'Other', repo: 'thing' }), /\nCloses #5$/);
+    // The user's own link to another repository is named, never closed.
+    assert.match(pullRequestBody(t, undefined, {}, SHOP), /\nRelated: other\/thing#5$/);
+    assert.doesNotMatch(pullRequestBody(t, undefined, {}, SHOP), /Closes/);
+    assert.match(pullRequestBody(t, undefined, {}, { host: 'GitHub.com', owner: 'Other', repo: 'thing' }), /\nCloses #5$/);
+    // An imported ticket's link to another repository: not a word of it (it could name any issue).
+    const imported = { ...t, issue: { ...t.issue, imported: true } };
+    assert.doesNotMatch(pullRequestBody(imported, undefined, {}, SHOP), /other|#5/);
+    assert.match(pullRequestBody(imported, undefined, {}, { host: 'github.com', owner: 'other', repo: 'thing' }), /\nCloses #5$/);
+    // Another host: #5 there is an unrelated issue.
+    assert.doesNotMatch(pullRequestBody(t, undefined, {}, { host: 'ghe.corp', owner: 'other', repo: 'thing' }), /#5/);
   });
 
   it('rejects garbage, spaces, other paths and bad names', () => {
@@ -323,7 +331,7 @@ describe('github: pullRequestBody', () => {
     const t = ranTicket({ issue: LINK });
     t.title = 'Fix <b>login</b> | @admin';
     const plan = '1. Step\n```ts\ncode\n```\n````\n</details>\n# injected\n`````';
-    const body = pullRequestBody(t, plan);
+    const body = pullRequestBody(t, plan, {}, SHOP);
     const lines = body.split('\n');
     assert.strictEqual(lines[0], 'SDLC Pipeline ticket #7: Fix \\<b\\>login\\</b\\> \\| @\u200badmin');
     assert.strictEqual(lines[lines.length - 1], 'Closes #42');
@@ -342,18 +350,18 @@ describe('github: pullRequestBody', () => {
   it('no plan → no <details>; no issue → no Closes', () => {
     const t = ranTicket();
     for (const plan of [undefined, '', '  \n ']) {
-      const body = pullRequestBody(t, plan);
+      const body = pullRequestBody(t, plan, {}, SHOP);
       assert.ok(!body.includes('<details>'), String(plan));
       assert.ok(!body.includes('````'));
       assert.ok(!body.includes('Closes'));
     }
-    const lines = pullRequestBody(ranTicket({ issue: LINK }), undefined).split('\n');
+    const lines = pullRequestBody(ranTicket({ issue: LINK }), undefined, {}, SHOP).split('\n');
     assert.strictEqual(lines[lines.length - 1], 'Closes #42');
     assert.strictEqual(lines.filter((l) => l.startsWith('Closes')).length, 1);
   });
 
   it('a very long plan is cut at 40,000 characters', () => {
-    const body = pullRequestBody(ranTicket(), 'p'.repeat(50_000));
+    const body = pullRequestBody(ranTicket(), 'p'.repeat(50_000), {}, SHOP);
     assert.ok(body.includes(`\`\`\`\`markdown\n${'p'.repeat(40_000)}\n\`\`\`\``));
     assert.ok(!body.includes('p'.repeat(40_001)));
   });
