@@ -17,3 +17,19 @@ export function cliConfigEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
   const dir = env.CLAUDE_CONFIG_DIR?.trim();
   return { CLAUDE_CONFIG_DIR: dir || null };
 }
+
+/**
+ * The whole environment of an interactive run's terminal: the extension host's own, with
+ * `overrides` applied (`null` removes a variable), and every variable a `terminal.integrated.env.*`
+ * setting names (`configuredKeys`) put back to the host's value or removed. `strictEnv` alone is
+ * not enough: a remote window's terminal (code-server, Remote-SSH) merges the setting in anyway,
+ * then our values over it — so ours must name each of its keys. A workspace's setting then cannot
+ * redirect the API or the CLI's config.
+ */
+export function strictTerminalEnv(overrides: Record<string, string | null>, base: NodeJS.ProcessEnv = process.env, configuredKeys: Iterable<string> = []): Record<string, string | null> {
+  const env: Record<string, string | null> = {};
+  for (const k of configuredKeys) env[k] = null;
+  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(overrides)) env[k] = v;
+  return env;
+}

@@ -1,7 +1,8 @@
 /**
  * What an interactive run costs while it runs, and its cap: follows the session's transcript
  * (only new bytes, each second), prices it with the estimates' table, warns at 80 % of the cap
- * and stops the session at 100 %. When the terminal closes, the run's final record gets the
+ * and stops the session at 100 % — or, under a cap, when no transcript appears within 20 s (a
+ * run whose cost cannot be measured may not run under a cap). When the terminal closes, the run's final record gets the
  * transcript's usage, per-model split and cost — or "cost unknown" when there was none.
  * Bundled on its own (`dist/interactive.js`): loaded with the first interactive run.
  */
@@ -32,7 +33,10 @@ export interface FollowHooks {
   log(message: string): void;
 }
 
-export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSpec, hooks: FollowHooks, pollMs = 1000): Promise<RunFinal> {
+/** How long a capped interactive run may go without its transcript appearing before it is stopped. */
+export const NO_TRANSCRIPT_MS = 20_000;
+
+export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSpec, hooks: FollowHooks, pollMs = 1000, noTranscriptMs = NO_TRANSCRIPT_MS): Promise<RunFinal> {
   const follower = new TranscriptFollower(claudeConfigDir(), cwd, follow.sessionId, follow.skipExisting);
   const primed = follower.prime().catch(() => undefined);
   const cap = follow.capUsd;
@@ -52,10 +56,11 @@ export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSp
       await primed;
       const changed = await follower.poll().catch(() => false);
       if (!changed) {
-        // A cap that cannot be enforced is said, not assumed.
-        if (!final && cap !== undefined && !follower.file && !unfollowable && Date.now() - started > 15_000) {
+        // A run whose cost cannot be measured may not run under a cap: stopped, and said why.
+        if (!final && cap !== undefined && !follower.file && !unfollowable && Date.now() - started > noTranscriptMs) {
           unfollowable = true;
-          hooks.warn(vscode.l10n.t('{0} of ticket #{1}: its session transcript was not found, so its cost cannot be followed and its {2} cap cannot be enforced.', follow.stageLabel, follow.ticketId, formatUsd(cap)));
+          hooks.log(`${follow.stageLabel} of ticket #${follow.ticketId}: no transcript after ${noTranscriptMs} ms; stopped (cap ${formatUsd(cap)})`);
+          t.stop();
         }
         return;
       }
@@ -77,6 +82,11 @@ export function followCost(t: InteractiveTerminal, cwd: string, follow: FollowSp
   return t.done.then(async (final): Promise<RunFinal> => {
     clearInterval(timer);
     await tick(true);
+    if (!follower.file && unfollowable) {
+      const message = vscode.l10n.t('Stopped: no session transcript appeared within {0} seconds, so what it spends could not be measured and its {1} cap not enforced. A capped run must be measurable: check cleanupPeriodDays in your or the repository\'s Claude Code settings, or run this stage headless.', Math.round(noTranscriptMs / 1000), formatUsd(cap!));
+      hooks.warn(vscode.l10n.t('{0} of ticket #{1}: {2}', follow.stageLabel, follow.ticketId, message));
+      return { ...final, status: 'failed', message };
+    }
     if (!follower.file) return { ...final, message: [final.message, vscode.l10n.t('Cost unknown: the session left no transcript to read.')].filter(Boolean).join(' ') };
     const cost = priceTally(follower.tally, follow.prices);
     const counted = { costUsd: cost.costUsd, usage: cost.usage, modelUsage: cost.modelUsage, ...(cost.modelRan ? { modelRan: cost.modelRan } : {}), ...(follower.tally.malformed ? { malformedLines: follower.tally.malformed } : {}) };

@@ -3,6 +3,7 @@
  * `shellArgs`, a real pty, no shell). Resolves with the run's outcome when the terminal closes.
  */
 import * as vscode from 'vscode';
+import { strictTerminalEnv } from './claudeConfigDir';
 import type { RunFinal } from './domain/runOutcome';
 
 export interface InteractiveSpec {
@@ -11,8 +12,16 @@ export interface InteractiveSpec {
   command: string;
   args: readonly string[];
   cwd: string;
-  /** Extra environment (the CLI's config folder, so its transcript is where it is followed). */
+  /** Changes to the host's environment (the CLI's config folder, so its transcript is where it is followed); nothing else reaches the terminal. */
   env?: Record<string, string | null>;
+}
+
+/** A terminal's whole environment: the host's plus `overrides`, with every key of `terminal.integrated.env.<os>` (any scope) neutralised. */
+export function terminalEnv(overrides: Record<string, string | null>): Record<string, string | null> {
+  const os = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux';
+  const configured = vscode.workspace.getConfiguration('terminal.integrated.env').get<unknown>(os);
+  const keys = configured && typeof configured === 'object' && !Array.isArray(configured) ? Object.keys(configured) : [];
+  return strictTerminalEnv(overrides, process.env, keys);
 }
 
 export class InteractiveTerminal {
@@ -21,7 +30,8 @@ export class InteractiveTerminal {
   private stopped = false;
 
   constructor(spec: InteractiveSpec) {
-    this.terminal = vscode.window.createTerminal({ name: spec.name, shellPath: spec.command, shellArgs: [...spec.args], cwd: spec.cwd, iconPath: spec.iconPath, isTransient: true, ...(spec.env ? { env: spec.env } : {}) });
+    // Exactly the environment we chose: a workspace's terminal.integrated.env.* adds nothing.
+    this.terminal = vscode.window.createTerminal({ name: spec.name, shellPath: spec.command, shellArgs: [...spec.args], cwd: spec.cwd, iconPath: spec.iconPath, isTransient: true, env: terminalEnv(spec.env ?? {}), strictEnv: true });
     this.done = new Promise((resolve) => {
       const sub = vscode.window.onDidCloseTerminal((t) => {
         if (t !== this.terminal) return;

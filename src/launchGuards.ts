@@ -65,16 +65,22 @@ export class LaunchGuards {
     return undefined;
   }
 
-  /** The executable, the bypass confirmation and the project-settings flags; undefined when any is missing or declined. */
-  async launch(cfg: Configuration, folder: string | undefined, where: Where): Promise<{ claudePath: string; settingArgs: string[] } | undefined> {
+  /** The executable and the bypass confirmation; undefined when either is missing or declined. */
+  async launch(cfg: Configuration, where: Where): Promise<{ claudePath: string } | undefined> {
     const claudePath = await this.claude(cfg, where);
     if (!claudePath || !(await this.confirmPermissionMode(cfg))) return undefined;
-    const settingArgs = folder ? await projectSettingsFlags(cfg.run.projectClaudeSettings, folder, this.state) : [];
-    if (!settingArgs) {
-      this.output.info('not started: the repository\'s Claude Code settings were neither used nor ignored');
-      return undefined;
-    }
-    return { claudePath, settingArgs };
+    return { claudePath };
+  }
+
+  /**
+   * The flags for the repository's own Claude Code settings, decided from the folder the CLI is
+   * about to run in (`cwd`: the ticket's worktree, as every earlier stage left it) and not from the
+   * workspace folder; undefined when the user answered neither.
+   */
+  async projectSettings(cfg: Configuration, cwd: string, where: Where): Promise<string[] | undefined> {
+    const settingArgs = await projectSettingsFlags(cfg.run.projectClaudeSettings, cwd, this.state);
+    if (!settingArgs) this.output.info(`not started (${where.ticketId !== undefined ? `#${where.ticketId} ` : ''}${where.stage ?? ''}): the Claude Code settings in ${cwd} were neither used nor ignored`);
+    return settingArgs;
   }
 
   /** `bypassPermissions` lets the agent run anything unasked: only from user settings, and once confirmed. */

@@ -20,8 +20,10 @@ import { resolveEffort, resolveStageModel, resolveSubagentModel } from './domain
 import { stageInfo, type StageId } from './domain/stages';
 import { isSessionId, ticketSpend, type Run, type Ticket } from './domain/ticket';
 import { estimateStage } from './domain/cost';
+import { heldInFlight } from './domain/daily';
 import { formatUsd } from './domain/format';
 import { cliConfigEnv } from './claudeConfigDir';
+import { terminalEnv } from './interactiveTerminal';
 import { LaunchGuards } from './launchGuards';
 import { runKey, type ActiveRun, type RunnerHost, type RunRequest } from './runner';
 import { recordFinal, startHeadless, startInteractive, terminalName } from './runSession';
@@ -84,31 +86,32 @@ export class Launcher {
     const model = check.model;
     entry.model = model;
     this.host.changed();
-    const spent = ticketSpend(ticket.runs);
-    // The ticket cap is checked before anything is written or asked (planRun checks it again).
+    // The ticket cap is checked before anything is written or asked (and again as the run is planned).
     const cap = cfg.run.maxTicketBudgetUsd;
-    if (cap !== undefined && spent >= cap) return this.guards.ticketCap(where, label, spent, cap);
-    // Today's budget across every ticket: a stage its estimate does not fit asks first.
-    let dailyRemainingUsd: number | undefined;
-    const daily = cfg.run.maxDailyBudgetUsd;
-    if (daily !== undefined && !req.overDailyBudget) {
-      const today = this.host.spentToday();
+    const spentAtFirst = this.ticketCommitted(ticket, entry);
+    if (cap !== undefined && spentAtFirst >= cap) return this.guards.ticketCap(where, label, spentAtFirst, cap);
+    // Today's budget across every ticket (what runs in flight hold counts as spent): a stage its estimate does not fit asks first.
+    const daily = req.overDailyBudget ? undefined : cfg.run.maxDailyBudgetUsd;
+    if (daily !== undefined) {
+      const today = this.host.committedToday(entry);
       const estimate = estimateStage(req.stage, model, this.host.tickets.all().flatMap((t) => t.runs), cfg.run.prices).usd;
       if (today >= daily || today + estimate > daily) {
         const startAnyway = vscode.l10n.t('Start Anyway');
         const openSettings = vscode.l10n.t('Open Settings');
-        const message = vscode.l10n.t("{0} of ticket #{1} would likely cost {2}, and today's budget has {3} of {4} left (sdlcPipeline.maxDailyBudgetUsd).", label, ticket.id, formatUsd(estimate), formatUsd(Math.max(0, daily - today)), formatUsd(daily));
+        const held = today - this.host.spentToday();
+        const message = held > 1e-9
+          ? vscode.l10n.t("{0} of ticket #{1} would likely cost {2}, and today's budget has {3} of {4} left (sdlcPipeline.maxDailyBudgetUsd): {5} is held by the stages running now, and frees as they end.", label, ticket.id, formatUsd(estimate), formatUsd(Math.max(0, daily - today)), formatUsd(daily), formatUsd(held))
+          : vscode.l10n.t("{0} of ticket #{1} would likely cost {2}, and today's budget has {3} of {4} left (sdlcPipeline.maxDailyBudgetUsd).", label, ticket.id, formatUsd(estimate), formatUsd(Math.max(0, daily - today)), formatUsd(daily));
         void this.guards.refuse(where, message, startAnyway, openSettings).then((c) => {
           if (c === startAnyway) void this.host.run({ ...req, overDailyBudget: true });
           if (c === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'sdlcPipeline.maxDailyBudgetUsd');
         });
         return undefined;
       }
-      dailyRemainingUsd = daily - today;
     }
-    const launch = await this.guards.launch(cfg, folder?.uri.fsPath, where);
+    const launch = await this.guards.launch(cfg, where);
     if (!launch) return undefined;
-    const { claudePath, settingArgs } = launch;
+    const { claudePath } = launch;
     if (entry.cancelled) return undefined;
     // Its own branch and worktree (created on the ticket's first run), or the folder itself.
     const place = await this.host.workspaces.place(ticket, cfg, (id) => this.host.isRunning(id));
@@ -128,6 +131,9 @@ export class Launcher {
       return undefined;
     }
     if (entry.cancelled) return undefined;
+    // The repository's Claude Code settings as the CLI will find them where it runs, now.
+    const settingArgs = await this.guards.projectSettings(cfg, files.root, where);
+    if (!settingArgs || entry.cancelled) return undefined;
     const runId = randomUUID();
     const sessionId = randomUUID();
     const storage = this.host.context.storageUri ?? this.host.context.globalStorageUri;
@@ -147,6 +153,14 @@ export class Launcher {
     }
     const subagentModel = subCheck?.ok && subCheck.model !== model ? subCheck.model : undefined;
     const effort = resolveEffort(req.stage, cfg.run.defaultEfforts, choice?.effort).effort;
+    // What is left is read again now, with no await until this run holds its cap: runs that
+    // started meanwhile hold theirs, so caps given out at once never add up to more than was left.
+    const spent = this.ticketCommitted(this.host.tickets.get(ticket.id) ?? ticket, entry);
+    const dailyRemainingUsd = daily !== undefined ? daily - this.host.committedToday(entry) : undefined;
+    if (dailyRemainingUsd !== undefined && dailyRemainingUsd <= 0) {
+      void this.guards.refuse(where, vscode.l10n.t("{0} of ticket #{1} was not started: today's budget of {2} is spent or held by the stages running now (sdlcPipeline.maxDailyBudgetUsd). It frees as they end.", label, ticket.id, formatUsd(daily!)));
+      return undefined;
+    }
     const plan = planRun({
       ticketId: ticket.id, stage: req.stage, mode, model, sessionId, paths: files.rel, workspaceFolder: files.root,
       systemPromptFile: systemFile.fsPath, settings: cfg.run, spentUsd: spent, settingArgs, dailyRemainingUsd, effort, subagentModel,
@@ -157,6 +171,7 @@ export class Launcher {
       return undefined;
     }
     const { args } = plan;
+    entry.reservedUsd = plan.maxBudgetUsd;
     if (entry.cancelled) return undefined;
     this.host.output.info(`run ${runId}: ticket #${ticket.id} ${req.stage} model=${model} (${resolved.source}) mode=${mode} cwd=${files.root}`);
     this.host.output.debug(`argv: ${JSON.stringify([claudePath, ...args])}`);
@@ -176,12 +191,19 @@ export class Launcher {
     } catch (e) {
       final = { status: 'failed', message: vscode.l10n.t('The run could not be started: {0}', (e as Error).message) };
     }
-    entry.costUsd = undefined; // recorded from here on: today's spend must not count it twice
+    // Recorded from here on: today's spend must not count it twice, nor keep holding its cap.
+    entry.costUsd = undefined;
+    entry.reservedUsd = undefined;
     const result = await recordFinal(this.host, ticket.id, runId, final);
     if (result?.status === 'budget-exceeded' && result.mode === 'interactive') this.offerHigherCap(ticket.id, result);
     if (result?.modelRan && result.modelRan !== result.modelAsked) await this.host.state.learnModelId(result.modelAsked, result.modelRan); // estimates price aliases by the id that ran
     this.host.output.info(`run ${runId}: ${result?.status} exit=${result?.exitCode} cost=${result?.costUsd ?? '-'}`);
     return result;
+  }
+
+  /** What the ticket's runs have cost, plus what its other runs in flight hold (see heldInFlight). */
+  private ticketCommitted(ticket: Ticket, except: ActiveRun): number {
+    return ticketSpend(ticket.runs) + heldInFlight([...this.host.active.values()].filter((r) => r !== except && r.ticketId === ticket.id));
   }
 
   /** An interactive run stopped at its cap: offer to resume its session with a higher one. */
@@ -224,22 +246,25 @@ export class Launcher {
         void this.guards.refuse(where, vscode.l10n.t('cannot resume: {0}.', model.message));
         return undefined;
       }
-      const launch = await this.guards.launch(cfg, this.host.tickets.folderOf(ticket)?.uri.fsPath, where);
+      const launch = await this.guards.launch(cfg, where);
       if (!launch) return undefined;
       const place = await this.host.workspaces.place(ticket, cfg, (id) => id !== ticket.id && this.host.isRunning(id));
       if (!place.ok) {
         void this.guards.refuse(where, place.message);
         return undefined;
       }
+      const settingArgs = await this.guards.projectSettings(cfg, place.cwd, where);
+      if (!settingArgs) return undefined;
       // The cap asked for, but never more than what is left of the ticket's cap or of today's budget.
       const fresh = this.host.tickets.get(ticket.id) ?? ticket;
-      const ticketLeft = cfg.run.maxTicketBudgetUsd !== undefined ? cfg.run.maxTicketBudgetUsd - ticketSpend(fresh.runs) : undefined;
-      const dayLeft = cfg.run.maxDailyBudgetUsd !== undefined ? cfg.run.maxDailyBudgetUsd - this.host.spentToday() : undefined;
+      const ticketLeft = cfg.run.maxTicketBudgetUsd !== undefined ? cfg.run.maxTicketBudgetUsd - this.ticketCommitted(fresh, entry) : undefined;
+      const dayLeft = cfg.run.maxDailyBudgetUsd !== undefined ? cfg.run.maxDailyBudgetUsd - this.host.committedToday(entry) : undefined;
       const limited = Math.min(capUsd, ...[ticketLeft, dayLeft].filter((x): x is number => x !== undefined));
       if (limited <= 0) {
         void this.guards.refuse(where, vscode.l10n.t("cannot resume: the ticket's cap or today's budget has nothing left."));
         return undefined;
       }
+      entry.reservedUsd = limited; // held from now on, before any await
       const record: Run = { id: randomUUID(), stage: run.stage, mode: 'interactive', modelAsked: model.model, startedAt: Date.now(), status: 'running', sessionId: run.sessionId, message: vscode.l10n.t('Resumed with a cap of {0}.', formatUsd(limited)) };
       await this.host.tickets.update(ticket.id, (t) => void t.runs.push(record));
       entry.runId = record.id;
@@ -247,12 +272,14 @@ export class Launcher {
       try {
         final = await startInteractive(this.host, 
           entry,
-          { name: terminalName(ticket.id, run.stage, model.model, true), iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon), command: launch.claudePath, args: resumeArgs(run.sessionId, model.model, { settingArgs: launch.settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }), cwd: place.cwd, env: cliConfigEnv() },
+          { name: terminalName(ticket.id, run.stage, model.model, true), iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon), command: launch.claudePath, args: resumeArgs(run.sessionId, model.model, { settingArgs, permissionMode: cfg.run.permissionMode, allowedTools: cfg.run.allowedTools }), cwd: place.cwd, env: cliConfigEnv() },
           { sessionId: run.sessionId, capUsd: limited, prices: cfg.run.prices, stageLabel: stageInfo(run.stage).label, ticketId: ticket.id, skipExisting: true },
         );
       } catch (e) {
         final = { status: 'failed', message: vscode.l10n.t('The session could not be resumed: {0}', (e as Error).message) };
       }
+      entry.costUsd = undefined;
+      entry.reservedUsd = undefined;
       const result = await recordFinal(this.host, ticket.id, record.id, final);
       if (result?.status === 'budget-exceeded') this.offerHigherCap(ticket.id, result);
       return result;
@@ -278,15 +305,17 @@ export class Launcher {
       void this.guards.refuse(where, vscode.l10n.t('cannot resume: {0}.', model.message));
       return undefined;
     }
-    const launch = await this.guards.launch(cfg, folder?.uri.fsPath, where);
+    const launch = await this.guards.launch(cfg, where);
     if (!launch) return undefined;
-    const { claudePath, settingArgs } = launch;
+    const { claudePath } = launch;
     // The session's files are where it ran: the ticket's worktree, if it has one.
     const place = await this.host.workspaces.place(ticket, cfg, (id) => id !== ticket.id && this.host.isRunning(id));
     if (!place.ok) {
       void this.guards.refuse(where, place.message);
       return undefined;
     }
+    const settingArgs = await this.guards.projectSettings(cfg, place.cwd, where);
+    if (!settingArgs) return undefined;
     const shown = run.modelRan && checkModel(run.modelRan).ok ? run.modelRan : model.model;
     const terminal = vscode.window.createTerminal({
       name: terminalName(ticket.id, run.stage, shown, true),
@@ -295,6 +324,9 @@ export class Launcher {
       cwd: place.cwd,
       iconPath: new vscode.ThemeIcon(stageInfo(run.stage).icon),
       isTransient: true,
+      // Exactly the host's environment: a workspace's terminal.integrated.env.* adds nothing.
+      env: terminalEnv(cliConfigEnv()),
+      strictEnv: true,
     });
     terminal.show();
     return terminal;

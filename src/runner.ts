@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { ConfigurationService } from './configuration';
 import type { RunMode } from './domain/cli';
-import { spentOnDay } from './domain/daily';
+import { heldInFlight, spentOnDay } from './domain/daily';
 import type { StageId } from './domain/stages';
 import type { Run, Ticket } from './domain/ticket';
 import type { Launcher } from './launcher';
@@ -43,6 +43,8 @@ export interface ActiveRun {
   cancelled: boolean;
   /** What an interactive run has cost so far (from its transcript). */
   costUsd?: number;
+  /** The cap it was started with, held against the ticket's and today's budgets until it ends. */
+  reservedUsd?: number;
   stop(): void;
   killNow(): void;
 }
@@ -66,6 +68,8 @@ export interface RunnerHost {
   isRunning(ticketId: number, stage?: StageId): boolean;
   showTerminal(ticketId: number, stage: StageId): boolean;
   spentToday(): number;
+  /** Today's spend plus what the runs in flight (but `except`) hold: what a new run's daily cap is taken from. */
+  committedToday(except?: ActiveRun): number;
   run(req: RunRequest): Promise<Run | undefined>;
 }
 
@@ -120,6 +124,7 @@ export class StageRunner extends Disposable {
       isRunning: (ticketId, stage) => this.isRunning(ticketId, stage),
       showTerminal: (ticketId, stage) => this.showTerminal(ticketId, stage),
       spentToday: () => this.spentToday(),
+      committedToday: (except) => this.committedToday(except),
       run: (req) => this.run(req),
     };
     return (this.loaded = new (loadLauncher().Launcher)(host));
@@ -217,6 +222,14 @@ export class StageRunner extends Disposable {
   /** What an interactive stage has cost so far (undefined when not running or not known yet). */
   liveCost(ticketId: number, stage: StageId): number | undefined {
     return this.active.get(runKey(ticketId, stage))?.costUsd;
+  }
+
+  /**
+   * What today's budget has left to give: the recorded spend of runs started today, plus what each
+   * run in flight (but `except`) holds — its reservation or its spend so far, whichever is more.
+   */
+  committedToday(except?: ActiveRun, now = Date.now()): number {
+    return spentOnDay(this.tickets.all().flatMap((t) => t.runs), now) + heldInFlight([...this.active.values()].filter((r) => r !== except));
   }
 
   /** What every ticket's runs started today have cost, the running interactive ones included. */

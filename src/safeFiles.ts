@@ -10,7 +10,14 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from './domain/l10n';
 
-export class UnsafePathError extends Error {}
+/** Why a path was refused: a link on the way, not a regular file or folder, or leaving the root / not a plain relative path. */
+export type UnsafeKind = 'link' | 'not-a-file' | 'outside';
+
+export class UnsafePathError extends Error {
+  constructor(message: string, readonly kind: UnsafeKind = 'outside') {
+    super(message);
+  }
+}
 
 
 async function lstatOrUndefined(p: string) {
@@ -112,8 +119,8 @@ export async function safeReadFile(root: string, relFile: string, maxBytes: numb
     at = path.join(at, part);
     const st = await lstatOrUndefined(at);
     if (!st) return undefined;
-    if (st.isSymbolicLink()) throw new UnsafePathError(l10n.t('{0} is a symbolic link; SDLC Pipeline does not read through links.', at));
-    if (at !== path.join(realRoot, ...parts) && !st.isDirectory()) throw new UnsafePathError(l10n.t('{0} is not a folder.', at));
+    if (st.isSymbolicLink()) throw new UnsafePathError(l10n.t('{0} is a symbolic link; SDLC Pipeline does not read through links.', at), 'link');
+    if (at !== path.join(realRoot, ...parts) && !st.isDirectory()) throw new UnsafePathError(l10n.t('{0} is not a folder.', at), 'not-a-file');
   }
   let handle: fs.FileHandle;
   try {
@@ -122,12 +129,12 @@ export async function safeReadFile(root: string, relFile: string, maxBytes: numb
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP' || code === 'EMLINK') throw new UnsafePathError(l10n.t('{0} is a symbolic link; SDLC Pipeline does not read through links.', at));
+    if (code === 'ELOOP' || code === 'EMLINK') throw new UnsafePathError(l10n.t('{0} is a symbolic link; SDLC Pipeline does not read through links.', at), 'link');
     throw e;
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new UnsafePathError(l10n.t('{0} is not a regular file.', at));
+    if (!st.isFile()) throw new UnsafePathError(l10n.t('{0} is not a regular file.', at), 'not-a-file');
     // The folders must still be the ones checked (not swapped for a link since).
     if (!isInside(realRoot, await fs.realpath(path.dirname(at)))) throw new UnsafePathError(l10n.t('{0} resolves outside the workspace folder.', at));
     // st.size is not trusted (a /proc entry says 0): read up to one byte past the limit.

@@ -14,6 +14,9 @@ export type TreeFilter = (typeof TREE_FILTERS)[number];
 const TreeFilterSchema = z.enum(TREE_FILTERS);
 const DecisionSchema = z.object({ fingerprint: z.string(), decision: z.enum(['load', 'ignore']) });
 export type ProjectSettingsDecision = z.infer<typeof DecisionSchema>;
+/** Answers kept per content fingerprint, newest last (an older store kept one; either reads). */
+const DecisionsSchema = z.union([z.array(DecisionSchema), DecisionSchema]);
+const MAX_DECISIONS = 32;
 
 export class ExtensionState {
   constructor(
@@ -46,13 +49,17 @@ export class ExtensionState {
     await this.workspace.update(STORAGE_KEYS.treeFilter, filter);
   }
 
-  /** Use or ignore this repository's .claude settings, for one content fingerprint. */
-  projectSettingsDecision(): ProjectSettingsDecision | undefined {
-    const p = DecisionSchema.safeParse(this.workspace.get(STORAGE_KEYS.projectSettingsDecision));
-    return p.success ? p.data : undefined;
+  /** Use or ignore a repository's .claude settings of this content fingerprint (undefined: not asked yet). */
+  projectSettingsDecision(fingerprint: string): ProjectSettingsDecision['decision'] | undefined {
+    return this.projectSettingsDecisions().find((d) => d.fingerprint === fingerprint)?.decision;
   }
-  async setProjectSettingsDecision(d: ProjectSettingsDecision): Promise<void> {
-    await this.workspace.update(STORAGE_KEYS.projectSettingsDecision, d);
+  async setProjectSettingsDecision(fingerprint: string, decision: ProjectSettingsDecision['decision']): Promise<void> {
+    const kept = this.projectSettingsDecisions().filter((d) => d.fingerprint !== fingerprint);
+    await this.workspace.update(STORAGE_KEYS.projectSettingsDecision, [...kept, { fingerprint, decision }].slice(-MAX_DECISIONS));
+  }
+  private projectSettingsDecisions(): ProjectSettingsDecision[] {
+    const p = DecisionsSchema.safeParse(this.workspace.get(STORAGE_KEYS.projectSettingsDecision));
+    return !p.success ? [] : Array.isArray(p.data) ? p.data : [p.data];
   }
 
   /** The user confirmed running stages with bypassPermissions (all workspaces). */

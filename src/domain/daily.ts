@@ -21,3 +21,19 @@ export function spentThisWeek(runs: Iterable<{ startedAt: number; costUsd?: numb
   for (const r of runs) if (r.costUsd !== undefined && Number.isFinite(r.costUsd) && days.has(localDay(r.startedAt))) usd += r.costUsd;
   return usd;
 }
+
+/**
+ * What runs in flight hold of a budget until they end: each the cap it was started with (its
+ * reservation) or what it has spent so far, whichever is more. Counted as spent by every later
+ * launch, so the runs going at once can never be given more, together, than was left.
+ */
+export function heldInFlight(runs: Iterable<{ costUsd?: number; reservedUsd?: number }>): number {
+  let usd = 0;
+  for (const r of runs) {
+    const held = Math.max(finiteOrZero(r.costUsd), finiteOrZero(r.reservedUsd));
+    usd += held;
+  }
+  return usd;
+}
+
+const finiteOrZero = (x: number | undefined) => (x !== undefined && Number.isFinite(x) && x > 0 ? x : 0);

@@ -1,14 +1,27 @@
 /**
  * What a repository's own Claude Code settings would do to a stage: the CLI reads
  * `.claude/settings.json`, `.claude/settings.local.json` and `.mcp.json` from its working
- * directory, and some of their keys run commands (hooks, apiKeyHelper, MCP servers), widen what
- * the agent may do (permissions) or redirect the API (env). Pure: no `vscode` import.
+ * directory, and most of their keys run commands (hooks, apiKeyHelper, MCP servers, plugins),
+ * widen what the agent may do (permissions), redirect the API (env) or switch off what the cost
+ * record is made from (`cleanupPeriodDays`: no transcripts). Only a short list of keys is known to
+ * be harmless; every other key — unknown ones included — needs the user's consent. Also the
+ * fingerprint of what the user agreed to, so a changed file asks again. Pure: no `vscode` import.
  */
 import * as l10n from './l10n';
+import { oneLine } from './terminalText';
 
 export const PROJECT_SETTINGS_FILES = ['.claude/settings.json', '.claude/settings.local.json', '.mcp.json'] as const;
 
-/** Each risky key, described in the current language (functions: the language is set after load). Key names stay as written. */
+/** The largest settings file read (bytes); a larger one is not parsed and counts as a risk. */
+export const PROJECT_SETTINGS_MAX_BYTES = 256 * 1024;
+
+/**
+ * Keys that change nothing a cap, a permission or the cost record depends on. `model` is here
+ * because every stage passes `--model`, which beats it. Anything not listed asks first.
+ */
+const HARMLESS_KEYS = new Set(['$schema', 'model', 'includeCoAuthoredBy', 'includeGitInstructions', 'outputStyle', 'spinnerTipsEnabled', 'language', 'respectGitignore']);
+
+/** Each known risky key, described in the current language (functions: the language is set after load). Key names stay as written. */
 const RISKY_KEYS: Record<string, () => string> = {
   hooks: () => l10n.t('{0} (run commands)', 'hooks'),
   permissions: () => l10n.t('{0} (widen what the agent may do)', 'permissions'),
@@ -18,15 +31,36 @@ const RISKY_KEYS: Record<string, () => string> = {
   enabledMcpjsonServers: () => l10n.t('MCP servers'),
   mcpServers: () => l10n.t('MCP servers'),
   statusLine: () => l10n.t('{0} (runs a command)', 'statusLine'),
+  fileSuggestion: () => l10n.t('{0} (runs a command)', 'fileSuggestion'),
   otelHeadersHelper: () => l10n.t('{0} (runs a command)', 'otelHeadersHelper'),
   awsAuthRefresh: () => l10n.t('{0} (runs a command)', 'awsAuthRefresh'),
   awsCredentialExport: () => l10n.t('{0} (runs a command)', 'awsCredentialExport'),
+  cleanupPeriodDays: () => l10n.t('{0} (can stop the CLI keeping the transcripts that cost and caps are measured from)', 'cleanupPeriodDays'),
+  enabledPlugins: () => l10n.t('{0} (loads plugins, which can run commands)', 'enabledPlugins'),
+  extraKnownMarketplaces: () => l10n.t('{0} (adds plugin sources)', 'extraKnownMarketplaces'),
 };
 
-/** The risky things the given files define, described for people ("hooks (run commands)", …). Unreadable JSON counts as risky. */
-export function projectSettingsRisks(files: ReadonlyArray<{ name: string; text: string }>): string[] {
+/** How many keys not known to be harmless are named one by one (a hostile file may hold thousands). */
+const NAMED_UNKNOWN = 6;
+
+/** A settings file as read from the stage's folder: its text, or why it was not read. */
+export type SettingsFileRead =
+  | { name: string; text: string }
+  | { name: string; unreadable: 'link' | 'oversized' | 'not-a-file' };
+
+/** The risky things the given files define, described for people ("hooks (run commands)", …). Unreadable or invalid files count as risky. */
+export function projectSettingsRisks(files: ReadonlyArray<SettingsFileRead>): string[] {
   const out = new Set<string>();
+  const unknown: string[] = [];
   for (const f of files) {
+    if ('unreadable' in f) {
+      out.add(f.unreadable === 'link'
+        ? l10n.t('{0} (a symbolic link, so not checked)', f.name)
+        : f.unreadable === 'oversized'
+          ? l10n.t('{0} (over {1} KB, so not checked)', f.name, PROJECT_SETTINGS_MAX_BYTES / 1024)
+          : l10n.t('{0} (not a regular file, so not checked)', f.name));
+      continue;
+    }
     let json: unknown;
     try {
       json = JSON.parse(f.text);
@@ -35,9 +69,27 @@ export function projectSettingsRisks(files: ReadonlyArray<{ name: string; text: 
       continue;
     }
     if (!json || typeof json !== 'object' || Array.isArray(json)) continue;
-    for (const key of Object.keys(json)) if (Object.hasOwn(RISKY_KEYS, key)) out.add(RISKY_KEYS[key]());
+    for (const key of Object.keys(json)) {
+      if (HARMLESS_KEYS.has(key)) continue;
+      if (Object.hasOwn(RISKY_KEYS, key)) out.add(RISKY_KEYS[key]());
+      else if (!unknown.includes(key)) unknown.push(key);
+    }
+  }
+  if (unknown.length) {
+    const named = unknown.slice(0, NAMED_UNKNOWN).map((k) => oneLine(k, 40)).join(', ');
+    out.add(unknown.length > NAMED_UNKNOWN
+      ? l10n.t('{0} and {1} more (not known to be harmless)', named, unknown.length - NAMED_UNKNOWN)
+      : l10n.t('{0} (not known to be harmless)', named));
   }
   return [...out];
+}
+
+/**
+ * What the user's answer is tied to: the files' names and exact contents (not where they are, so
+ * the same settings in each ticket's worktree ask once; any change asks again).
+ */
+export function projectSettingsFingerprintInput(files: ReadonlyArray<SettingsFileRead>): string {
+  return JSON.stringify(files.map((f) => ('unreadable' in f ? [f.name, null, f.unreadable] : [f.name, f.text])));
 }
 
 /** CLI flags for a decision: `ignore` keeps only the user's settings and no project MCP servers. */

@@ -203,7 +203,8 @@ describe('a repository\'s own Claude Code settings', () => {
       ['hooks (run commands)', 'permissions (widen what the agent may do)', 'env (can redirect the API and your key)', 'MCP servers'],
     );
     assert.deepStrictEqual(projectSettingsRisks([{ name: '.claude/settings.json', text: '{ nope' }]), ['.claude/settings.json (not valid JSON, so not checked)']);
-    assert.deepStrictEqual(projectSettingsRisks([{ name: 'x', text: '{"constructor":1,"__proto__":{"hooks":1}}' }]), []);
+    // Prototype names are own keys like any other (never Object.prototype's): not known to be harmless, so they ask.
+    assert.deepStrictEqual(projectSettingsRisks([{ name: 'x', text: '{"constructor":1,"__proto__":{"hooks":1}}' }]), ['constructor, __proto__ (not known to be harmless)']);
     assert.deepStrictEqual(projectSettingsArgs('ignore'), ['--setting-sources', 'user', '--strict-mcp-config']);
     assert.deepStrictEqual(projectSettingsArgs('load'), []);
   });
