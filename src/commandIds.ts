@@ -82,7 +82,12 @@ export const COMMAND_ARGS = {
   /** `issue`: a URL, `owner/repo#N` or a number; `create`: with the default models, without the form; `again`: even if already imported. */
   newTicketFromIssue: z.object({ folder: z.optional(z.string()), remote: z.optional(z.string().check(z.maxLength(200))), issue: z.optional(z.string().check(z.maxLength(500))), create: z.optional(z.boolean()), again: z.optional(z.boolean()) }),
   openIssue: TicketArgs,
-  createPullRequest: TicketArgs,
+  /**
+   * `commit`: the files left uncommitted in the ticket's worktree that the caller has shown and
+   * agreed to commit first; committed without the question only when they are exactly what is
+   * there (otherwise the modal lists them).
+   */
+  createPullRequest: z.extend(TicketArgs, { commit: z.optional(z.array(z.string().check(z.maxLength(4096))).check(z.maxLength(10_000))) }),
   openPullRequest: TicketArgs,
 } as const satisfies Record<CommandName, z.ZodMiniType>;
 

@@ -11,6 +11,7 @@ import { issueKey, issueLabel, labelNames, parseIssueRef, type Issue, type RepoR
 import { ticketPaths } from './domain/prompt';
 import { STAGES } from './domain/stages';
 import type { Ticket } from './domain/ticket';
+import { statusFiles, type TicketWorkspace } from './domain/worktree';
 import type { TicketFormView } from './formView';
 import { GitHubError, type GitHubService } from './github';
 import { notify } from './notify';
@@ -237,7 +238,50 @@ async function readPlan(root: string, planFile: string): Promise<{ plan?: string
   }
 }
 
-async function createPullRequest(s: GitHubServices, t: Ticket): Promise<{ number: number; url: string; existed: boolean; planLeftOut?: string } | undefined> {
+/** At most this many of the files a commit would hold are named in its question (the rest are counted). */
+const FILES_SHOWN = 30;
+
+/** `files`, one per line, the first FILES_SHOWN of them and a count of the rest. */
+function fileList(files: readonly string[]): string {
+  const more = files.length - FILES_SHOWN;
+  return [...files.slice(0, FILES_SHOWN), ...(more > 0 ? [vscode.l10n.t('… and {0} more', more)] : [])].join('\n');
+}
+
+/**
+ * A pull request always holds the ticket's change (issue #22 item 11): what the ticket left
+ * uncommitted is committed first to its branch in its own worktree, after the user has seen the
+ * list; in the user's own folder (isolation "branch", or a branch checked out by hand) nothing
+ * is committed for them and the pull request is refused with the list. Whether to go on.
+ */
+async function committedFirst(s: GitHubServices, t: Ticket, ws: TicketWorkspace | undefined, dir: string, agreed: readonly string[] | undefined): Promise<boolean> {
+  let files: string[];
+  try {
+    files = ws ? await s.workspaces.uncommitted(t, ws) : statusFiles(await new Git().ok(dir, ['status', '--porcelain', '-z', '--untracked-files=all']));
+  } catch (e) {
+    void notify.error(vscode.l10n.t('cannot open a pull request for ticket #{0}: {1}', t.id, (e as Error).message));
+    return false;
+  }
+  if (!files.length) return true;
+  if (!ws?.path || ws.isolation === 'branch') {
+    void notify.error(
+      files.length === 1
+        ? vscode.l10n.t('cannot open a pull request for ticket #{0}: {1} has 1 uncommitted change, which the pull request would not hold ({2}). Commit it (or stash it), then try again. Nothing was pushed.', t.id, dir, files[0])
+        : vscode.l10n.t('cannot open a pull request for ticket #{0}: {1} has {2} uncommitted changes, which the pull request would not hold ({3}). Commit them (or stash them), then try again. Nothing was pushed.', t.id, dir, files.length, files.slice(0, 5).join(', ')),
+    );
+    return false;
+  }
+  const go = vscode.l10n.t('Commit and Open Pull Request');
+  const question = files.length === 1
+    ? vscode.l10n.t('Ticket #{0} left 1 file uncommitted in its worktree. Commit it to {1} so that the pull request holds it?', t.id, ws.branch)
+    : vscode.l10n.t('Ticket #{0} left {1} files uncommitted in its worktree. Commit them to {2} so that the pull request holds them?', t.id, files.length, ws.branch);
+  const same = agreed?.length === files.length && agreed.every((f, i) => f === files[i]);
+  if (!same && (await notify.confirmDetail(question, fileList(files), go)) !== go) return false;
+  const r = await s.workspaces.commitWork(t, ws, files);
+  if (!r.ok) void notify.error(vscode.l10n.t('cannot open a pull request for ticket #{0}: {1}', t.id, r.message));
+  return r.ok;
+}
+
+async function createPullRequest(s: GitHubServices, t: Ticket, args: CommandArgs<'createPullRequest'>): Promise<{ number: number; url: string; existed: boolean; planLeftOut?: string } | undefined> {
   if (!vscode.workspace.isTrusted) {
     void notify.warn(vscode.l10n.t('creating a pull request pushes a branch, which is disabled in Restricted Mode. Trust this workspace first.'));
     return undefined;
@@ -257,6 +301,7 @@ async function createPullRequest(s: GitHubServices, t: Ticket): Promise<{ number
     void notify.error(vscode.l10n.t('{0} has no branch checked out (detached HEAD); nothing to open a pull request from.', folder.name));
     return undefined;
   }
+  if (!(await committedFirst(s, t, ws, dir, args.commit))) return undefined;
   const root = s.workspaces.filesRoot(t) ?? folder.uri.fsPath;
   const { plan, planLeftOut } = await readPlan(root, ticketPaths(s.config.forTicket(t).run.ticketsDirectory, t.id).planFile);
   try {
@@ -282,7 +327,7 @@ export function runGitHubCommand<N extends GitHubCommand>(name: N, s: GitHubServ
     case 'openPullRequest':
       return t?.pullRequest ? vscode.env.openExternal(vscode.Uri.parse(t.pullRequest.url)) : undefined;
     case 'createPullRequest':
-      return t ? createPullRequest(s, t) : undefined;
+      return t ? createPullRequest(s, t, args as CommandArgs<'createPullRequest'>) : undefined;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
  * it loads the git code the first time a ticket needs its own branch, and answers the cheap
  * questions (no branch recorded, isolation "none") without loading it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Configuration, ConfigurationService } from './configuration';
@@ -66,11 +66,24 @@ export class Workspaces extends Disposable {
     this.impl?.invalidate(ticketId);
   }
 
-  /** Where the ticket's files are while it has a worktree (recorded values, no git), else undefined (the folder). */
+  /**
+   * Where the ticket's files are while it has a worktree (recorded values, no git), else
+   * undefined (the folder). A subfolder that is a link on the branch checked out there (out of
+   * the worktree, perhaps) is never used: undefined.
+   */
   filesRoot(ticket: Ticket): string | undefined {
     const ws = ticket.workspace;
     if (!ws || ws.removed || !ws.path || !existsSync(ws.path)) return undefined;
-    return ws.subdir ? path.join(ws.path, ...ws.subdir.split('/')) : ws.path;
+    let dir = ws.path;
+    for (const part of ws.subdir ? ws.subdir.split('/') : []) {
+      dir = path.join(dir, part);
+      try {
+        if (!lstatSync(dir).isDirectory()) return undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    return dir;
   }
 
   readState(ticket: Ticket, ws: TicketWorkspace): Promise<BranchState> {
@@ -90,6 +103,14 @@ export class Workspaces extends Disposable {
   }
   remove(ticket: Ticket, force: boolean): Promise<{ ok: boolean; message: string }> {
     return this.git.remove(ticket, force);
+  }
+  /** What is uncommitted in the ticket's working folder, its tickets folder left out (worktreeMerge.ts). */
+  uncommitted(ticket: Ticket, ws: TicketWorkspace): Promise<string[]> {
+    return this.git.uncommitted(ticket, ws);
+  }
+  /** Commits the ticket's uncommitted work in its own worktree, exactly the files `shown` (worktreeMerge.ts). */
+  commitWork(ticket: Ticket, ws: TicketWorkspace, shown: readonly string[]): Promise<{ ok: boolean; message: string }> {
+    return this.git.commitWork(ticket, ws, shown);
   }
   /** What removing the ticket's worktree and branch would lose, named (worktreeCleanup.ts). */
   losses(ticket: Ticket, ws: TicketWorkspace): Promise<Losses> {

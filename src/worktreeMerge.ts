@@ -8,8 +8,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ticketPaths } from './domain/prompt';
-import type { Ticket } from './domain/ticket';
-import { countStatus, overlapping, parseLeftRight, parseWorktreeList, statusPaths, type TicketWorkspace, type WorktreeEntry } from './domain/worktree';
+import { oneLine, type Ticket } from './domain/ticket';
+import { countStatus, overlapping, parseLeftRight, parseWorktreeList, statusFiles, statusPaths, type TicketWorkspace, type WorktreeEntry } from './domain/worktree';
 import { GitError } from './git';
 import { safeReadFile, safeWriteFile } from './safeFiles';
 import { adminDir, commonDir, exists, gitAt, gitIn, realpath, repoOf, type WorkGit, type WorktreeContext } from './worktreeGit';
@@ -28,6 +28,52 @@ export type MergeOutcome =
     files?: string[];
     tree?: string;
   };
+
+/**
+ * Pathspecs for what the pipeline commits of a worktree: the whole tree except any `.sdlc/`
+ * folder (the tickets folder is the extension's own, and git's exclude line for it is only a
+ * line a repository could undo).
+ */
+const WORK_PATHSPEC = [':(top)', ':(top,exclude,glob)**/.sdlc/**'] as const;
+
+/** Commits everything uncommitted in `work` (the tickets folder left out) as the ticket's leftovers. */
+async function commitLeftovers(work: WorkGit, ticket: Ticket): Promise<void> {
+  await work.ok(['add', '-A', '--', ...WORK_PATHSPEC]);
+  await work.ok(['commit', '-q', '-F', '-'], `SDLC #${ticket.id}: ${oneLine(ticket.title)}\n\nCommitted by SDLC Pipeline: the changes the pipeline left uncommitted in the ticket's worktree.\n`);
+}
+
+/**
+ * What is uncommitted or untracked in the ticket's working folder, as `git status` names it
+ * (the tickets folder left out): what a pull request or a merge would otherwise lack. Empty when
+ * the worktree is gone.
+ */
+export async function uncommittedWork(ctx: WorktreeContext, ticket: Ticket, ws: TicketWorkspace): Promise<string[]> {
+  if (ws.path && !(await exists(ws.path))) return [];
+  const work = await gitIn(ctx, ticket, ws);
+  return statusFiles(await work.ok(['status', '--porcelain', '-z', '--untracked-files=all', '--', ...WORK_PATHSPEC]));
+}
+
+/**
+ * Commits the ticket's uncommitted work in its own worktree (Create Pull Request, after showing
+ * `shown`, the list `uncommittedWork` gave). Refused, with nothing committed, in the user's own
+ * folder (isolation "branch": what is uncommitted there is theirs), when another branch is
+ * checked out, or when the files changed since they were shown.
+ */
+export async function commitWork(ctx: WorktreeContext, ticket: Ticket, ws: TicketWorkspace, shown: readonly string[]): Promise<{ ok: boolean; message: string }> {
+  if (!ws.path || ws.isolation === 'branch') return { ok: false, message: vscode.l10n.t('ticket #{0} works in your own folder: commit what belongs to {1} yourself, then try again. Nothing was committed.', ticket.id, ws.branch) };
+  const repo = await repoOf(ctx, ticket);
+  return ctx.git.exclusive(await commonDir(ctx.git, repo), async () => {
+    if (!(await exists(ws.path!))) return { ok: false, message: vscode.l10n.t('ticket #{0}\'s worktree {1} is missing; nothing was committed.', ticket.id, ws.path!) };
+    const work = await gitIn(ctx, ticket, ws);
+    const now = statusFiles(await work.ok(['status', '--porcelain', '-z', '--untracked-files=all', '--', ...WORK_PATHSPEC]));
+    if (now.join('\0') !== shown.join('\0')) return { ok: false, message: vscode.l10n.t('the files in ticket #{0}\'s worktree changed while you were asked; nothing was committed. Try again to see the new list.', ticket.id) };
+    if (!now.length) return { ok: true, message: '' };
+    const head = (await work.run(['symbolic-ref', '--short', '-q', 'HEAD'])).stdout.trim();
+    if (head !== ws.branch) return { ok: false, message: vscode.l10n.t('ticket #{0}\'s worktree has {1} checked out, not {2}; nothing was committed.', ticket.id, head || 'a detached HEAD', ws.branch) };
+    await commitLeftovers(work, ticket);
+    return { ok: true, message: now.length === 1 ? vscode.l10n.t('committed 1 file to {0}.', ws.branch) : vscode.l10n.t('committed {0} files to {1}.', now.length, ws.branch) };
+  });
+}
 
 export interface MergeOptions {
   /** The tree (`MergeOutcome.tree`) of changes made after Approve that the user has now approved too. */
@@ -72,8 +118,7 @@ export async function merge(ctx: WorktreeContext, ticket: Ticket, opts: MergeOpt
         return { ok: false, reason: 'error', message };
       }
       leftoversOn = (await work.ok(['rev-parse', 'HEAD'])).trim();
-      await work.ok(['add', '-A']);
-      await work.ok(['commit', '-q', '-F', '-'], `SDLC #${ticket.id}: ${ticket.title}\n\nCommitted by SDLC Pipeline: the changes the pipeline left uncommitted in the ticket's worktree.\n`);
+      await commitLeftovers(work, ticket);
       committedLeftovers = true;
     }
     const baseRef = `refs/heads/${ws.base}`;

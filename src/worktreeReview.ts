@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ticket } from './domain/ticket';
-import type { TicketWorkspace } from './domain/worktree';
+import { parseChanges, type TicketWorkspace } from './domain/worktree';
 import { notify } from './notify';
 import { changes, commonDir, diffBase, dotGitPointsHome, exists, gitIn, repoOf, type WorktreeContext } from './worktreeGit';
 
@@ -39,16 +39,22 @@ export async function review(ctx: WorktreeContext, ticket: Ticket): Promise<numb
   const api = await gitApi();
   if (!api) throw new Error(vscode.l10n.t('the built-in Git extension is disabled; enable it to review changes.'));
   await api.openRepository(vscode.Uri.file(repo));
-  const files = await changes(ctx, ticket, ws);
   const from = await diffBase(ctx, ticket, ws);
+  // A worktree whose .git file was rewritten is never opened in an editor (the Git extension would
+  // open it as a repository and run git there): its branch's commits are shown from the repository.
+  const home = !ws.path || (await dotGitPointsHome(await commonDir(ctx.git, repo), ws.path));
+  const tip = home ? undefined : (await ctx.git.ok(repo, ['rev-parse', '--verify', `refs/heads/${ws.branch}^{commit}`])).trim();
+  const files = tip ? parseChanges(await ctx.git.ok(repo, ['diff', '--name-status', '-z', '-M', from, tip, '--'])) : await changes(ctx, ticket, ws);
   if (!files.length) {
     void notify.info(vscode.l10n.t('ticket #{0} has no changes against {1} yet.', ticket.id, ws.base));
     return 0;
   }
+  if (tip) void notify.warn(vscode.l10n.t('the .git file in {0} does not point at the repository\'s record of that worktree (it was changed, perhaps by the agent): Review Changes shows the commits on {1} only, from {2}, not what is uncommitted there. Remove the worktree, or restore the file with "git worktree repair" from {2}.', ws.path!, ws.branch, repo));
   const resources = files.map((c): [vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined] => {
-    const file = vscode.Uri.file(path.join(top, ...c.path.split('/')));
-    const before = vscode.Uri.file(path.join(repo, ...(c.from ?? c.path).split('/')));
-    return [file, c.kind === 'added' ? undefined : api.toGitUri(before, from), c.kind === 'deleted' ? undefined : file];
+    const inRepo = (p: string) => vscode.Uri.file(path.join(repo, ...p.split('/')));
+    const file = tip ? inRepo(c.path) : vscode.Uri.file(path.join(top, ...c.path.split('/')));
+    const after = tip ? api.toGitUri(file, tip) : file;
+    return [file, c.kind === 'added' ? undefined : api.toGitUri(inRepo(c.from ?? c.path), from), c.kind === 'deleted' ? undefined : after];
   });
   await vscode.commands.executeCommand('vscode.changes', `#${ticket.id} ${ticket.title} (${ws.branch} ↔ ${ws.base})`, resources);
   return files.length;

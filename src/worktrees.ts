@@ -20,7 +20,7 @@ import { Disposable } from './lifecycle';
 import type { TicketService } from './ticketService';
 import { removeStale, staleWorktrees, ticketLosses, type Losses, type StaleWorktree } from './worktreeCleanup';
 import { changes, diffBase, exists, gitIn, repoOf, type WorkGit, type WorktreeContext } from './worktreeGit';
-import { merge, remove, unmerged, updateFromBase, type MergeOptions, type MergeOutcome } from './worktreeMerge';
+import { commitWork, merge, remove, uncommittedWork, unmerged, updateFromBase, type MergeOptions, type MergeOutcome } from './worktreeMerge';
 import { place, type Placement } from './worktreePlacement';
 import { recordReviewed, revealInScm, review } from './worktreeReview';
 
@@ -138,6 +138,12 @@ export class TicketWorkspaces extends Disposable {
   }
   remove(ticket: Ticket, force: boolean): Promise<{ ok: boolean; message: string }> {
     return remove(this.ctx, ticket, force);
+  }
+  uncommitted(ticket: Ticket, ws: TicketWorkspace): Promise<string[]> {
+    return uncommittedWork(this.ctx, ticket, ws);
+  }
+  commitWork(ticket: Ticket, ws: TicketWorkspace, shown: readonly string[]): Promise<{ ok: boolean; message: string }> {
+    return commitWork(this.ctx, ticket, ws, shown);
   }
 
   // ---- what a removal loses, and what is left behind (worktreeCleanup.ts) ----

@@ -92,9 +92,10 @@ describe('containment at the end of a ticket: merge, review, push (real git, rea
     await setSetting('reviewGate', 'off');
     const repo = await addRepo('dirty');
     const t = await ticketIn(repo, 'Touch readme and env', ['build']);
-    await mockControl({ writes: [{ stage: 'build', file: 'README.md', content: '# from the ticket\n' }] });
     assert.strictEqual((await a.pipeline.run(t.id, { quiet: true })).status, 'succeeded');
     const ws = a.tickets.get(t.id)!.workspace!;
+    // What the agent changed (by hand: the CLI's Write tool refuses a file it has not read first).
+    writeFileSync(path.join(ws.path!, 'README.md'), '# from the ticket\n');
     // The branch also carries an ignored file the user has locally (force-added by the agent).
     writeFileSync(path.join(ws.path!, '.env'), 'FROM_AGENT=1\n');
     commitIn(ws.path!, 'ticket work', ['.env']);
@@ -136,9 +137,10 @@ describe('containment at the end of a ticket: merge, review, push (real git, rea
     await setSetting('reviewGate', 'off');
     const repo = await addRepo('elsewhere');
     const t = await ticketIn(repo, 'Change the readme', ['build']);
-    await mockControl({ writes: [{ stage: 'build', file: 'README.md', content: '# ticket\n' }] });
     assert.strictEqual((await a.pipeline.run(t.id, { quiet: true })).status, 'succeeded');
     const ws = a.tickets.get(t.id)!.workspace!;
+    // Left uncommitted by the agent (by hand: the CLI's Write tool refuses a file it has not read first).
+    writeFileSync(path.join(ws.path!, 'README.md'), '# ticket\n');
     // The user works on dev in their folder; main is checked out in a worktree of their own.
     git(repo.dir, 'switch', '-q', '-c', 'dev');
     const other = path.join(repo.parent, 'main-wt');
@@ -270,5 +272,47 @@ describe('containment at the end of a ticket: merge, review, push (real git, rea
     } finally {
       writeFileSync(dotGit, original);
     }
+  });
+  it('a pull request always holds the ticket\'s change: what Build left uncommitted is committed first (the list shown, the tickets folder never), and in your own folder it is refused (item 11)', async () => {
+    const a = await api();
+    await setSetting('reviewGate', 'off');
+    await fetch(`${process.env.SDLC_MOCK_GITHUB}/__reset`, { method: 'POST' });
+    const repo = await addRepo('shop', { origin: true });
+    const t = await ticketIn(repo, 'Uncommitted work', ['build']);
+    await mockControl({ writes: [{ stage: 'build', file: 'feature.txt', content: 'feature\n' }] });
+    assert.strictEqual((await a.pipeline.run(t.id, { quiet: true })).status, 'succeeded');
+    const ws = a.tickets.get(t.id)!.workspace!;
+    // What Build left: a new file and an edit, uncommitted; and a note in the tickets folder.
+    writeFileSync(path.join(ws.path!, 'README.md'), '# shop, edited\n');
+    const notes = path.join(ws.path!, '.sdlc', 'tickets', String(t.id), 'notes.md');
+    mkdirSync(path.dirname(notes), { recursive: true });
+    writeFileSync(notes, 'the agent\'s notes\n');
+    assert.deepStrictEqual(await a.workspaces.uncommitted(a.tickets.get(t.id)!, ws), ['README.md', 'feature.txt']);
+    // A list that is not what is there is not an agreement: nothing committed (the modal would ask; the test answers by the list).
+    const tip = git(repo.dir, 'rev-parse', ws.branch);
+    const stale = await a.workspaces.commitWork(a.tickets.get(t.id)!, ws, ['feature.txt']);
+    assert.deepStrictEqual([stale.ok, git(repo.dir, 'rev-parse', ws.branch)], [false, tip], stale.message);
+    const pr = await vscode.commands.executeCommand<{ number: number } | undefined>('sdlcPipeline.createPullRequest', { ticketId: t.id, commit: ['README.md', 'feature.txt'] });
+    assert.ok(pr?.number, 'no pull request');
+    assert.strictEqual(git(repo.bare!, 'show', `${ws.branch}:feature.txt`), 'feature', 'the pull request\'s branch lacks the file Build left uncommitted');
+    assert.strictEqual(git(repo.bare!, 'show', `${ws.branch}:README.md`), '# shop, edited');
+    assert.strictEqual(git(repo.bare!, 'ls-tree', '-r', '--name-only', ws.branch).split('\n').filter((f) => f.startsWith('.sdlc')).join(','), '', 'the tickets folder was committed');
+    assert.strictEqual(git(ws.path!, 'status', '--porcelain'), '');
+
+    // In place on a feature branch of the user's own folder: an uncommitted change is theirs; no pull request without it.
+    await fetch(`${process.env.SDLC_MOCK_GITHUB}/__reset`, { method: 'POST' });
+    const own = await a.tickets.create({ ...draft('In my folder', {}, ['plan']), folder: repo.folder.uri.toString() });
+    git(repo.dir, 'checkout', '-q', '-b', 'feature/mine');
+    writeFileSync(path.join(repo.dir, 'mine.txt'), 'mine\n');
+    git(repo.dir, 'add', 'mine.txt');
+    git(repo.dir, 'commit', '-q', '-m', 'mine');
+    writeFileSync(path.join(repo.dir, 'mine.txt'), 'mine, edited\n');
+    assert.strictEqual(await vscode.commands.executeCommand('sdlcPipeline.createPullRequest', { ticketId: own.id, commit: ['mine.txt'] }), undefined);
+    assert.strictEqual(git(repo.bare!, 'branch', '--list', 'feature/mine'), '', 'the branch was pushed without its uncommitted change');
+    const posted = (await (await fetch(`${process.env.SDLC_MOCK_GITHUB}/__log`)).json()) as { method: string; path: string }[];
+    assert.ok(!posted.some((q) => q.method === 'POST' && q.path.endsWith('/pulls')), 'a pull request was opened without the change');
+    assert.strictEqual(readFileSync(path.join(repo.dir, 'mine.txt'), 'utf8'), 'mine, edited\n', 'the user\'s change was touched');
+    git(repo.dir, 'checkout', '-q', '--', 'mine.txt');
+    git(repo.dir, 'checkout', '-q', 'main');
   });
 });
