@@ -31,7 +31,11 @@ const LIMITS = [
   // 118 → 121: stored tickets parse on zod's JIT-compiled object parser (domain/zodJit.ts, +3.6 KB),
   // which takes loading 10,000 tickets from ≈ 75 to ≈ 40 ms. 121 → 122: a stored ticket's stages
   // as a strict JIT object instead of a record (+0.4 KB; ≈ 40 → 34 ms).
-  ['dist/extension.js', 100, 122],
+  // 122 → 124 (issue #22, containment round 3): the stored decisions about a repository's Claude
+  // Code settings (one per content fingerprint), budget held by runs in flight (the runner counts
+  // what it reserved), the Clean Up Worktrees command and the createPullRequest arguments (+1.8 KB).
+  // Issue #24 (one copy of zod) is where this shrinks.
+  ['dist/extension.js', 100, 124],
   // 170 → 172: localisation (the bundle message, its schema, t() and the split sentences, +1.5 KB).
   // 172 → 170, the goal: the host's messages as a plain union instead of a discriminated one
   // (−1.7 KB); the toolkit's pickers built by one helper each, an unused mark dropped.
@@ -39,14 +43,21 @@ const LIMITS = [
   // Loaded on first use by a ticket on its own branch (src/lazy.ts), never at activation: its size
   // costs one require() when a ticket first needs git (≈ 1 ms here), not activation time.
   // 48 → 50: localisation (its messages through vscode.l10n.t, +1.5 KB).
-  ['dist/worktrees.js', 48, 50],
+  // 50 → 68 (issue #22, containment round 3): what a removal would lose, named (ignored files,
+  // unpushed commits), Clean Up Worktrees, pinned git for every worktree call, the reviewed commit
+  // that Merge merges, the local-change and busy-base checks, committing a ticket's work before its
+  // pull request (+18 KB, loaded only when a ticket first needs git). Issue #24 shrinks it.
+  ['dist/worktrees.js', 48, 68],
   // Loaded on first use by a GitHub command or a ticket linked to an issue: Octokit (core) and our code.
   ['dist/github.js', 80, 80],
   // Loaded with the first run or pipeline (src/runner.ts, src/pipeline.ts): the launch checks, the
   // CLI's terminal, recording results, the pipeline loop. Most of it is its own copy of zod and the
   // domain's settings and ticket code; it costs one require() on the first run (see npm run bench).
   // 95 → 97: the JIT object parser (see extension.js).
-  ['dist/launch.js', 97, 97],
+  // 97 → 102 (issue #22): the question about a repository's Claude Code settings asked from the
+  // folder the CLI runs in (reading them without following links, the allowlist), budget
+  // reservations for runs in flight, the interactive run stopped when no transcript appears (+4.6 KB).
+  ['dist/launch.js', 97, 102],
   // Loaded with the first command run (src/commands.ts): the command bodies and the quick picks.
   ['dist/commands.js', 45, 45],
   // Loaded on first use: the cost report (its HTML and charts, and the domain's cost, day and zod code it needs).
