@@ -1,4 +1,6 @@
 import assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startWorkbench } from './workbench.mjs';
 
 describe('e2e: GitHub issue in, comment and pull request out', function () {
@@ -42,11 +44,19 @@ describe('e2e: GitHub issue in, comment and pull request out', function () {
     assert.ok(comment, 'no status comment was posted');
     assert.match(comment.body.body, /\| Plan \| opus \| claude-opus-[\w-]+ \| succeeded \|/);
 
-    // Create Pull Request from the ticket's context menu; the tree shows its number.
+    // Create Pull Request from the ticket's context menu: Plan left wishlist.md uncommitted, so it
+    // asks to commit it first, naming the file; then the tree shows the PR's number.
     await wb.contextMenu(wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}:"]`), 'Create Pull Request');
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    assert.match(await dialog.textContent(), /left 1 file uncommitted in its worktree[\s\S]*wishlist\.md/);
+    await wb.screenshot('github-commit-first');
+    await dialog.locator('.monaco-button', { hasText: 'Commit and Open Pull Request' }).click();
     await wb.page.locator(`.monaco-list-row[aria-label^="Ticket ${id}:"][aria-label*="PR #101"]`).waitFor({ timeout: 60_000 });
     const pr = (await wb.github.log()).find((r) => r.method === 'POST' && r.path === '/repos/acme/shop/pulls');
     assert.match(pr.body.body, /Closes #2$/);
+    // What was pushed holds the file Plan wrote (the pull request is never without the change).
+    assert.strictEqual(execFileSync('git', ['--git-dir', join(wb.runDir, 'origin.git'), 'show', `${pr.body.head}:wishlist.md`], { encoding: 'utf8' }), 'plan\n');
     await wb.screenshot('github-tree-pr');
   });
 });

@@ -48,6 +48,7 @@ export async function startWorkbench(name, { userSettings = {}, extensionsDir, d
   const page = await openWorkbench(browser, url, { viewport });
   const wb = new Workbench(page, server, mock, browser, url);
   wb.workspace = run.workspace;
+  wb.runDir = run.dir; // the mock GitHub's bare origin.git is here
   wb.github = gh;
   return wb;
 }
