@@ -120,6 +120,11 @@ function files(dir, suffix) {
 
 if (production) rmSync('dist', { recursive: true, force: true }); // no stale sourcemaps
 
+if (tests && !watch) {
+  // Tests run what was just built: a bundle of a test file since deleted or moved must not linger.
+  rmSync('out/test', { recursive: true, force: true });
+}
+
 if (tests) {
   const testCommon = { ...common, minify: false, sourcemap: 'inline', platform: 'node', format: 'cjs', target: 'node20' };
   builds.push(

@@ -5,13 +5,14 @@
 //   node test/harness/mutate.mjs [--only <substring of a mutation's name>]
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from './codeserver.mjs';
 
-/** [name, file, exact text, replacement] */
-const MUTATIONS = [
+/** [name, file, exact text, replacement]; more in test/harness/mutations/*.mjs (each default-exports such a list). */
+const BUILTIN = [
   ['precedence order reversed', 'src/domain/settings.ts', "export const SCOPES = ['workspaceFolder', 'workspace', 'user'] as const;", "export const SCOPES = ['user', 'workspace', 'workspaceFolder'] as const;"],
   ['import leaves nextId at the last imported id', 'src/domain/store.ts', 'if (!clash) this.nextId = id + 1;', 'if (!clash) this.nextId = id;'],
   ['load ignores the stored index', 'src/domain/store.ts', 'this.nextId = Math.max(idx.success ? idx.data.data.nextId : 1, maxSeen + 1);', 'this.nextId = maxSeen + 1;'],
@@ -42,14 +43,19 @@ const MUTATIONS = [
   ['the queue ignores its limit', 'src/domain/queue.ts', 'if (this.holders.size < Math.max(1, this.limit())) return Promise.resolve(this.grant(ticketId));', 'return Promise.resolve(this.grant(ticketId));'],
 ];
 
+const moreDir = join(repoRoot, 'test/harness/mutations');
+const MUTATIONS = [...BUILTIN];
+for (const f of existsSync(moreDir) ? readdirSync(moreDir).filter((n) => n.endsWith('.mjs')).sort() : []) MUTATIONS.push(...(await import(pathToFileURL(join(moreDir, f)).href)).default);
+
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-const unitTests = readdirSync(join(repoRoot, 'test/unit')).filter((f) => f.endsWith('.test.ts')).map((f) => `test/unit/${f}`);
+/** Every unit test file, in subfolders too. */
+const unitTests = readdirSync(join(repoRoot, 'test/unit'), { recursive: true }).filter((f) => f.endsWith('.test.ts')).map((f) => `test/unit/${f}`);
 const mocha = join(repoRoot, 'node_modules/mocha/bin/mocha.js');
 
 async function unitTier(dir) {
   const out = join(dir, 'out/test/unit'); // same depth as the real build (tests find package.json from there)
   await esbuild.build({ entryPoints: unitTests.map((f) => join(dir, f)), outdir: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['mocha', 'esbuild'], logLevel: 'silent' });
-  const r = spawnSync(process.execPath, [mocha, '--reporter', 'dot', '--forbid-only', join(out, '*.test.js')], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [mocha, '--reporter', 'dot', '--forbid-only', join(out, '**/*.test.js')], { cwd: dir, encoding: 'utf8' });
   return { failed: r.status !== 0, tail: (r.stdout + r.stderr).trim().split('\n').slice(-3).join(' | ') };
 }
 
@@ -59,6 +65,7 @@ let missing = 0;
 try {
   cpSync(join(repoRoot, 'src'), join(scratch, 'src'), { recursive: true });
   cpSync(join(repoRoot, 'test/unit'), join(scratch, 'test/unit'), { recursive: true });
+  cpSync(join(repoRoot, 'test/harness'), join(scratch, 'test/harness'), { recursive: true }); // the harness's own unit test runs it
   cpSync(join(repoRoot, 'package.json'), join(scratch, 'package.json'));
   for (const f of ['.vscodeignore', 'esbuild.mjs', 'package.nls.json']) cpSync(join(repoRoot, f), join(scratch, f));
   cpSync(join(repoRoot, 'webview-ui'), join(scratch, 'webview-ui'), { recursive: true });

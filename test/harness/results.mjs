@@ -22,3 +22,42 @@ export function countNotRun(runner, results) {
   };
   walk(runner.suite);
 }
+
+/**
+ * Files loaded into a tier that registered no test: a failure each (a file whose tests were all
+ * deleted, or whose `describe` never ran, proves nothing). Counted from the suite tree, so a
+ * grep that filters what runs does not make a file look empty.
+ * @param {import('mocha').Suite} root
+ * @param {string[]} files the files the tier loaded (as mocha was given them)
+ * @param {(file: string) => string} name how to name a file in the failure
+ * @returns {Array<{ title: string, error: string }>}
+ */
+export function filesWithoutTests(root, files, name = (f) => f) {
+  const counted = new Set();
+  const walk = (suite) => {
+    for (const t of suite.tests) if (t.file) counted.add(t.file);
+    for (const s of suite.suites) walk(s);
+  };
+  walk(root);
+  return files.filter((f) => !counted.has(f)).map((f) => ({ title: name(f), error: 'has no tests: a test file that registers no test proves nothing (delete it, or give it a test)' }));
+}
+
+/** The tier that collects a test file (repository-relative, `/`), or undefined when none does. */
+export function tierOf(file) {
+  if (/^test\/unit\/.*\.test\.ts$/.test(file)) return 'unit';
+  if (/^test\/integration\/.*\.(test|untrusted|pseudo)\.ts$/.test(file)) return 'integration';
+  if (/^test\/e2e\/.*\.test\.mjs$/.test(file)) return 'e2e';
+  return undefined;
+}
+
+/**
+ * Test files that were never run: every file under test/ (outside the harness) named as a test
+ * (`*.test.*`, `*.untrusted.*`, `*.pseudo.*` in .ts or .mjs) that no tier collects, or that a tier
+ * which ran (`tiers`) collects but did not report in `ran` (its sources).
+ * @param {string[]} files repository-relative paths with `/`
+ * @param {Set<string>} ran
+ * @param {string[]} tiers
+ */
+export function orphanTestFiles(files, ran, tiers) {
+  return files.filter((f) => /\.(test|untrusted|pseudo)\.(ts|mjs)$/.test(f) && !f.startsWith('test/harness/') && !ran.has(f) && (!tierOf(f) || tiers.includes(tierOf(f)))).sort();
+}

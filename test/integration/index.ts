@@ -6,7 +6,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
-import { countNotRun } from '../harness/results.mjs';
+import { countNotRun, filesWithoutTests } from '../harness/results.mjs';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, forbidOnly: true, grep: process.env.SDLC_TEST_GREP || undefined });
@@ -17,16 +17,20 @@ export function run(): Promise<void> {
   const suite = process.env.SDLC_TEST_SUITE;
   const suffix = process.env.SDLC_BENCH === '1' ? '.bench.js' : suite === 'untrusted' ? '.untrusted.js' : suite === 'pseudo' ? '.pseudo.js' : '.test.js';
   // SDLC_TEST_ORDER=reverse runs the files last to first: no file may depend on what an earlier one left.
-  const files = readdirSync(dir).filter((f) => f.endsWith(suffix)).sort();
+  // Subfolders too: a test moved into a folder keeps running.
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(suffix)).map((f) => f.split(path.sep).join('/')).sort();
   if (process.env.SDLC_TEST_ORDER === 'reverse') files.reverse();
-  for (const f of files) mocha.addFile(path.join(dir, f));
-  const results = { passes: 0, pending: 0, failures: [] as Array<{ title: string; error: string }>, tests: [] as Array<{ title: string; state: string; ms?: number }> };
+  const loaded = files.map((f) => path.join(dir, f));
+  for (const f of loaded) mocha.addFile(f);
+  // `files`: the sources run (test/integration/<name>.ts), for the harness's check that every test file ran.
+  const results = { passes: 0, pending: 0, failures: [] as Array<{ title: string; error: string }>, tests: [] as Array<{ title: string; state: string; ms?: number }>, files: files.map((f) => `test/integration/${f.replace(/\.js$/, '.ts')}`) };
   const write = () => {
     if (process.env.SDLC_TEST_RESULTS) writeFileSync(process.env.SDLC_TEST_RESULTS, JSON.stringify(results, null, 2));
   };
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       countNotRun(runner, results);
+      results.failures.push(...filesWithoutTests(mocha.suite, loaded, (f) => `test/integration/${path.relative(dir, f).replace(/\.js$/, '.ts')}`));
       write();
       if (failures || results.failures.length) reject(new Error(`${results.failures.length || failures} integration test(s) failed`));
       else resolve();
