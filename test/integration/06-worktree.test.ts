@@ -54,15 +54,10 @@ async function workspaceFileSetting(key: string, value: unknown): Promise<void> 
   if (settings[key] === value) return;
   if (value === undefined) delete settings[key];
   else settings[key] = value;
-  const changed = new Promise<void>((resolve) => {
-    const d = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(key)) return;
-      d.dispose();
-      resolve();
-    });
-  });
   writeFileSync(file, JSON.stringify({ ...json, settings }, null, 2));
-  await changed;
+  // Read back through the configuration (the file watcher's event can be late under load, or come before a listener would).
+  const [section, name] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
+  await waitFor(() => JSON.stringify(vscode.workspace.getConfiguration(section).inspect(name)?.workspaceValue) === JSON.stringify(value), `${key} in the workspace file to read back as ${JSON.stringify(value)}`, 60_000);
 }
 
 const ticketIn = async (repo: Repo, title: string, stages: string[]) => (await api()).tickets.create({ ...draft(title, {}, stages), folder: repo.folder.uri.toString() });

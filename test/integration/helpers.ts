@@ -57,8 +57,32 @@ export async function stageRequests(ticketId: number): Promise<MockRequest[]> {
   return (await mockLog()).filter((r) => r.ticket === ticketId);
 }
 
+/**
+ * Sets (or, with `undefined`, removes) `sdlcPipeline.<key>` in one scope. A write that would change
+ * nothing is not made (afterEach hooks reset a dozen keys; each real write is a settings file
+ * saved and re-read, which a loaded machine makes slow); a write that is made is waited for until
+ * the configuration shows it, and a wait that cannot end says what it waited for.
+ */
 export async function setSetting(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
-  await vscode.workspace.getConfiguration('sdlcPipeline').update(key, value, target);
+  const scoped = () => {
+    const i = vscode.workspace.getConfiguration('sdlcPipeline').inspect(key);
+    return target === vscode.ConfigurationTarget.Global ? i?.globalValue : target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.workspaceFolderValue;
+  };
+  if (sameValue(scoped(), value)) return;
+  await withDeadline(`sdlcPipeline.${key} to be written (${vscode.ConfigurationTarget[target]})`, vscode.workspace.getConfiguration('sdlcPipeline').update(key, value, target));
+  await waitFor(() => sameValue(scoped(), value), `sdlcPipeline.${key} to read back as ${JSON.stringify(value)} (${vscode.ConfigurationTarget[target]})`);
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** `p`, or an error naming what it waited for once `ms` have passed (a hook that cannot finish says why, before mocha's own timeout). */
+export async function withDeadline<T>(what: string, p: PromiseLike<T>, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`waited ${ms / 1000} s for ${what}`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
@@ -133,33 +157,33 @@ export function benchResult(key: string, value: unknown): void {
 export const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
 
 /** Resolves at the next change of the workspace folders. */
-function foldersChanged(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const d = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      d.dispose();
-      resolve();
-    });
-  });
+/**
+ * Changes the workspace folders and waits until `done` holds. The host refuses an update while
+ * another is still being applied (`updateWorkspaceFolders` returns false, and no event comes):
+ * such an update is tried again, and the wait is for the folders themselves, not for an event
+ * that may never fire; it ends with the folders named when they never get there.
+ */
+async function changeFolders(what: string, update: () => boolean, done: () => boolean, ms = 60_000): Promise<void> {
+  const until = Date.now() + ms;
+  let accepted = false;
+  while (!done()) {
+    if (!accepted) accepted = update();
+    if (Date.now() > until) throw new Error(`waited ${ms / 1000} s for ${what}; the folders are ${(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath).join(', ')}${accepted ? '' : ' (the host refused every update)'}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Adds `dir` as the last workspace folder (the host keeps running) and returns it. */
 export async function addWorkspaceFolder(dir: string): Promise<vscode.WorkspaceFolder> {
-  const n = vscode.workspace.workspaceFolders?.length ?? 0;
-  const changed = foldersChanged();
-  assert.ok(vscode.workspace.updateWorkspaceFolders(n, 0, { uri: vscode.Uri.file(dir) }), 'could not add the folder');
-  await changed;
-  const folder = vscode.workspace.workspaceFolders!.find((f) => f.uri.fsPath === dir);
-  assert.ok(folder, `${dir} is not a workspace folder`);
-  return folder;
+  const find = () => vscode.workspace.workspaceFolders?.find((f) => f.uri.fsPath === dir);
+  await changeFolders(`${dir} to be added as a workspace folder`, () => vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: vscode.Uri.file(dir) }), () => !!find());
+  return find()!;
 }
 
 /** Removes every folder a test added after the suite's two. */
 export async function removeAddedFolders(): Promise<void> {
-  const n = vscode.workspace.workspaceFolders?.length ?? 0;
-  if (n <= 2) return;
-  const changed = foldersChanged();
-  vscode.workspace.updateWorkspaceFolders(2, n - 2);
-  await changed;
+  const count = () => vscode.workspace.workspaceFolders?.length ?? 0;
+  await changeFolders('the folders tests added to be removed (back to the suite\'s two)', () => count() <= 2 || vscode.workspace.updateWorkspaceFolders(2, count() - 2), () => count() <= 2);
 }
 
 /** The model part of a form default (its effort and sub-agent fields are tested on their own). */
