@@ -16,7 +16,9 @@ export function spentOnDay(runs: Iterable<{ startedAt: number; costUsd?: number 
 
 /** What runs of the last 7 local days (today included) cost. */
 export function spentThisWeek(runs: Iterable<{ startedAt: number; costUsd?: number }>, now: number): number {
-  const days = new Set(Array.from({ length: 7 }, (_, i) => localDay(now - i * 86_400_000)));
+  // By calendar day, not 24-hour steps: a day of a DST change is 23 or 25 hours long (noon: always exists).
+  const d = new Date(now);
+  const days = new Set(Array.from({ length: 7 }, (_, i) => localDay(new Date(d.getFullYear(), d.getMonth(), d.getDate() - i, 12).getTime())));
   let usd = 0;
   for (const r of runs) if (r.costUsd !== undefined && Number.isFinite(r.costUsd) && days.has(localDay(r.startedAt))) usd += r.costUsd;
   return usd;

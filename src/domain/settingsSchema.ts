@@ -154,7 +154,7 @@ export const SETTING_SCHEMAS: { readonly [K in SettingKey]: SettingSchema } = {
     markdownDescription: `Where a ticket's stages work. Outside a git repository, or in one without a commit yet, stages run in place (as \`none\`) and say why once. A workspace or folder value may ask for more isolation than your user settings (none < branch < worktree), never less. ${RESTRICTED}`,
   },
   baseBranch: { type: 'string', markdownDescription: 'The branch a ticket\'s branch starts from and merges into. Empty: the branch checked out in the folder when the ticket first runs (recorded on the ticket).' },
-  worktreesDirectory: { type: 'string', markdownDescription: 'Absolute folder for ticket worktrees (`<folder>/<id>-<title>`). Empty: `<repository>.worktrees` beside the repository. Read from user settings only: a repository cannot choose where files are written outside it.' },
+  worktreesDirectory: { type: 'string', markdownDescription: 'Absolute folder for ticket worktrees (`<folder>/<id>-<title>`). Empty: `<repository>.worktrees` beside the repository, which is also used when the folder is the repository or inside it (worktrees there would show in its `git status`). Read from user settings only: a repository cannot choose where files are written outside it.' },
   maxParallelPipelines: { type: 'integer', minimum: 1, maximum: 16, markdownDescription: 'How many tickets\' pipelines run at the same time; more wait in a queue (the Tickets view shows "queued", the status bar counts them). Read from user settings only.' },
   reviewGate: {
     type: 'string',

@@ -87,9 +87,18 @@ export const TicketWorkspaceSchema = /* @__PURE__ */ (() => z.object({
 }))();
 export type TicketWorkspace = z.infer<typeof TicketWorkspaceSchema>;
 
-/** `<parent>/<repo>.worktrees`, or the configured folder. */
-export function worktreesRoot(repoRoot: string, configured: string | undefined, path: { dirname(p: string): string; basename(p: string): string; join(...p: string[]): string }): string {
-  if (configured) return configured;
+/**
+ * `<parent>/<repo>.worktrees`, or the configured folder when it lies outside the repository. A
+ * configured folder that is the repository or inside it is not used (the default applies): the
+ * user's tree, its `git status` and the Git extension's scan of it would hold the agent's worktrees.
+ */
+export function worktreesRoot(
+  repoRoot: string,
+  configured: string | undefined,
+  path: { sep: string; dirname(p: string): string; basename(p: string): string; join(...p: string[]): string; relative(from: string, to: string): string; isAbsolute(p: string): boolean },
+): string {
+  const rel = configured ? path.relative(repoRoot, configured) : '';
+  if (configured && (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))) return configured;
   return path.join(path.dirname(repoRoot), `${path.basename(repoRoot)}.worktrees`);
 }
 
