@@ -211,17 +211,17 @@ export function statusComment(ticket: Ticket, prices: PriceTable = {}, final = f
 }
 
 /**
- * What the pull request says of the ticket's issue (its last line), or nothing. `Closes #N` only
- * when the issue is in the repository the pull request is opened in: a pull request never closes
- * another repository's issue (an imported ticket's link could name any). An issue of another
- * repository on the same host is named `Related: owner/repo#N` when the user linked it here, and
- * not at all when the link came with an import; one on another host is not named (`#N` would be
- * an unrelated issue there).
+ * What the pull request says of the ticket's issue (its last line), or nothing. `Closes #N` when
+ * the issue is in the repository the pull request is opened in; `Closes owner/repo#N` for an
+ * issue of another repository on the same host that the user linked here (the pull request goes
+ * to a fork, or to another repository than the issue's: GitHub closes it on merge); nothing when
+ * such a link came with an import (an export could name any issue to close), and nothing for
+ * another host (`#N` would be an unrelated issue there).
  */
 export function issueLine(link: IssueLink | undefined, prRepo: RepoRef): string | undefined {
   if (!link || prRepo.host.toLowerCase() !== link.host.toLowerCase()) return undefined;
   if (prRepo.owner.toLowerCase() === link.owner.toLowerCase() && prRepo.repo.toLowerCase() === link.repo.toLowerCase()) return `Closes #${link.number}`;
-  return link.imported ? undefined : `Related: ${link.owner}/${link.repo}#${link.number}`;
+  return link.imported ? undefined : `Closes ${link.owner}/${link.repo}#${link.number}`;
 }
 
 /** The pull request's body: summary, the plan (collapsed), the per-stage table, and `Closes #N` (see issueLine). */

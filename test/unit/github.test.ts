@@ -143,12 +143,12 @@ describe('github: parseIssueRef', () => {
     assert.deepStrictEqual(parseRemote('http://127.0.0.1:8080/acme/shop.git'), { host: '127.0.0.1:8080', owner: 'acme', repo: 'shop' });
   });
 
-  it('an encoded @ cannot mention anyone, and a pull request closes only an issue of its own repository', () => {
+  it('an encoded @ cannot mention anyone; a pull request closes its own repository\'s issue as #N, another repository\'s the user linked as owner/repo#N, and never one an import brought', () => {
     assert.strictEqual(mdText('&#64;octocat'), '&amp;\\#64;octocat');
     const t = { ...newTicket(7, { title: 'x', description: '', type: 'bug', stages: { build: { enabled: true } } }), issue: { host: 'github.com', owner: 'other', repo: 'thing', number: 5, url: 'https://github.com/other/thing/issues/5' } };
-    // The user's own link to another repository is named, never closed.
-    assert.match(pullRequestBody(t, undefined, {}, SHOP), /\nRelated: other\/thing#5$/);
-    assert.doesNotMatch(pullRequestBody(t, undefined, {}, SHOP), /Closes/);
+    // The user's own link to another repository (the pull request goes to a fork): closed by its full name.
+    assert.match(pullRequestBody(t, undefined, {}, SHOP), /\nCloses other\/thing#5$/);
+    assert.strictEqual(pullRequestBody(t, undefined, {}, SHOP).match(/#5/g)?.length, 1);
     assert.match(pullRequestBody(t, undefined, {}, { host: 'GitHub.com', owner: 'Other', repo: 'thing' }), /\nCloses #5$/);
     // An imported ticket's link to another repository: not a word of it (it could name any issue).
     const imported = { ...t, issue: { ...t.issue, imported: true } };
