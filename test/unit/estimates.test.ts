@@ -1,7 +1,6 @@
 /** Estimates per model and effort (src/domain/estimates.ts); expected numbers worked out by hand. */
 import * as assert from 'node:assert';
 import { EstimateIndex, EFFORT_PRIOR_FACTOR } from '../../src/domain/estimates';
-import { PRIOR_USAGE } from '../../src/domain/cost';
 import type { Run } from '../../src/domain/ticket';
 
 let n = 0;
@@ -24,12 +23,29 @@ describe('estimates per model and effort', () => {
     ];
     const shared = new EstimateIndex(history);
     const efforts = [undefined, 'low', 'medium', 'high', 'xhigh', 'max'] as const;
+    // Worked out by hand. In this history each model's own group (stage, model, effort) holds the
+    // same runs as its effort's group, so the answer depends on the stage and effort only.
+    // [output tokens, runs]; input is the 1M of every run. Plan: no effort → the two runs without
+    // one (100, 300 → 200); low → 50; high → 500; medium/xhigh/max never ran → all four runs
+    // (50, 100, 300, 500 → 200) × 0.75/1.5/2.5. Build: none → 900; max → 700; the rest → (900, 700
+    // → 800) × factor. Review: its one low run (200), × factor for the efforts that never ran.
+    // Merge never ran: the priors (15k in, 800 out) × factor.
+    const OUT: Record<'plan' | 'build' | 'review' | 'merge', Record<'none' | NonNullable<(typeof efforts)[number]>, [number, number]>> = {
+      plan: { none: [200, 2], low: [50, 1], medium: [150, 4], high: [500, 1], xhigh: [300, 4], max: [500, 4] },
+      build: { none: [900, 1], low: [400, 2], medium: [600, 2], high: [800, 2], xhigh: [1200, 2], max: [700, 1] },
+      review: { none: [200, 1], low: [200, 1], medium: [150, 1], high: [200, 1], xhigh: [300, 1], max: [500, 1] },
+      merge: { none: [800, 0], low: [400, 0], medium: [600, 0], high: [800, 0], xhigh: [1200, 0], max: [2000, 0] },
+    };
     for (let round = 0; round < 2; round++) {
       for (const stage of ['plan', 'build', 'review', 'merge'] as const) {
         for (const model of ['haiku', 'sonnet', 'opus', 'fable']) {
           for (const effort of efforts) {
             const got = shared.typical(stage, model, effort);
-            assert.deepStrictEqual(got, new EstimateIndex(history).typical(stage, model, effort), `${stage} ${model} ${effort}`);
+            const [output, runs] = OUT[stage][effort ?? 'none'];
+            const expected = stage === 'merge'
+              ? { usage: { input_tokens: 15_000, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, basis: 'priors', runs }
+              : { usage: { input_tokens: 1_000_000, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, basis: 'history', runs };
+            assert.deepStrictEqual(got, expected, `${stage} ${model} ${effort}`);
             // An answer is the caller's: changing it changes no later answer.
             got.usage.output_tokens = -1;
           }
@@ -40,10 +56,12 @@ describe('estimates per model and effort', () => {
   it('no history: the priors, and an effort scales only the output tokens by its stated factor', () => {
     const idx = new EstimateIndex([]);
     const base = idx.typical('plan', 'opus');
-    assert.deepStrictEqual(base, { usage: PRIOR_USAGE.plan, basis: 'priors', runs: 0 });
+    // Plan's stated priors: 60k in, 4k out.
+    assert.deepStrictEqual(base, { usage: { input_tokens: 60_000, output_tokens: 4_000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, basis: 'priors', runs: 0 });
     const max = idx.typical('plan', 'opus', 'max');
-    assert.strictEqual(max.usage.output_tokens, PRIOR_USAGE.plan.output_tokens * 2.5);
-    assert.strictEqual(max.usage.input_tokens, PRIOR_USAGE.plan.input_tokens);
+    // max: 4k × 2.5.
+    assert.strictEqual(max.usage.output_tokens, 10_000);
+    assert.strictEqual(max.usage.input_tokens, 60_000);
     assert.strictEqual(EFFORT_PRIOR_FACTOR.high, 1);
     // Priced: 60k in, 10k out on opus ($5/$25) = 0.3 + 0.25.
     assert.ok(Math.abs(idx.usd('plan', 'opus', 'max', {}).usd - (0.3 + 0.25)) < 1e-12);

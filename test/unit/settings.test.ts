@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { resolveConfig, resolveStageModel, stageDefaults, type RawConfig, type Scope } from '../../src/domain/settings';
-import { builtinDefaults, STAGES } from '../../src/domain/stages';
+import { builtinDefaults } from '../../src/domain/stages';
 
 const empty = (): RawConfig => ({ defaultModels: {}, customModels: {}, defaultStages: {}, presets: {} });
 
@@ -30,7 +30,7 @@ describe('model precedence: ticket > folder > workspace > user > built-in', () =
       Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v.model])),
       { clarify: 'haiku', plan: 'opus', build: 'opus', test: 'sonnet', review: 'sonnet', document: 'sonnet', merge: 'haiku' },
     );
-    assert.deepStrictEqual(builtinDefaults(), Object.fromEntries(STAGES.map((s) => [s.id, s.defaultModel])));
+    assert.deepStrictEqual(builtinDefaults(), { clarify: 'haiku', plan: 'opus', build: 'opus', test: 'sonnet', review: 'sonnet', document: 'sonnet', merge: 'haiku' });
   });
 
   it('a scope sets only the stages it names; others fall through', () => {
@@ -92,6 +92,6 @@ describe('settings validation', () => {
     raw.presets.user = { Mine: { plan: 'sonnet' } };
     const cfg = resolveConfig(raw);
     assert.deepStrictEqual(cfg.presets.map((p) => p.name), ['Balanced', 'Cost-optimized', 'Max quality', 'Mine']);
-    assert.deepStrictEqual(cfg.presets[0].models, builtinDefaults());
+    assert.deepStrictEqual(cfg.presets[0].models, { clarify: 'haiku', plan: 'opus', build: 'opus', test: 'sonnet', review: 'sonnet', document: 'sonnet', merge: 'haiku' });
   });
 });

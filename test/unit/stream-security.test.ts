@@ -92,7 +92,8 @@ describe('stream security: terminal escape injection', () => {
 
   it('keeps our own colours around sanitized text', () => {
     const out = new StreamRenderer().render({ kind: 'tool', name: 'Edit\x1b[0m', detail: '\x1b[31mx.ts' });
-    assert.strictEqual(out, ansi.cyan('⏺ Edit') + ansi.dim(' x.ts') + '\r\n');
+    // Cyan (36) around the tool's name, dim (2) around its detail, each reset (0).
+    assert.strictEqual(out, '\x1b[36m⏺ Edit\x1b[0m\x1b[2m x.ts\x1b[0m\r\n');
   });
 
   it('sanitizeTerminalText keeps ordinary text, newlines and tabs, and turns CRLF into LF', () => {
