@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PipelineResult } from '../../src/pipeline';
 import type { MergeOutcome } from '../../src/worktrees';
-import { addWorkspaceFolder, api, draft, git, mockControl, mockLog, mockRelease, mockReset, removeAddedFolders, setSetting, stageRequests, waitFor } from './helpers';
+import { addWorkspaceFolder, api, draft, git, mockControl, mockLog, mockRelease, mockReset, removeAddedFolders, setSetting, stageRequests, waitFor, withDeadline } from './helpers';
 
 const gitOk = (dir: string, ...args: string[]) => {
   try {
@@ -54,10 +54,17 @@ async function workspaceFileSetting(key: string, value: unknown): Promise<void> 
   if (settings[key] === value) return;
   if (value === undefined) delete settings[key];
   else settings[key] = value;
+  // The event, not a read-back: a machine-scoped key in a workspace file is ignored, so it never
+  // reads back; the listener is in place before the write, so the event cannot be missed.
+  const changed = new Promise<void>((resolve) => {
+    const d = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(key)) return;
+      d.dispose();
+      resolve();
+    });
+  });
   writeFileSync(file, JSON.stringify({ ...json, settings }, null, 2));
-  // Read back through the configuration (the file watcher's event can be late under load, or come before a listener would).
-  const [section, name] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
-  await waitFor(() => JSON.stringify(vscode.workspace.getConfiguration(section).inspect(name)?.workspaceValue) === JSON.stringify(value), `${key} in the workspace file to read back as ${JSON.stringify(value)}`, 60_000);
+  await withDeadline(`the host to read ${key} = ${JSON.stringify(value)} from the workspace file`, changed);
 }
 
 const ticketIn = async (repo: Repo, title: string, stages: string[]) => (await api()).tickets.create({ ...draft(title, {}, stages), folder: repo.folder.uri.toString() });

@@ -69,11 +69,29 @@ export async function setSetting(key: string, value: unknown, target = vscode.Co
     return target === vscode.ConfigurationTarget.Global ? i?.globalValue : target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.workspaceFolderValue;
   };
   if (sameValue(scoped(), value)) return;
-  await withDeadline(`sdlcPipeline.${key} to be written (${vscode.ConfigurationTarget[target]})`, vscode.workspace.getConfiguration('sdlcPipeline').update(key, value, target));
+  await withDeadline(`sdlcPipeline.${key} to be written (${vscode.ConfigurationTarget[target]})`, writeSetting(key, value, target));
   await waitFor(() => sameValue(scoped(), value), `sdlcPipeline.${key} to read back as ${JSON.stringify(value)} (${vscode.ConfigurationTarget[target]})`);
 }
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * One settings write. The workbench refuses to edit a settings file while its model is dirty —
+ * which it is for a moment while it saves the workspace file after a folder was added or removed
+ * ("Unable to write into workspace settings because the file has unsaved changes"): such a write
+ * is tried again once that save is done (withDeadline bounds it).
+ */
+async function writeSetting(key: string, value: unknown, target: vscode.ConfigurationTarget): Promise<void> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await vscode.workspace.getConfiguration('sdlcPipeline').update(key, value, target);
+    } catch (e) {
+      if (!/unsaved changes/.test(String((e as Error)?.message)) || Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
 
 /** `p`, or an error naming what it waited for once `ms` have passed (a hook that cannot finish says why, before mocha's own timeout). */
 export async function withDeadline<T>(what: string, p: PromiseLike<T>, ms = 60_000): Promise<T> {
