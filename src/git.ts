@@ -4,6 +4,7 @@
  * time per repository (git's index and ref locks would otherwise fail the second one).
  */
 import { spawn } from 'node:child_process';
+import { gitEnv } from './gitEnv';
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 
@@ -57,7 +58,8 @@ export class Git {
         cwd,
         shell: false,
         windowsHide: true,
-        env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+        // No prompt, no hook, no fsmonitor, whatever the repository or the worktree's files say (see gitEnv).
+        env: gitEnv(process.env, env),
         stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
       const out: Buffer[] = [];

@@ -180,7 +180,7 @@ export async function merge(ctx: WorktreeContext, ticket: Ticket, opts: MergeOpt
         : vscode.l10n.t('{0} is checked out in {1}, which has {2} local changes the merge would overwrite: {3} (uncommitted, untracked or ignored). Nothing was merged: commit, move or stash them there, then merge again.', ws.base, checkedOut.path, files.length, where);
       return { ok: false, reason: 'local-changes', message, files };
     };
-    const message = `Merge ${ws.branch}: SDLC #${ticket.id} ${ticket.title}\n`;
+    const message = `Merge ${ws.branch}: SDLC #${ticket.id} ${oneLine(ticket.title)}\n`; // one line: a title cannot add trailers such as "Closes #1"
     if (lr.left === 0) {
       const refused = await inTheWay(tip);
       if (refused) return refused;
