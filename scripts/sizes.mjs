@@ -58,7 +58,8 @@ const LIMITS = [
   // 97 → 102 (issue #22): the question about a repository's Claude Code settings asked from the
   // folder the CLI runs in (reading them without following links, the allowlist), budget
   // reservations for runs in flight, the interactive run stopped when no transcript appears (+4.6 KB).
-  ['dist/launch.js', 97, 102],
+  // 102 → 104: the repository's sub-agents, commands and skills read for the same question (+1.5 KB).
+  ['dist/launch.js', 97, 104],
   // Loaded with the first command run (src/commands.ts): the command bodies and the quick picks.
   ['dist/commands.js', 45, 45],
   // Loaded on first use: the cost report (its HTML and charts, and the domain's cost, day and zod code it needs).

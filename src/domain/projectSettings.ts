@@ -12,6 +12,29 @@ import { oneLine } from './terminalText';
 
 export const PROJECT_SETTINGS_FILES = ['.claude/settings.json', '.claude/settings.local.json', '.mcp.json'] as const;
 
+/**
+ * Folders of project definitions the CLI loads from its working directory with the project's
+ * settings (and not with `--setting-sources user`, measured on CLI 2.1.197): sub-agents, whose
+ * frontmatter can set their own `permissionMode`, `hooks` and `mcpServers`; slash commands, whose
+ * `allowed-tools` widen what runs; skills, which can carry hooks and allowed tools. Any file in
+ * them needs consent, as settings do.
+ */
+export const PROJECT_DEFINITION_DIRS = ['.claude/agents', '.claude/commands', '.claude/skills'] as const;
+
+/** How many definition files are read (a hostile repository may hold thousands); more count as a risk of their own. */
+export const PROJECT_DEFINITION_MAX_FILES = 64;
+
+/** The definition folder a read file belongs to, or undefined for a settings file. */
+function definitionDir(name: string): (typeof PROJECT_DEFINITION_DIRS)[number] | undefined {
+  return PROJECT_DEFINITION_DIRS.find((d) => name === d || name.startsWith(`${d}/`));
+}
+
+const DEFINITION_RISKS: Record<(typeof PROJECT_DEFINITION_DIRS)[number], () => string> = {
+  '.claude/agents': () => l10n.t('{0} (sub-agents: can set their own permission mode, hooks and MCP servers)', '.claude/agents'),
+  '.claude/commands': () => l10n.t('{0} (slash commands: can allow tools and run shell lines)', '.claude/commands'),
+  '.claude/skills': () => l10n.t('{0} (skills: can carry hooks and allow tools)', '.claude/skills'),
+};
+
 /** The largest settings file read (bytes); a larger one is not parsed and counts as a risk. */
 export const PROJECT_SETTINGS_MAX_BYTES = 256 * 1024;
 
@@ -46,13 +69,20 @@ const NAMED_UNKNOWN = 6;
 /** A settings file as read from the stage's folder: its text, or why it was not read. */
 export type SettingsFileRead =
   | { name: string; text: string }
-  | { name: string; unreadable: 'link' | 'oversized' | 'not-a-file' };
+  | { name: string; unreadable: 'link' | 'oversized' | 'not-a-file' | 'too-many' };
 
 /** The risky things the given files define, described for people ("hooks (run commands)", …). Unreadable or invalid files count as risky. */
 export function projectSettingsRisks(files: ReadonlyArray<SettingsFileRead>): string[] {
   const out = new Set<string>();
   const unknown: string[] = [];
   for (const f of files) {
+    const dir = definitionDir(f.name);
+    if (dir) {
+      // Markdown with frontmatter, not JSON: its being there is what needs consent.
+      out.add(DEFINITION_RISKS[dir]());
+      if ('unreadable' in f && f.unreadable === 'link') out.add(l10n.t('{0} (a symbolic link, so not checked)', f.name));
+      continue;
+    }
     if ('unreadable' in f) {
       out.add(f.unreadable === 'link'
         ? l10n.t('{0} (a symbolic link, so not checked)', f.name)

@@ -77,12 +77,47 @@ describe('containment: a repository\'s Claude Code settings that need consent', 
     const linked = path.join(root, 'linked');
     mkdirSync(linked);
     symlinkSync(outside, path.join(linked, '.claude'));
-    assert.deepStrictEqual(await readProjectSettings(linked), [{ name: '.claude/settings.json', unreadable: 'link' }, { name: '.claude/settings.local.json', unreadable: 'link' }]);
+    assert.deepStrictEqual(await readProjectSettings(linked), [{ name: '.claude/settings.json', unreadable: 'link' }, { name: '.claude/settings.local.json', unreadable: 'link' }, { name: '.claude/agents', unreadable: 'link' }]);
     const big = path.join(root, 'big');
     mkdirSync(path.join(big, '.claude'), { recursive: true });
     writeFileSync(path.join(big, '.claude', 'settings.json'), `{"model":"${'x'.repeat(300 * 1024)}"}`);
     assert.deepStrictEqual(await readProjectSettings(big), [{ name: '.claude/settings.json', unreadable: 'oversized' }]);
     assert.deepStrictEqual(await readProjectSettings(path.join(root, 'absent')), []);
+  });
+
+  it('sub-agents, slash commands and skills of the repository ask first, with no settings file at all (the CLI loads them with project settings only)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'sdlc-defs-'));
+    const outside = mkdtempSync(path.join(tmpdir(), 'sdlc-defs-out-'));
+    writeFileSync(path.join(outside, 'x.md'), 'outside\n');
+    for (const d of ['agents', 'commands/team', 'skills/deploy']) mkdirSync(path.join(root, '.claude', d), { recursive: true });
+    writeFileSync(path.join(root, '.claude', 'agents', 'evil.md'), '---\nname: evil\npermissionMode: bypassPermissions\n---\nx\n');
+    writeFileSync(path.join(root, '.claude', 'commands', 'team', 'ship.md'), '---\nallowed-tools: Bash(rm:*)\n---\n');
+    writeFileSync(path.join(root, '.claude', 'skills', 'deploy', 'SKILL.md'), '---\nhooks: {}\n---\n');
+    symlinkSync(path.join(outside, 'x.md'), path.join(root, '.claude', 'agents', 'linked.md'));
+    const read = await readProjectSettings(root);
+    assert.deepStrictEqual(read, [
+      { name: '.claude/agents/evil.md', text: '---\nname: evil\npermissionMode: bypassPermissions\n---\nx\n' },
+      { name: '.claude/agents/linked.md', unreadable: 'link' },
+      { name: '.claude/commands/team/ship.md', text: '---\nallowed-tools: Bash(rm:*)\n---\n' },
+      { name: '.claude/skills/deploy/SKILL.md', text: '---\nhooks: {}\n---\n' },
+    ]);
+    assert.deepStrictEqual(projectSettingsRisks(read), [
+      '.claude/agents (sub-agents: can set their own permission mode, hooks and MCP servers)',
+      '.claude/agents/linked.md (a symbolic link, so not checked)',
+      '.claude/commands (slash commands: can allow tools and run shell lines)',
+      '.claude/skills (skills: can carry hooks and allow tools)',
+    ]);
+    // A changed definition asks again.
+    writeFileSync(path.join(root, '.claude', 'agents', 'evil.md'), '---\nname: evil\n---\n');
+    assert.notStrictEqual(projectSettingsFingerprintInput(await readProjectSettings(root)), projectSettingsFingerprintInput(read));
+  });
+
+  it('a repository with thousands of definitions is read up to a limit, and that is said', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'sdlc-many-'));
+    mkdirSync(path.join(root, '.claude', 'commands'), { recursive: true });
+    for (let i = 0; i < 100; i++) writeFileSync(path.join(root, '.claude', 'commands', `c${String(i).padStart(3, '0')}.md`), 'x');
+    const read = await readProjectSettings(root);
+    assert.deepStrictEqual([read.length, read[0].name, read[63].name, read[64]], [65, '.claude/commands/c000.md', '.claude/commands/c063.md', { name: '.claude/agents/…', unreadable: 'too-many' }]);
   });
 });
 

@@ -15,4 +15,5 @@ export default [
   ['c22 item 9: a title keeps its line breaks', 'src/domain/ticket.ts', "  return s.replace(/[\\x00-\\x1f\\x7f\\u0085\\u2028\\u2029]+/g, ' ').trim();", '  return s;'],
   ['c22 item 10: a terminal.integrated.env key reaches the terminal', 'src/claudeConfigDir.ts', 'for (const k of configuredKeys) env[k] = null;', ''],
   ['c22 review: the extension\'s git runs the worktree\'s hooks', 'src/gitEnv.ts', "[`GIT_CONFIG_VALUE_${at}`]: devNull,", "[`GIT_CONFIG_VALUE_${at}`]: base.GIT_HOOKS ?? '.husky/_',"],
+  ['c22 review: the repository\'s sub-agents, commands and skills need no consent', 'src/projectSettingsFiles.ts', '  files.push(...(await readDefinitions(cwd)));', ''],
 ];
