@@ -69,8 +69,16 @@ export async function setSetting(key: string, value: unknown, target = vscode.Co
     return target === vscode.ConfigurationTarget.Global ? i?.globalValue : target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.workspaceFolderValue;
   };
   if (sameValue(scoped(), value)) return;
-  await withDeadline(`sdlcPipeline.${key} to be written (${vscode.ConfigurationTarget[target]})`, writeSetting(key, value, target));
-  await waitFor(() => sameValue(scoped(), value), `sdlcPipeline.${key} to read back as ${JSON.stringify(value)} (${vscode.ConfigurationTarget[target]})`);
+  // A write to the workspace file can be lost when it races the workbench's own save of that
+  // file (a folder just added or removed): written again until it reads back, within a deadline.
+  const until = Date.now() + 60_000;
+  for (let attempt = 1; ; attempt++) {
+    await withDeadline(`sdlcPipeline.${key} to be written (${vscode.ConfigurationTarget[target]})`, writeSetting(key, value, target));
+    const readBack = Date.now() + 5_000;
+    while (!sameValue(scoped(), value) && Date.now() < readBack) await new Promise((r) => setTimeout(r, 100));
+    if (sameValue(scoped(), value)) return;
+    if (Date.now() > until) throw new Error(`sdlcPipeline.${key} never read back as ${JSON.stringify(value)} (${vscode.ConfigurationTarget[target]}) after ${attempt} writes; it reads ${JSON.stringify(scoped())}`);
+  }
 }
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
