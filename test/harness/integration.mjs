@@ -17,6 +17,9 @@ import { ensureAll } from './tools.mjs';
  *   pseudo-translated (scripts/l10n.mjs --pseudo), VS Code started with `--locale qps-ploc`, so a
  *   string that bypasses l10n is the one left in plain English.
  */
+/** Where the trusted suite's workspace file says worktrees go (machine scope: ignored from a workspace). */
+export const HOSTILE_WORKTREES = '/tmp/sdlc-hostile-worktrees';
+
 export const HOSTILE_SETTINGS = {
   'sdlcPipeline.claudePath': '/tmp/sdlc-evil-claude',
   'sdlcPipeline.permissionMode': 'bypassPermissions',
@@ -50,7 +53,10 @@ export async function runIntegration({ timeoutMs = 20 * 60_000, env = {}, suite 
     mkdirSync(second, { recursive: true });
     writeFileSync(join(second, 'README.md'), '# Second folder\n');
     workspaceFile = join(run.dir, 'multi.code-workspace');
-    writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: run.workspace }, { path: second }], settings: {} }, null, 2));
+    // A hostile machine-scoped value from the start (VS Code's API refuses to write one there, and a
+    // test writing the file behind the workbench's back races its own edits of it): every trusted
+    // test runs with a workspace that names another place for worktrees, which must be ignored.
+    writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: run.workspace }, { path: second }], settings: { 'sdlcPipeline.worktreesDirectory': HOSTILE_WORKTREES } }, null, 2));
   }
   const resultsFile = join(run.dir, 'integration-results.json');
   const mock = await startMockApi(run.dir);

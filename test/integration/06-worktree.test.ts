@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PipelineResult } from '../../src/pipeline';
 import type { MergeOutcome } from '../../src/worktrees';
-import { addWorkspaceFolder, api, draft, git, mockControl, mockLog, mockRelease, mockReset, removeAddedFolders, setSetting, stageRequests, waitFor, withDeadline } from './helpers';
+import { addWorkspaceFolder, api, draft, git, mockControl, mockLog, mockRelease, mockReset, removeAddedFolders, setSetting, stageRequests, waitFor } from './helpers';
 
 const gitOk = (dir: string, ...args: string[]) => {
   try {
@@ -47,26 +47,6 @@ async function addRepo(name: string, opts: { empty?: boolean; plain?: boolean } 
 }
 
 /** Writes a setting straight into the .code-workspace file, as a repository's own file would carry it. */
-async function workspaceFileSetting(key: string, value: unknown): Promise<void> {
-  const file = vscode.workspace.workspaceFile!.fsPath;
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { settings?: Record<string, unknown> };
-  const settings = json.settings ?? {};
-  if (settings[key] === value) return;
-  if (value === undefined) delete settings[key];
-  else settings[key] = value;
-  // The event, not a read-back: a machine-scoped key in a workspace file is ignored, so it never
-  // reads back; the listener is in place before the write, so the event cannot be missed.
-  const changed = new Promise<void>((resolve) => {
-    const d = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(key)) return;
-      d.dispose();
-      resolve();
-    });
-  });
-  writeFileSync(file, JSON.stringify({ ...json, settings }, null, 2));
-  await withDeadline(`the host to read ${key} = ${JSON.stringify(value)} from the workspace file`, changed);
-}
-
 const ticketIn = async (repo: Repo, title: string, stages: string[]) => (await api()).tickets.create({ ...draft(title, {}, stages), folder: repo.folder.uri.toString() });
 
 describe('a git worktree per ticket (real git, real CLI, real extension host)', () => {
@@ -75,7 +55,6 @@ describe('a git worktree per ticket (real git, real CLI, real extension host)', 
     await mockReset();
     for (const k of ['reviewGate', 'maxParallelPipelines', 'isolation', 'worktreesDirectory']) await setSetting(k, undefined);
     for (const k of ['reviewGate', 'isolation']) await setSetting(k, undefined, vscode.ConfigurationTarget.Workspace);
-    await workspaceFileSetting('sdlcPipeline.worktreesDirectory', undefined);
     await vscode.workspace.getConfiguration('git').update('path', undefined, vscode.ConfigurationTarget.Global);
     await removeAddedFolders();
   });
@@ -85,8 +64,9 @@ describe('a git worktree per ticket (real git, real CLI, real extension host)', 
     const repo = await addRepo('shop');
     // A repository asking for less isolation, or another place for worktrees, is not obeyed.
     await setSetting('isolation', 'none', vscode.ConfigurationTarget.Workspace);
-    // (VS Code's own API refuses to write a machine setting there; a repository's file just says it.)
-    await workspaceFileSetting('sdlcPipeline.worktreesDirectory', '/tmp/sdlc-hostile-worktrees');
+    // The suite's workspace file names /tmp/sdlc-hostile-worktrees for worktrees (test/harness/integration.mjs:
+    // VS Code's own API refuses to write a machine setting there; a repository's file just says it).
+    assert.match(readFileSync(vscode.workspace.workspaceFile!.fsPath, 'utf8'), /"sdlcPipeline\.worktreesDirectory": "\/tmp\/sdlc-hostile-worktrees"/);
     assert.strictEqual(a.config.forFolder(repo.folder.uri).run.worktreesDirectory, undefined);
     assert.strictEqual(a.config.forFolder(repo.folder.uri).run.isolation, 'worktree');
     const t = await ticketIn(repo, 'Add a feature file!', ['build']);
