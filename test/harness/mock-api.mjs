@@ -100,7 +100,8 @@ const server = http.createServer(async (req, res) => {
     stage: marker ? marker[2] : undefined,
     system: marker ? system.slice(marker.index) : undefined,
     prompt: marker ? textOf(lastUser?.content ?? '') : undefined,
-    cwd: /Primary working directory: (.+)/.exec(system)?.[1]?.trim(),
+    // In the system prompt up to CLI 2.1.3xx; newer CLIs send the environment block as a message.
+    cwd: /Primary working directory: (.+)/.exec(`${system}\n${(payload.messages ?? []).map((m) => textOf(m?.content ?? '')).join('\n')}`)?.[1]?.trim(),
     effort: payload.output_config?.effort,
     toolNames: Array.isArray(payload.tools) ? payload.tools.map((t) => t.name) : [],
     toolResult: Array.isArray(lastUser?.content) && lastUser.content.some((c) => c?.type === 'tool_result'),

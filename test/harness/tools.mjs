@@ -9,7 +9,8 @@ import { join } from 'node:path';
 export const VERSIONS = Object.freeze({
   node: '24.21.0',
   codeServer: '4.139.1',
-  claude: '2.1.197',
+  // SDLC_CLAUDE_VERSION runs the tiers on another CLI (the newest, say) without changing the pin.
+  claude: process.env.SDLC_CLAUDE_VERSION || '2.1.197',
 });
 
 export const cacheDir = process.env.SDLC_PIPELINE_CACHE || join(homedir(), '.cache', 'sdlc-pipeline');
