@@ -13,8 +13,7 @@ import { ticketPaths } from './domain/prompt';
 import type { Ticket } from './domain/ticket';
 import { coversTicketFolder, keptTicketFile, parseWorktreeList, statusFiles, ticketIdOfBranch, worktreesRoot, type TicketWorkspace } from './domain/worktree';
 import { isInside } from './safeFiles';
-import { GitError } from './git';
-import { commonDir, exists, gitIn, realpath, repoOf, type WorkGit, type WorktreeContext } from './worktreeGit';
+import { commonDir, exists, gitIn, pinnedAt, realpath, repoOf, type WorkGit, type WorktreeContext } from './worktreeGit';
 import { remove } from './worktreeMerge';
 
 /** At most this many commits are named (the count is always whole). */
@@ -138,7 +137,7 @@ export async function staleWorktrees(ctx: WorktreeContext, folders: readonly vsc
       // Only what this extension makes: a ticket branch in a folder of the worktrees folder.
       if (!isInside(root, e.path) || path.resolve(e.path) === path.resolve(root) || !(await exists(e.path))) continue;
       try {
-        const work = await pinnedTo(ctx, common, e.path);
+        const work = await pinnedAt(ctx.git, common, e.path); // never what its own .git file says
         const range = [`refs/heads/${e.branch}`, '--not', `--exclude=refs/heads/${e.branch}`, '--branches'];
         out.push({ why: 'orphan', ticketId: id, repo, branch: e.branch!, path: e.path, losses: await measure(ctx, repo, e.branch!, range, work, true, undefined) });
       } catch (err) {
@@ -147,32 +146,6 @@ export async function staleWorktrees(ctx: WorktreeContext, folders: readonly vsc
     }
   }
   return out.sort((a, b) => a.ticketId - b.ticketId);
-}
-
-/**
- * git in linked worktree `wt`, pinned to the admin folder the repository keeps for it (never to
- * what the worktree's own `.git` file says, which its agent could rewrite), fsmonitor off: as
- * worktreeGit.ts's `gitIn` does for a ticket's worktree, for one no ticket records.
- */
-async function pinnedTo(ctx: WorktreeContext, common: string, wt: string): Promise<WorkGit> {
-  const want = await realpath(wt);
-  let admin: string | undefined;
-  for (const name of await fs.readdir(path.join(common, 'worktrees')).catch(() => [] as string[])) {
-    const gitdir = (await fs.readFile(path.join(common, 'worktrees', name, 'gitdir'), 'utf8').catch(() => '')).trim();
-    if (gitdir && (await realpath(path.dirname(gitdir))) === want) admin = path.join(common, 'worktrees', name);
-  }
-  if (!admin) throw new Error(vscode.l10n.t('{0} is not a worktree of this repository (any more)', wt));
-  const pinned = ['--git-dir', admin, '--work-tree', wt, '-c', 'core.fsmonitor=false'];
-  const run = (args: readonly string[], input?: string) => ctx.git.run(wt, [...pinned, ...args], input);
-  return {
-    dir: wt,
-    run,
-    ok: async (args, input) => {
-      const r = await run(args, input);
-      if (r.code !== 0) throw new GitError(args, r);
-      return r.stdout;
-    },
-  };
 }
 
 /**

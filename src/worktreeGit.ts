@@ -72,7 +72,7 @@ export async function gitAt(git: Git, repo: string, common: string, wt: string):
 }
 
 /** git pinned to linked worktree `wt` (throws when the repository has no such worktree). */
-async function pinnedAt(git: Git, common: string, wt: string): Promise<WorkGit> {
+export async function pinnedAt(git: Git, common: string, wt: string): Promise<WorkGit> {
   return runnerIn(git, wt, ['--git-dir', await adminDir(common, wt), '--work-tree', wt, '-c', 'core.fsmonitor=false']);
 }
 
